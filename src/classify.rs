@@ -1,0 +1,228 @@
+//! Response classification: (status, headers, body) into success or a typed [`Error`] carrying
+//! the provider's own message and code, the request id and the server's requested wait.
+
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind};
+use crate::providers::{ErrorStyle, ProviderId};
+use crate::validate::{detect, redact};
+
+/// Bodies larger than this are not parsed for a message.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Longest provider message kept.
+pub const MAX_MESSAGE: usize = 300;
+
+/// Finds a header (case-insensitive).
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The request id from `X-Request-ID` or a similar header.
+pub fn request_id(headers: &[(String, String)]) -> Option<String> {
+    [
+        "x-request-id",
+        "request-id",
+        "x-correlation-id",
+        "x-amzn-requestid",
+    ]
+    .iter()
+    .find_map(|n| header(headers, n))
+    .map(|v| clean(v, 128))
+    .filter(|v| !v.is_empty())
+}
+
+/// Parses `Retry-After`: delay-seconds or an HTTP date (needs `now_ms`, Unix milliseconds).
+pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
+    let v = value.trim();
+    if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse::<u64>().ok().map(|s| s.saturating_mul(1000));
+    }
+    if let Ok(secs) = v.parse::<f64>() {
+        if (0.0..1e9).contains(&secs) {
+            return Some((secs * 1000.0).ceil() as u64);
+        }
+        return None;
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    let when_ms = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64;
+    let now = now_ms?;
+    Some(if when_ms > now {
+        (when_ms - now).ceil() as u64
+    } else {
+        0
+    })
+}
+
+/// Keeps visible ASCII and spaces, replaces anything that looks like a credential, truncates.
+pub fn clean(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in s.split(|c: char| c.is_whitespace() || c.is_control()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let core = word
+            .trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-' && c != '.');
+        if !core.is_empty() && looks_secret(core) {
+            out.push_str(&word.replace(core, &redact(core)));
+        } else {
+            out.push_str(word);
+        }
+    }
+    if out.chars().count() > max {
+        out = out.chars().take(max).collect::<String>() + "…";
+    }
+    out
+}
+
+fn looks_secret(w: &str) -> bool {
+    let jwt_like = w.starts_with("eyJ") && w.matches('.').count() == 2;
+    let long_hex = w.len() >= 32 && w.bytes().all(|b| b.is_ascii_hexdigit());
+    jwt_like || long_hex || (detect(w).is_some() && w.len() >= 8)
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut cur = v;
+    for k in path {
+        cur = cur.get(k)?;
+    }
+    cur.as_str()
+}
+
+/// The provider's own message and code from an error body.
+pub fn parse_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) {
+    if body.is_empty() || body.len() > MAX_ERROR_BODY {
+        return (None, None);
+    }
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return (None, None);
+    };
+    let styled = match style {
+        ErrorStyle::Msg => str_at(&v, &["msg"]),
+        ErrorStyle::Detail => str_at(&v, &["detail"])
+            .or_else(|| v.get("detail")?.as_array()?.first()?.get("msg")?.as_str()),
+        ErrorStyle::CodeMessage => str_at(&v, &["message"]),
+        ErrorStyle::NestedError => str_at(&v, &["error", "message"]),
+    };
+    let message = styled
+        .or_else(|| str_at(&v, &["message"]))
+        .or_else(|| str_at(&v, &["error"]))
+        .or_else(|| str_at(&v, &["error", "message"]))
+        .or_else(|| {
+            v.get("errors")?
+                .as_array()?
+                .first()?
+                .get("message")?
+                .as_str()
+        })
+        .or_else(|| str_at(&v, &["detail"]))
+        .or_else(|| str_at(&v, &["msg"]));
+    let code = match style {
+        ErrorStyle::Detail => str_at(&v, &["error_code"]),
+        ErrorStyle::CodeMessage => str_at(&v, &["error"]),
+        ErrorStyle::NestedError => str_at(&v, &["error", "code"]),
+        ErrorStyle::Msg => None,
+    }
+    .or_else(|| str_at(&v, &["error_code"]))
+    .or_else(|| str_at(&v, &["code"]))
+    .or_else(|| str_at(&v, &["error", "code"]));
+    (
+        message.map(|m| clean(m, MAX_MESSAGE)),
+        code.map(|c| clean(c, 64)),
+    )
+}
+
+/// `retryAfter` (seconds) from a JSON body, top level or under `error`.
+pub fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
+    if body.is_empty() || body.len() > MAX_ERROR_BODY {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let n = v
+        .get("retryAfter")
+        .or_else(|| v.get("error")?.get("retryAfter"))?;
+    let secs = n.as_f64().or_else(|| n.as_str()?.trim().parse().ok())?;
+    (0.0..1e9)
+        .contains(&secs)
+        .then(|| (secs * 1000.0).ceil() as u64)
+}
+
+fn kind_for_status(status: u16) -> ErrorKind {
+    match status {
+        400 | 422 => ErrorKind::BadRequest,
+        401 => ErrorKind::Authentication,
+        402 => ErrorKind::PaymentRequired,
+        403 => ErrorKind::Permission,
+        404 => ErrorKind::NotFound,
+        408 => ErrorKind::Timeout,
+        429 => ErrorKind::RateLimit,
+        500..=599 => ErrorKind::Server,
+        _ => ErrorKind::Api,
+    }
+}
+
+/// Classifies a final (non-redirect) response: `Ok(())` for 2xx, else the typed error.
+pub fn classify(
+    provider: ProviderId,
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    now_ms: Option<f64>,
+) -> Result<(), Error> {
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    let p = provider.provider();
+    let (message, provider_code) = parse_body(p.error_style, body);
+    let mut kind = kind_for_status(status);
+    let mut code = kind.default_code();
+    if provider_code.as_deref() == Some("CREDITS_EXHAUSTED")
+        || provider_code.as_deref() == Some("INSUFFICIENT_CREDITS")
+    {
+        kind = ErrorKind::PaymentRequired;
+        code = "payment_required";
+    }
+    if provider == ProviderId::Postiz
+        && status == 401
+        && message.as_deref() == Some("No subscription found")
+    {
+        kind = ErrorKind::Subscription;
+        code = kind.default_code();
+    }
+    if status == 408 {
+        code = "request_timeout";
+    }
+    let retry_after_ms = if kind == ErrorKind::RateLimit || kind == ErrorKind::Server {
+        header(headers, "retry-after")
+            .and_then(|v| parse_retry_after(v, now_ms))
+            .or_else(|| body_retry_after_ms(body))
+    } else {
+        None
+    };
+    let message = message.unwrap_or_else(|| {
+        format!(
+            "{} answered {} with no usable error message",
+            p.name, status
+        )
+    });
+    Err(Error {
+        kind,
+        code,
+        message,
+        provider: Some(provider),
+        status: Some(status),
+        provider_code,
+        request_id: request_id(headers),
+        retry_after_ms,
+    })
+}
+
+/// Whether a status is a redirect keygate may follow (with a `Location`).
+pub fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}

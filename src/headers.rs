@@ -1,0 +1,147 @@
+//! Auth headers (SPEC §3): exact names, schemes and a value type that cannot hold CR, LF or NUL.
+
+use zeroize::Zeroize;
+
+use crate::error::Error;
+use crate::providers::Scheme;
+use crate::secret::Credential;
+
+/// A header value made only of visible ASCII and inner single spaces: CR, LF, NUL, tabs and bytes
+/// above 0x7E cannot be represented.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HeaderValue {
+    value: String,
+    /// Shown instead of the value by `Debug` when the value carries a secret.
+    shown: Option<String>,
+}
+
+impl HeaderValue {
+    /// Accepts `value` if it is visible ASCII with single inner spaces.
+    pub fn new(value: &str) -> Option<HeaderValue> {
+        let ok = !value.is_empty()
+            && value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+            && !value.starts_with(' ')
+            && !value.ends_with(' ')
+            && !value.contains("  ");
+        ok.then(|| HeaderValue {
+            value: value.to_string(),
+            shown: None,
+        })
+    }
+
+    fn sensitive(value: &str, shown: String) -> Option<HeaderValue> {
+        let mut v = HeaderValue::new(value)?;
+        v.shown = Some(shown);
+        Some(v)
+    }
+
+    /// The value to send.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether it carries a credential.
+    pub fn is_sensitive(&self) -> bool {
+        self.shown.is_some()
+    }
+
+    /// The value as it may be displayed (redacted when sensitive).
+    pub fn shown(&self) -> &str {
+        self.shown.as_deref().unwrap_or(&self.value)
+    }
+}
+
+impl Drop for HeaderValue {
+    fn drop(&mut self) {
+        if self.shown.is_some() {
+            self.value.zeroize();
+        }
+    }
+}
+
+impl core::fmt::Debug for HeaderValue {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{:?}", self.shown())
+    }
+}
+
+/// One header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Name, in the case the provider's document writes it.
+    pub name: String,
+    /// Value.
+    pub value: HeaderValue,
+}
+
+/// Checks a header name is an RFC 9110 token.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Checks a workspace id: 1-256 visible ASCII characters.
+pub fn check_workspace_id(id: &str) -> Result<HeaderValue, Error> {
+    if id.len() > 256 {
+        return Err(Error::config(
+            "invalid_workspace_id",
+            "the workspace id is longer than 256 characters",
+        ));
+    }
+    match HeaderValue::new(id) {
+        Some(v) if !id.contains(' ') => Ok(v),
+        _ => Err(Error::config(
+            "invalid_workspace_id",
+            "the workspace id must be 1-256 visible ASCII characters without spaces",
+        )),
+    }
+}
+
+/// The headers that authenticate `credential`, plus `X-Workspace-Id` where the provider has one
+/// and `workspace_id` is given.
+pub fn build_headers(
+    credential: &Credential,
+    scheme: Scheme,
+    workspace_id: Option<&str>,
+) -> Result<Vec<Header>, Error> {
+    let p = credential.provider().provider();
+    let rule = (p.header)(credential.kind(), scheme).ok_or_else(|| {
+        Error::config(
+            "unsupported_scheme",
+            format!("{} has no such header scheme", p.name),
+        )
+        .with_provider(p.kind)
+    })?;
+    let secret = credential.secret();
+    let (value, shown) = match rule.scheme {
+        Some(s) => (
+            format!("{} {}", s, secret.expose()),
+            format!("{} {}", s, secret.redacted()),
+        ),
+        None => (secret.expose().to_string(), secret.redacted().to_string()),
+    };
+    let auth = HeaderValue::sensitive(&value, shown);
+    let mut value = value;
+    value.zeroize();
+    let auth = auth.ok_or_else(|| {
+        Error::new(
+            crate::error::ErrorKind::KeyFormat,
+            "the credential cannot be put in a header",
+        )
+        .with_code("bad_charset")
+        .with_provider(p.kind)
+    })?;
+    let mut headers = vec![Header {
+        name: rule.name.to_string(),
+        value: auth,
+    }];
+    if let (Some(name), Some(id)) = (p.scoping.workspace_header, workspace_id) {
+        headers.push(Header {
+            name: name.to_string(),
+            value: check_workspace_id(id).map_err(|e| e.with_provider(p.kind))?,
+        });
+    }
+    Ok(headers)
+}

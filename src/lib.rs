@@ -1,0 +1,32 @@
+//! keygate: provider-aware API keys and a hardened request client for Poesius, Poelis, PowerPost
+//! and Postiz.
+//!
+//! The core (this crate without the `wasm` module) is plain Rust: providers as data, key
+//! validation, auth headers, request planning, response classification and the retry policy.
+//! The wasm-bindgen layer lives in one module compiled only for `wasm32`.
+#![deny(missing_docs, missing_debug_implementations)]
+
+mod classify;
+mod error;
+mod headers;
+mod jwt;
+mod plan;
+mod providers;
+mod retry;
+mod secret;
+mod url;
+mod validate;
+
+pub use classify::{classify, header, is_redirect, parse_retry_after, request_id};
+pub use error::{Error, ErrorKind};
+pub use headers::{build_headers, Header, HeaderValue};
+pub use jwt::{decode as decode_jwt, Claims};
+pub use plan::{plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target};
+pub use providers::{
+    CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider, ProviderId, Scheme,
+    ALL as PROVIDERS,
+};
+pub use retry::{retryable, Decision, RetryPolicy};
+pub use secret::{key_error, Credential, Secret};
+pub use url::{join as join_path, same_origin_redirect, BaseUrl};
+pub use validate::{detect, redact, validate, validate_at, Code, Validation, Warning, WarningCode};

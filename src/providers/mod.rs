@@ -1,0 +1,260 @@
+//! The four providers, each described once as data.
+//!
+//! Everything keygate knows about a provider (base URL, env variables, credential kinds, the header
+//! each kind is sent in, key-format rules, endpoints and error-body shape) lives in one
+//! [`Provider`] value in one file of this module. Adding a provider means one new file, one entry
+//! in [`ALL`] and its tests.
+
+mod poelis;
+mod poesius;
+mod postiz;
+mod powerpost;
+
+use crate::validate::{Check, KeyFacts};
+
+/// A provider's stable id, as used in the API (`"poesius"`, `"poelis"`, `"powerpost"`, `"postiz"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProviderId {
+    /// Poesius: slides from documents (REST + MCP).
+    Poesius,
+    /// Poelis: engineering product data (REST).
+    Poelis,
+    /// PowerPost: AI social posts (REST).
+    PowerPost,
+    /// Postiz: social scheduling (REST, cloud or self-hosted).
+    Postiz,
+}
+
+impl ProviderId {
+    /// The id string used in the API.
+    pub fn as_str(self) -> &'static str {
+        self.provider().id
+    }
+
+    /// Parses an id string (exact, lowercase).
+    pub fn parse(s: &str) -> Option<ProviderId> {
+        ALL.iter().find(|p| p.id == s).map(|p| p.kind)
+    }
+
+    /// The provider's full description.
+    pub fn provider(self) -> &'static Provider {
+        match self {
+            ProviderId::Poesius => &poesius::PROVIDER,
+            ProviderId::Poelis => &poelis::PROVIDER,
+            ProviderId::PowerPost => &powerpost::PROVIDER,
+            ProviderId::Postiz => &postiz::PROVIDER,
+        }
+    }
+}
+
+impl core::fmt::Display for ProviderId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.provider().name)
+    }
+}
+
+/// The kind of credential a request is authenticated with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CredentialKind {
+    /// A long-lived API key.
+    ApiKey,
+    /// A JWT issued by the provider's web app (Poesius).
+    Jwt,
+    /// An OAuth access token (Poesius OAuth 2.1, Postiz `pos_`).
+    OAuthToken,
+}
+
+impl CredentialKind {
+    /// The id string used in the API: `api_key`, `jwt`, `oauth_token`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::ApiKey => "api_key",
+            CredentialKind::Jwt => "jwt",
+            CredentialKind::OAuthToken => "oauth_token",
+        }
+    }
+
+    /// Parses `api_key`, `jwt` or `oauth_token`.
+    pub fn parse(s: &str) -> Option<CredentialKind> {
+        match s {
+            "api_key" => Some(CredentialKind::ApiKey),
+            "jwt" => Some(CredentialKind::Jwt),
+            "oauth_token" => Some(CredentialKind::OAuthToken),
+            _ => None,
+        }
+    }
+
+    /// User tokens (JWT, OAuth) belong to a signed-in person; API keys are server secrets.
+    pub fn is_secret_key(self) -> bool {
+        matches!(self, CredentialKind::ApiKey)
+    }
+
+    /// Longest accepted input for this kind.
+    pub fn max_len(self) -> usize {
+        match self {
+            CredentialKind::ApiKey => 512,
+            CredentialKind::Jwt | CredentialKind::OAuthToken => 4096,
+        }
+    }
+}
+
+/// How a credential is placed in a request header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderRule {
+    /// Header name, in the case the provider's document writes it.
+    pub name: &'static str,
+    /// Scheme put before the credential (`Some("Bearer")`), or `None` for the raw value.
+    pub scheme: Option<&'static str>,
+}
+
+/// `Authorization: Bearer <credential>`.
+pub const BEARER: HeaderRule = HeaderRule {
+    name: "Authorization",
+    scheme: Some("Bearer"),
+};
+
+/// Which header scheme a caller asked for (PowerPost offers both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Scheme {
+    /// The provider's documented default.
+    #[default]
+    Default,
+    /// `Authorization: Bearer`, where the provider accepts it.
+    Bearer,
+}
+
+/// An endpoint SPEC §1 names, with what it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Helper name in the JS client.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path under the base URL; `{id}` marks a path parameter.
+    pub path: &'static str,
+    /// Body kind sent.
+    pub body: EndpointBody,
+    /// Whether the credential must be of a given kind (Poesius API key creation needs a JWT).
+    pub needs_kind: Option<CredentialKind>,
+}
+
+/// The body an endpoint takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointBody {
+    /// No body.
+    None,
+    /// A JSON body.
+    Json,
+    /// `multipart/form-data` with the file in the named field.
+    Multipart(&'static str),
+}
+
+/// How a provider's error bodies are shaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorStyle {
+    /// FastAPI: `{"detail": "..."}`, credits `{"error": "...", "error_code": "..."}` (Poesius).
+    Detail,
+    /// `{"error": "<code>", "message": "..."}` (Poelis).
+    CodeMessage,
+    /// `{"error": {"message": "...", "code": "..."}}` (PowerPost).
+    NestedError,
+    /// `{"msg": "..."}` (Postiz).
+    Msg,
+}
+
+/// Which key permission model a provider has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scoping {
+    /// Header that carries the workspace id, when the provider scopes by workspace.
+    pub workspace_header: Option<&'static str>,
+    /// Path prefixes (segment-wise) that require the workspace header.
+    pub workspace_paths: &'static [&'static str],
+    /// `(method, path pattern)` that a draft-only key may not call.
+    pub full_access_only: &'static [(&'static str, &'static str)],
+}
+
+/// Everything keygate knows about one provider.
+#[derive(Debug)]
+pub struct Provider {
+    /// Which provider this is.
+    pub kind: ProviderId,
+    /// Id string used in the API.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Default REST base URL.
+    pub base_url: &'static str,
+    /// Default MCP endpoint, where the provider has one.
+    pub mcp_url: Option<&'static str>,
+    /// Suffix appended to a self-hosted base URL (Postiz `/public/v1`), when self-hosting exists.
+    pub self_hosted_suffix: Option<&'static str>,
+    /// Env variable holding the API key.
+    pub env_key: &'static str,
+    /// Env variable holding a base URL override.
+    pub env_base_url: Option<&'static str>,
+    /// Env variable holding the workspace id.
+    pub env_workspace: Option<&'static str>,
+    /// The API-key prefix, if keys have one.
+    pub api_key_prefix: Option<&'static str>,
+    /// The OAuth-token prefix, if tokens have one.
+    pub oauth_prefix: Option<&'static str>,
+    /// Credential kinds accepted.
+    pub kinds: &'static [CredentialKind],
+    /// Header for each kind, with the scheme choice.
+    pub header: fn(CredentialKind, Scheme) -> Option<HeaderRule>,
+    /// Provider-specific format rules, run after the shared checks.
+    pub check: fn(CredentialKind, &str) -> Check,
+    /// Picks the credential kind from the input where the format decides it (Postiz `pos_`).
+    pub kind_for: fn(CredentialKind, &str) -> CredentialKind,
+    /// Prefix shown in a redacted key (may depend on the key, PowerPost `pp_live_sk_`).
+    pub redact_prefix: fn(&str) -> Option<&'static str>,
+    /// Facts worth reporting about a valid key (PowerPost env).
+    pub facts: fn(&str) -> KeyFacts,
+    /// Endpoints with typed helpers.
+    pub endpoints: &'static [Endpoint],
+    /// Error-body shape.
+    pub error_style: ErrorStyle,
+    /// Workspace and permission rules.
+    pub scoping: Scoping,
+}
+
+impl Provider {
+    /// Whether the provider accepts this credential kind.
+    pub fn accepts(&self, kind: CredentialKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    /// Finds an endpoint by helper name.
+    pub fn endpoint(&self, name: &str) -> Option<&'static Endpoint> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+}
+
+/// All providers, in the order of SPEC's table.
+pub const ALL: [&Provider; 4] = [
+    &poesius::PROVIDER,
+    &poelis::PROVIDER,
+    &powerpost::PROVIDER,
+    &postiz::PROVIDER,
+];
+
+/// Characters of the base64url alphabet (`A-Z a-z 0-9 - _`).
+pub(crate) fn is_base64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+}
+
+/// RFC 6750 token68 characters (`A-Z a-z 0-9 - . _ ~ + /` and trailing `=`).
+pub(crate) fn is_token68(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')
+}
+
+/// Same kind back: the default for providers whose format does not pick the kind.
+pub(crate) fn same_kind(kind: CredentialKind, _input: &str) -> CredentialKind {
+    kind
+}
+
+/// Nothing to report: the default for providers without key facts.
+pub(crate) fn no_facts(_input: &str) -> KeyFacts {
+    KeyFacts::default()
+}

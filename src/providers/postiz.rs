@@ -1,0 +1,131 @@
+//! Postiz: the raw key (or a `pos_` OAuth token) in `Authorization`, cloud or self-hosted.
+
+use super::{
+    is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider,
+    ProviderId, Scheme, Scoping,
+};
+use crate::validate::{check_body, refuse, warn, wrong_prefix, Check, Code, WarningCode};
+
+const OAUTH_PREFIX: &str = "pos_";
+
+pub(super) static PROVIDER: Provider = Provider {
+    kind: ProviderId::Postiz,
+    id: "postiz",
+    name: "Postiz",
+    base_url: "https://api.postiz.com/public/v1",
+    mcp_url: None,
+    self_hosted_suffix: Some("/public/v1"),
+    env_key: "POSTIZ_API_KEY",
+    env_base_url: Some("POSTIZ_API_URL"),
+    env_workspace: None,
+    api_key_prefix: None,
+    oauth_prefix: Some(OAUTH_PREFIX),
+    kinds: &[CredentialKind::ApiKey, CredentialKind::OAuthToken],
+    header,
+    check,
+    kind_for,
+    redact_prefix,
+    facts: no_facts,
+    endpoints: &[
+        Endpoint {
+            name: "listIntegrations",
+            method: "GET",
+            path: "/integrations",
+            body: EndpointBody::None,
+            needs_kind: None,
+        },
+        Endpoint {
+            name: "isConnected",
+            method: "GET",
+            path: "/is-connected",
+            body: EndpointBody::None,
+            needs_kind: None,
+        },
+        Endpoint {
+            name: "createPost",
+            method: "POST",
+            path: "/posts",
+            body: EndpointBody::Json,
+            needs_kind: None,
+        },
+        Endpoint {
+            name: "upload",
+            method: "POST",
+            path: "/upload",
+            body: EndpointBody::Multipart("file"),
+            needs_kind: None,
+        },
+    ],
+    error_style: ErrorStyle::Msg,
+    scoping: Scoping {
+        workspace_header: None,
+        workspace_paths: &[],
+        full_access_only: &[],
+    },
+};
+
+fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {
+    Some(HeaderRule {
+        name: "Authorization",
+        scheme: None,
+    })
+}
+
+/// A `pos_` input is an OAuth token whichever kind the caller passed.
+fn kind_for(kind: CredentialKind, input: &str) -> CredentialKind {
+    if input.starts_with(OAUTH_PREFIX) {
+        CredentialKind::OAuthToken
+    } else {
+        kind
+    }
+}
+
+fn check(kind: CredentialKind, input: &str) -> Check {
+    if let Some(body) = input.strip_prefix(OAUTH_PREFIX) {
+        let mut warnings = check_body(
+            body,
+            is_token68,
+            "token characters (A-Z a-z 0-9 - . _ ~ + / =)",
+        )?;
+        if body.len() != 40 || !body.bytes().all(|c| c.is_ascii_alphanumeric()) {
+            warnings.push(warn(
+                WarningCode::UnusualFormat,
+                "Postiz OAuth tokens are pos_ followed by 40 letters and digits; this one differs",
+            ));
+        }
+        return Ok(warnings);
+    }
+    if kind == CredentialKind::OAuthToken {
+        return Err(refuse(
+            Code::WrongPrefix,
+            "Postiz OAuth tokens start with \"pos_\"; pass an API key as kind \"api_key\"",
+        ));
+    }
+    if crate::validate::detect(input).is_some() {
+        return Err(wrong_prefix(
+            &PROVIDER,
+            "no prefix (64 hex characters)",
+            input,
+        ));
+    }
+    let mut warnings = check_body(
+        input,
+        is_token68,
+        "token characters (A-Z a-z 0-9 - . _ ~ + / =)",
+    )?;
+    if input.len() != 64
+        || !input
+            .bytes()
+            .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        warnings.push(warn(
+            WarningCode::UnusualFormat,
+            "Postiz generates API keys of 64 lowercase hex characters; this one differs",
+        ));
+    }
+    Ok(warnings)
+}
+
+fn redact_prefix(input: &str) -> Option<&'static str> {
+    input.starts_with(OAUTH_PREFIX).then_some(OAUTH_PREFIX)
+}

@@ -1,0 +1,117 @@
+//! PowerPost: `pp_{env}_sk_{random}` keys in `x-api-key` (or `Authorization: Bearer`), with
+//! `X-Workspace-Id` on content endpoints and draft-only keys that may not publish.
+
+use super::{
+    is_base64url, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule,
+    Provider, ProviderId, Scheme, Scoping, BEARER,
+};
+use crate::validate::{check_body, refuse, warn, wrong_prefix, Check, Code, KeyFacts, WarningCode};
+
+pub(super) static PROVIDER: Provider = Provider {
+    kind: ProviderId::PowerPost,
+    id: "powerpost",
+    name: "PowerPost",
+    base_url: "https://powerpost.ai/api/v1",
+    mcp_url: None,
+    self_hosted_suffix: None,
+    env_key: "POWERPOST_API_KEY",
+    env_base_url: None,
+    env_workspace: Some("POWERPOST_WORKSPACE_ID"),
+    api_key_prefix: Some("pp_"),
+    oauth_prefix: None,
+    kinds: &[CredentialKind::ApiKey],
+    header,
+    check,
+    kind_for: same_kind,
+    redact_prefix,
+    facts,
+    endpoints: &[
+        Endpoint {
+            name: "getCredits",
+            method: "GET",
+            path: "/account/credits",
+            body: EndpointBody::None,
+            needs_kind: None,
+        },
+        Endpoint {
+            name: "publishPost",
+            method: "POST",
+            path: "/posts/{id}/publish",
+            body: EndpointBody::None,
+            needs_kind: None,
+        },
+    ],
+    error_style: ErrorStyle::NestedError,
+    scoping: Scoping {
+        workspace_header: Some("X-Workspace-Id"),
+        workspace_paths: &["/content", "/images", "/posts", "/media"],
+        full_access_only: &[("POST", "/posts/{id}/publish")],
+    },
+};
+
+fn header(_kind: CredentialKind, scheme: Scheme) -> Option<HeaderRule> {
+    Some(match scheme {
+        Scheme::Default => HeaderRule {
+            name: "x-api-key",
+            scheme: None,
+        },
+        Scheme::Bearer => BEARER,
+    })
+}
+
+/// Splits `pp_{env}_{kind}_{random}` into its parts after the `pp_` prefix.
+fn parts(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
+    let rest = input.strip_prefix("pp_")?;
+    let mut it = rest.splitn(3, '_');
+    let env = it.next().unwrap_or("");
+    Some((env, it.next(), it.next()))
+}
+
+fn check(_kind: CredentialKind, input: &str) -> Check {
+    let Some((env, part3, random)) = parts(input) else {
+        return Err(wrong_prefix(&PROVIDER, "pp_live_sk_", input));
+    };
+    if env != "live" && env != "test" {
+        return Err(refuse(
+            Code::BadEnv,
+            "PowerPost keys look like pp_live_sk_…: the environment part must be \"live\" (or \"test\", reserved)",
+        ));
+    }
+    if part3 != Some("sk") {
+        return Err(refuse(
+            Code::NotSecretKey,
+            "PowerPost API keys are secret keys: pp_{env}_sk_{random}; this one has no \"sk\" part",
+        ));
+    }
+    let mut warnings = check_body(
+        random.unwrap_or(""),
+        is_base64url,
+        "base64url characters (A-Z a-z 0-9 - _)",
+    )?;
+    if env == "test" {
+        warnings.push(warn(
+            WarningCode::TestKey,
+            "this is a PowerPost test key (pp_test_…): PowerPost reserves test keys for later; live calls may reject it",
+        ));
+    }
+    Ok(warnings)
+}
+
+fn redact_prefix(input: &str) -> Option<&'static str> {
+    match parts(input) {
+        Some(("live", Some("sk"), Some(_))) => Some("pp_live_sk_"),
+        Some(("test", Some("sk"), Some(_))) => Some("pp_test_sk_"),
+        Some(_) => Some("pp_"),
+        None => None,
+    }
+}
+
+fn facts(input: &str) -> KeyFacts {
+    KeyFacts {
+        env: match parts(input) {
+            Some(("live", ..)) => Some("live"),
+            Some(("test", ..)) => Some("test"),
+            _ => None,
+        },
+    }
+}
