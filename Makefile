@@ -5,8 +5,16 @@ SHELL := /bin/bash
 
 WASM_TARGET := wasm32-unknown-unknown
 TOOLS := $(CURDIR)/.tools
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WB_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
+WASM_BINDGEN := $(TOOLS)/bin/wasm-bindgen
+WASM_OPT := $(CURDIR)/node_modules/.bin/wasm-opt
+RAW_WASM := target/$(WASM_TARGET)/release/keygate.wasm
+PKG := $(CURDIR)/pkg
+WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: help setup-rust lint test-rust wasm-release demo test
+.PHONY: help setup-rust setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js demo test
 
 help:
 	@echo "make demo   build and run the end-to-end tour"
@@ -20,15 +28,44 @@ lint: setup-rust
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 
+setup-wasm-bindgen:
+	@if [ "$$($(WASM_BINDGEN) --version 2>/dev/null | awk '{print $$2}')" != "$(WB_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WB_VERSION) into $(TOOLS) (about 2 minutes)"; \
+	  cargo install wasm-bindgen-cli --version $(WB_VERSION) --root $(TOOLS); \
+	fi
+
+setup-node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 test-rust:
 	cargo test --all-targets
+
+test-wasm: setup-wasm-bindgen
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
+	  cargo test --target $(WASM_TARGET) --test wasm_boundary
+
+test-js: build
+	node --test tests/js/ tests/emulator/
+	node_modules/.bin/tsc -p tests/types
 
 wasm-release: setup-rust
 	cargo build --release --target $(WASM_TARGET)
 	@ls -l target/$(WASM_TARGET)/release/keygate.wasm | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
 
+build: wasm-release setup-wasm-bindgen setup-node
+	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs
+	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(PKG)/wasm --out-name keygate $(RAW_WASM)
+	$(WASM_BINDGEN) --target nodejs --weak-refs --no-typescript --out-dir $(PKG)/wasm-cjs --out-name keygate $(RAW_WASM)
+	for d in wasm wasm-cjs; do $(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG)/$$d/keygate_bg.wasm -o $(PKG)/$$d/keygate_bg.wasm; done
+	echo '{ "type": "commonjs" }' > $(PKG)/wasm-cjs/package.json
+	sed 's/^export { createApi };$$/module.exports = { createApi };/' $(PKG)/src/core.js > $(PKG)/src/core.cjs
+	@node scripts/sizes.mjs
+
 demo:
 	cargo run --quiet --example tour
 
-test: lint test-rust wasm-release
+test: lint test-rust test-wasm test-js
 	@echo "make test: all steps passed"

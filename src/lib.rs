@@ -17,11 +17,14 @@ mod secret;
 mod url;
 mod validate;
 
-pub use classify::{classify, header, is_redirect, parse_retry_after, request_id};
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use classify::{classify, clean, header, is_redirect, parse_retry_after, request_id};
 pub use error::{Error, ErrorKind};
 pub use headers::{build_headers, Header, HeaderValue};
 pub use jwt::{decode as decode_jwt, Claims};
-pub use plan::{plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target};
+pub use plan::{check_endpoint, plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target};
 pub use providers::{
     CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider, ProviderId, Scheme,
     ALL as PROVIDERS,

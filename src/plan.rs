@@ -53,6 +53,10 @@ pub struct Options {
     pub timeout_ms: Option<f64>,
     /// Retries after the first attempt (default 2).
     pub max_retries: Option<f64>,
+    /// The code runs in a browser window (not a worker): secret API keys are refused there.
+    pub browser_window: bool,
+    /// Allow a secret API key in a browser window anyway.
+    pub dangerously_allow_browser: bool,
 }
 
 /// A validated client configuration.
@@ -124,10 +128,32 @@ fn number_option(
 }
 
 impl Config {
+    /// Replaces the credential wherever it appears in `text`, then cleans it like a provider message.
+    pub fn scrub(&self, text: &str) -> String {
+        let secret = self.credential.secret();
+        crate::classify::clean(
+            &text.replace(secret.expose(), secret.redacted()),
+            crate::classify::MAX_MESSAGE,
+        )
+    }
+
     /// Validates the options for `credential`'s provider.
     pub fn new(credential: Credential, opts: Options) -> Result<Config, Error> {
         let provider = credential.provider();
         let p = provider.provider();
+        if opts.browser_window
+            && credential.kind().is_secret_key()
+            && !opts.dangerously_allow_browser
+        {
+            return Err(Error::config(
+                "browser_secret_key",
+                format!(
+                    "a {} API key is a server secret: anyone who opens this page can read it. Call {} from a server or an edge worker, use a user token, or pass dangerouslyAllowBrowser: true if you understand the risk",
+                    p.name, p.name
+                ),
+            )
+            .with_provider(provider));
+        }
         let base_url = match &opts.base_url {
             None => BaseUrl::parse(p.base_url)
                 .map_err(|_| Error::config("invalid_base_url", "built-in base URL"))?,
@@ -218,6 +244,8 @@ pub struct RequestSpec {
     pub idempotency_key: Option<String>,
     /// REST or MCP.
     pub target: Target,
+    /// The typed helper making the call (its requirements are checked).
+    pub endpoint: Option<&'static str>,
 }
 
 /// What to send.
@@ -296,6 +324,9 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
     append_query(&mut url, &req.query);
     let bare_path = req.path.split('?').next().unwrap_or("");
 
+    if let Some(name) = req.endpoint {
+        check_endpoint(config, name)?;
+    }
     if req.target == Target::Rest {
         local_guards(config, method, bare_path)?;
     }
@@ -377,6 +408,38 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
             || req.idempotency_key.is_some(),
         origin: base.origin(),
     })
+}
+
+/// A typed helper exists for this provider and the credential is of the kind it needs.
+pub fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
+    let p = config.provider.provider();
+    let e = p.endpoint(name).ok_or_else(|| {
+        Error::config(
+            "unsupported_endpoint",
+            format!(
+                "{} has no {}() helper: it belongs to another provider",
+                p.name, name
+            ),
+        )
+        .with_provider(config.provider)
+    })?;
+    match e.needs_kind {
+        Some(k) if k != config.credential.kind() => Err(Error::config(
+            "wrong_credential_kind",
+            format!(
+                "{}() needs a {} credential (pass {})",
+                name,
+                k.as_str(),
+                match k {
+                    crate::providers::CredentialKind::Jwt => "jwt",
+                    crate::providers::CredentialKind::OAuthToken => "oauthToken",
+                    crate::providers::CredentialKind::ApiKey => "apiKey",
+                }
+            ),
+        )
+        .with_provider(config.provider)),
+        _ => Ok(()),
+    }
 }
 
 /// PowerPost: content paths need a workspace id; a draft key may not publish.

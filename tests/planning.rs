@@ -441,3 +441,50 @@ fn redirects_stay_on_origin() {
         assert_eq!(r(cur, bad, o), None, "{:?}", bad);
     }
 }
+
+#[test]
+fn browser_guard_and_endpoints() {
+    let o = || Options {
+        browser_window: true,
+        ..Default::default()
+    };
+    let e = Config::new(cred(P::Poelis, K::ApiKey, POELIS_KEY), o()).unwrap_err();
+    assert_eq!(e.code, "browser_secret_key");
+    assert!(Config::new(
+        cred(P::Poelis, K::ApiKey, POELIS_KEY),
+        Options {
+            dangerously_allow_browser: true,
+            ..o()
+        }
+    )
+    .is_ok());
+    assert!(Config::new(cred(P::Poesius, K::Jwt, &jwt(r#"{"a":1}"#)), o()).is_ok());
+    assert!(Config::new(cred(P::Postiz, K::ApiKey, POSTIZ_TOKEN), o()).is_ok());
+    let c = config(P::Poesius, POESIUS_KEY, Options::default());
+    assert_eq!(
+        keygate::check_endpoint(&c, "createApiKey")
+            .unwrap_err()
+            .code,
+        "wrong_credential_kind"
+    );
+    assert_eq!(
+        keygate::check_endpoint(&c, "listWorkspaces")
+            .unwrap_err()
+            .code,
+        "unsupported_endpoint"
+    );
+    assert!(keygate::check_endpoint(&c, "listPresentations").is_ok());
+    let c = Config::new(
+        cred(P::Poesius, K::Jwt, &jwt(r#"{"a":1}"#)),
+        Options::default(),
+    )
+    .unwrap();
+    assert!(keygate::check_endpoint(&c, "createApiKey").is_ok());
+}
+
+#[test]
+fn scrub_removes_the_credential() {
+    let c = config(P::Postiz, POSTIZ_KEY, Options::default());
+    let s = c.scrub(&format!("oops {} leaked\r\n", POSTIZ_KEY));
+    assert!(!s.contains(POSTIZ_KEY) && s.contains("…cdef"), "{}", s);
+}

@@ -1,0 +1,157 @@
+// Types for the keygate provider emulator (keygate/emulator).
+
+export type ProviderId = "poesius" | "poelis" | "powerpost" | "postiz";
+export type CorsPolicy = "open" | "strict" | "none" | string[];
+
+export interface EmulatorOptions {
+  /** Provider listener port; 0 (default) picks a free one. */
+  port?: number;
+  /** Address to bind; default "127.0.0.1". */
+  host?: string;
+  /** false: print one line per request to stderr (credentials redacted). Default true. */
+  quiet?: boolean;
+  /** Port of the cross-origin trap listener; 0 (default) picks a free one. */
+  crossOriginPort?: number;
+}
+
+export type Credentials<P = Record<string, unknown>> = string[] | Array<{ key: string } & P> | Record<string, P | true>;
+
+export interface Scenario {
+  match?: { provider?: ProviderId | "postiz-self"; variant?: "hosted" | "self"; method?: string | string[]; path?: string | RegExp };
+  /** Fault specs consumed one per matching request; "ok" or null for a normal answer. */
+  faults: Array<string | null>;
+  name?: string;
+}
+
+export interface EmulatorConfig {
+  defaults?: boolean;
+  maxBodyBytes?: number;
+  poesius?: {
+    apiKeys?: Credentials<{ revoked?: boolean; name?: string; description?: string }>;
+    jwts?: Credentials;
+    oauthTokens?: Credentials;
+    credits?: number;
+    requireTemplate?: boolean;
+    maxUploadBytes?: number;
+    templates?: Array<{ template_id: string; template_name: string }>;
+    presentations?: Array<Record<string, unknown>>;
+  };
+  poelis?: { apiKeys?: Credentials<{ revoked?: boolean }>; workspaces?: Array<{ id: string; name: string }> };
+  powerpost?: {
+    apiKeys?: Credentials<{ type?: "read_write" | "read_draft"; workspaces?: string[] | "*"; revoked?: boolean }>;
+    credits?: number;
+    retryAfterIn?: "both" | "error" | "top";
+  };
+  postiz?: {
+    apiKeys?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
+    oauthTokens?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
+    integrations?: Array<Record<string, unknown>>;
+    postRateLimit?: number;
+    postRateWindowSec?: number;
+    planLimitReached?: boolean;
+  };
+  rateLimit?: Partial<Record<ProviderId, { limit: number; windowSec?: number } | null>>;
+  cors?: Partial<Record<ProviderId | "postizSelf", CorsPolicy>>;
+  scenarios?: Scenario[];
+}
+
+export interface LogEntry {
+  seq: number;
+  time: string;
+  provider: ProviderId | "cross-origin";
+  mount: string;
+  variant: "hosted" | "self" | null;
+  method: string;
+  path: string;
+  url: string;
+  status: number | null;
+  requestId: string;
+  idempotencyKey?: string | null;
+  attempt?: number;
+  echo?: string | null;
+  fault?: string | null;
+  faultSource?: "header" | "scenario" | null;
+  preflight: boolean;
+  aborted?: boolean;
+  origin?: string | null;
+  corsAllowed?: boolean | null;
+  /** Request headers, lower-case names, credentials redacted. */
+  headers: Record<string, string | string[]>;
+  requestBytes?: number;
+  responseBytes?: number;
+  durationMs?: number;
+  error?: string;
+}
+
+export interface TrapRecord {
+  method: string;
+  url: string;
+  /** Unredacted: what actually reached the trap. */
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  time: string;
+}
+
+export interface CountFilter {
+  provider?: ProviderId | "postiz-self" | "cross-origin";
+  variant?: "hosted" | "self";
+  method?: string;
+  path?: string | RegExp;
+  status?: number;
+  idempotencyKey?: string;
+  echo?: string;
+  fault?: string;
+  preflight?: boolean;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  host: string;
+  urls: {
+    poesius: string;
+    poesiusMcp: string;
+    poelis: string;
+    powerpost: string;
+    postiz: string;
+    postizRoot: string;
+    postizSelf: string;
+    postizSelfRoot: string;
+  };
+  crossOrigin: { url: string; port: number; received: TrapRecord[] };
+  log: LogEntry[];
+  config: EmulatorConfig;
+  demo: typeof DEMO_KEYS;
+  counts(filter?: CountFilter): number;
+  reset(): void;
+  addScenario(scenario: Scenario): void;
+  pendingScenarios(): Scenario[];
+  state(): Record<ProviderId, Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export function startEmulator(config?: EmulatorConfig | string, options?: EmulatorOptions): Promise<Emulator>;
+
+export const DEMO_KEYS: {
+  readonly poesius: { readonly apiKey: string; readonly revokedKey: string; readonly jwt: string; readonly expiredJwt: string; readonly oauthToken: string };
+  readonly poelis: { readonly apiKey: string; readonly secondApiKey: string };
+  readonly powerpost: {
+    readonly apiKey: string;
+    readonly draftKey: string;
+    readonly revokedKey: string;
+    readonly workspaceId: string;
+    readonly secondWorkspaceId: string;
+    readonly foreignWorkspaceId: string;
+  };
+  readonly postiz: { readonly apiKey: string; readonly noSubscriptionKey: string; readonly oauthToken: string; readonly noSubscriptionOAuthToken: string };
+};
+export const DEFAULT_CONFIG: Readonly<EmulatorConfig>;
+export const MOUNTS: ReadonlyArray<{ prefix: string; provider: ProviderId; key: string; corsKey: string; variant: "hosted" | "self" | null }>;
+export const BYPASS_PARAM: string;
+export class ConfigError extends Error {}
+export class FaultSpecError extends Error {}
+export function mergeConfig(user?: EmulatorConfig): EmulatorConfig;
+export function loadConfigFile(path: string): EmulatorConfig;
+export function makeFakeJwt(payload: Record<string, unknown>): string;
+export function parseFault(spec: string): { spec: string; delayMs: number; terminal: Record<string, unknown> | null };
+export function redactSecret(value: string): string;

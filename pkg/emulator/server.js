@@ -1,0 +1,637 @@
+// The emulator core: one listener for the four providers (by path prefix), one
+// cross-origin trap listener, fault injection, CORS, rate limits and the request log.
+import http from "node:http";
+import { mergeConfig, loadConfigFile, DEMO_KEYS } from "./config.js";
+import { createIdSource } from "./lib/ids.js";
+import { encodeBody, readBody, JSON_TYPE, statusText, parseJsonBody } from "./lib/http.js";
+import { headerValue } from "./lib/auth.js";
+import { redactHeaders, scrubText, CREDENTIAL_HEADERS } from "./lib/redact.js";
+import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from "./lib/faults.js";
+import { createLimiter } from "./lib/ratelimit.js";
+import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
+import { createPoesius } from "./providers/poesius.js";
+import { createPoelis } from "./providers/poelis.js";
+import { createPowerPost } from "./providers/powerpost.js";
+import { createPostiz } from "./providers/postiz.js";
+
+/** Where each provider is mounted. `key` names the mount in scenarios and CORS config. */
+export const MOUNTS = [
+  { prefix: "/poesius/api/v1", provider: "poesius", key: "poesius", corsKey: "poesius", variant: null },
+  { prefix: "/poelis/v1/public", provider: "poelis", key: "poelis", corsKey: "poelis", variant: null },
+  { prefix: "/powerpost/api/v1", provider: "powerpost", key: "powerpost", corsKey: "powerpost", variant: null },
+  { prefix: "/postiz/public/v1", provider: "postiz", key: "postiz", corsKey: "postiz", variant: "hosted" },
+  { prefix: "/postiz-self/api/public/v1", provider: "postiz", key: "postiz-self", corsKey: "postizSelf", variant: "self" },
+];
+
+/** Query parameter added to a `redirect-same` Location: the header fault is skipped there. */
+export const BYPASS_PARAM = "__kg_fault";
+
+const MAX_TRAP_BODY = 1024 * 1024;
+
+function findMount(pathname) {
+  return MOUNTS.find((m) => pathname === m.prefix || pathname.startsWith(`${m.prefix}/`)) ?? null;
+}
+
+function formatHost(host) {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+function cleanEcho(value) {
+  if (!value) return null;
+  const v = value.slice(0, 256);
+  return /^[\x20-\x7e]*$/.test(v) ? v : null;
+}
+
+function httpDate(secondsAhead) {
+  return new Date(Math.ceil((Date.now() + secondsAhead * 1000) / 1000) * 1000).toUTCString();
+}
+
+function htmlPage(status) {
+  const text = `${status} ${statusText(status)}`;
+  return `<!DOCTYPE html>\n<html><head><title>${text}</title></head>\n<body><center><h1>${text}</h1></center><hr><center>emulated-proxy</center></body></html>\n`;
+}
+
+function truncate(buffer) {
+  const text = buffer.toString("utf8");
+  let cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+  try {
+    JSON.parse(cut);
+    cut = `${cut.slice(0, -1) || ""}{"truncat`;
+  } catch {
+    /* invalid, as wanted */
+  }
+  return Buffer.from(cut);
+}
+
+function malform(buffer) {
+  const text = buffer.toString("utf8") || "{";
+  return Buffer.from(`${text.slice(0, -1)},,}`);
+}
+
+/** Pad a JSON body to `bytes` (a `_padding` field, or an extra array element). */
+function pad(response, bytes) {
+  let body = response.body;
+  if (body === undefined || body === null || response.raw !== undefined) {
+    const buf = encodeBody(response).buffer;
+    const extra = Math.max(0, bytes - buf.length);
+    return { ...response, raw: Buffer.concat([buf, Buffer.alloc(extra, 0x20)]) };
+  }
+  const isArray = Array.isArray(body);
+  body = isArray ? [...body, ""] : typeof body === "object" ? { ...body, _padding: "" } : { value: body, _padding: "" };
+  const size = Buffer.byteLength(JSON.stringify(body));
+  const fill = "x".repeat(Math.max(0, bytes - size));
+  if (isArray) body[body.length - 1] = fill;
+  else body._padding = fill;
+  return { ...response, body };
+}
+
+function filterMatches(entry, filter) {
+  if (entry.preflight && filter.preflight !== true && String(filter.method ?? "").toUpperCase() !== "OPTIONS") return false;
+  if (filter.provider && filter.provider !== entry.provider && filter.provider !== entry.mount) return false;
+  if (filter.variant && filter.variant !== entry.variant) return false;
+  if (filter.method && String(filter.method).toUpperCase() !== entry.method) return false;
+  if (filter.path !== undefined && !matchesScenario({ path: filter.path }, { path: entry.path })) return false;
+  for (const k of ["status", "idempotencyKey", "echo", "fault", "requestId"]) {
+    if (filter[k] !== undefined && filter[k] !== entry[k]) return false;
+  }
+  return true;
+}
+
+/**
+ * Start the emulator.
+ * @param {object|string} [config] config object, or a path to a JSON config file
+ * @param {{port?:number, host?:string, quiet?:boolean, crossOriginPort?:number}} [options]
+ */
+export async function startEmulator(config = {}, options = {}) {
+  const cfg = mergeConfig(typeof config === "string" ? loadConfigFile(config) : config ?? {});
+  const opts = { port: 0, host: "127.0.0.1", quiet: true, crossOriginPort: 0, ...options };
+  const ids = createIdSource();
+  const env = { config: cfg, ids, now: () => Date.now() };
+  const providers = {
+    poesius: createPoesius(env),
+    poelis: createPoelis(env),
+    powerpost: createPowerPost(env),
+    postiz: createPostiz(env),
+  };
+  const limiters = {};
+  function buildLimiters() {
+    for (const name of ["poesius", "poelis", "powerpost"]) {
+      const rl = cfg.rateLimit?.[name];
+      limiters[name] = rl ? createLimiter({ limit: rl.limit, windowSec: rl.windowSec ?? 60 }, env.now) : null;
+    }
+  }
+  buildLimiters();
+  const scenarios = createScenarioQueue(cfg.scenarios);
+  const log = [];
+  const received = [];
+  const attempts = new Map();
+  const sleepers = new Set();
+  const sockets = new Set();
+  let seq = 0;
+  let closing = null;
+  let baseUrl = "";
+  let trapUrl = "";
+
+  const secrets = () => Object.values(providers).flatMap((p) => p.secrets());
+
+  function sleep(ms) {
+    return new Promise((resolve) => {
+      const s = { resolve, timer: setTimeout(() => done(), ms) };
+      function done() {
+        clearTimeout(s.timer);
+        sleepers.delete(s);
+        resolve();
+      }
+      s.done = done;
+      sleepers.add(s);
+    });
+  }
+
+  function say(line) {
+    if (!opts.quiet) process.stderr.write(`[keygate-emulator] ${line}\n`);
+  }
+
+  // ---- delivery -----------------------------------------------------------
+
+  /** Write a response; `mode` is a post-handler fault (slow-body, reset) or null. */
+  function deliver(res, entry, response, mode) {
+    const { buffer, contentType } = encodeBody(response);
+    const headers = { ...response.headers };
+    if (contentType && !headers["content-type"]) headers["content-type"] = contentType;
+    const noBody = response.status === 204 || response.status === 304;
+    if (!noBody) headers["content-length"] = String(buffer.length);
+    entry.status = response.status;
+    entry.responseBytes = buffer.length;
+    if (res.destroyed) return;
+
+    if (mode?.kind === "slow-body" && !noBody) {
+      res.writeHead(response.status, headers);
+      res.flushHeaders();
+      const pieces = Math.max(1, Math.min(10, buffer.length));
+      const step = Math.ceil(buffer.length / pieces);
+      const interval = mode.ms / pieces;
+      (async () => {
+        for (let i = 0; i < pieces; i += 1) {
+          await sleep(interval);
+          if (res.destroyed || closing) return;
+          res.write(buffer.subarray(i * step, (i + 1) * step));
+        }
+        res.end();
+      })();
+      return;
+    }
+    if (mode?.kind === "reset") {
+      const declared = Math.max(buffer.length, 64);
+      headers["content-length"] = String(declared);
+      res.writeHead(response.status, headers);
+      const part = buffer.subarray(0, Math.floor(buffer.length / 2));
+      entry.aborted = true;
+      res.write(part, () => setTimeout(() => res.destroy(), 10).unref());
+      return;
+    }
+    res.writeHead(response.status, headers);
+    res.end(noBody ? undefined : buffer);
+  }
+
+  function rateHeaders(snap) {
+    return {
+      "x-ratelimit-limit": String(snap.limit),
+      "x-ratelimit-remaining": String(snap.remaining),
+      "x-ratelimit-reset": String(Math.ceil(snap.resetAt / 1000)),
+    };
+  }
+
+  /** A response produced by a fault instead of the provider. */
+  function faultResponse(t, provider, ctx) {
+    switch (t.kind) {
+      case "status": {
+        const retry = t.retry;
+        const body = provider.errorBody(t.status, { retryAfter: retry?.seconds, retryAfterInBody: retry?.mode === "body" });
+        const headers = {};
+        if (retry?.mode === "seconds") headers["retry-after"] = String(retry.seconds);
+        if (retry?.mode === "date") headers["retry-after"] = httpDate(retry.seconds);
+        return { status: t.status, body, headers };
+      }
+      case "empty-body":
+        return { status: t.status, raw: Buffer.alloc(0), headers: {} };
+      case "html":
+        return { status: t.status, raw: htmlPage(t.status), headers: { "content-type": "text/html; charset=utf-8" } };
+      case "redirect": {
+        let location;
+        if (t.target === "same") {
+          const q = new URLSearchParams(ctx.query);
+          q.set(BYPASS_PARAM, "off");
+          location = `${ctx.selfOrigin}${ctx.basePath}${ctx.path}?${q}`;
+        } else {
+          location = `${trapUrl}${ctx.basePath}${ctx.path}${ctx.search}`;
+        }
+        return { status: t.status, raw: Buffer.alloc(0), headers: { location } };
+      }
+      case "truncated-json": {
+        const r = { status: t.status, body: provider.errorBody(t.status) };
+        return { status: t.status, raw: truncate(encodeBody(r).buffer), headers: { "content-type": JSON_TYPE } };
+      }
+      case "malformed-json": {
+        const r = { status: t.status, body: provider.errorBody(t.status) };
+        return { status: t.status, raw: malform(encodeBody(r).buffer), headers: { "content-type": JSON_TYPE } };
+      }
+      case "oversized":
+        return pad({ status: t.status, body: provider.errorBody(t.status), headers: {} }, t.bytes);
+      default:
+        throw new Error(`unhandled fault ${t.kind}`);
+    }
+  }
+
+  /** Transform the provider's own response for a post-handler fault. */
+  function transform(response, t) {
+    if (!t) return response;
+    if (t.kind === "truncated-json") {
+      return { ...response, raw: truncate(encodeBody(response).buffer), headers: { ...response.headers, "content-type": JSON_TYPE } };
+    }
+    if (t.kind === "malformed-json") {
+      return { ...response, raw: malform(encodeBody(response).buffer), headers: { ...response.headers, "content-type": JSON_TYPE } };
+    }
+    if (t.kind === "oversized") return pad(response, t.bytes);
+    return response;
+  }
+
+  function newEntry(req, fields) {
+    seq += 1;
+    const entry = {
+      seq,
+      time: new Date().toISOString(),
+      method: req.method.toUpperCase(),
+      status: null,
+      aborted: false,
+      preflight: false,
+      fault: null,
+      faultSource: null,
+      headers: redactHeaders(req.headers, secrets()),
+      ...fields,
+    };
+    log.push(entry);
+    return { entry, started: Date.now() };
+  }
+
+  // ---- provider requests ----------------------------------------------------
+
+  async function handleProvider(req, res, url, mount, base) {
+    const provider = providers[mount.provider];
+    const method = req.method.toUpperCase();
+    const relPath = url.pathname.slice(mount.prefix.length) || "/";
+    const idempotencyKey = headerValue(req.headers, "idempotency-key") || null;
+    const attemptKey = [mount.key, method, relPath, idempotencyKey ?? ""].join(" ");
+    attempts.set(attemptKey, (attempts.get(attemptKey) ?? 0) + 1);
+    const { entry, started } = newEntry(req, {
+      provider: mount.provider,
+      mount: mount.key,
+      variant: mount.variant,
+      path: scrubText(relPath, secrets()),
+      url: scrubText(`${url.pathname}${url.search}`, secrets()),
+      requestId: base.requestId,
+      idempotencyKey,
+      attempt: attempts.get(attemptKey),
+      echo: base.echo,
+      origin: headerValue(req.headers, "origin") || null,
+    });
+    res.on("close", () => {
+      entry.durationMs = Date.now() - started;
+      if (!res.writableFinished) entry.aborted = true;
+      say(`${mount.key} ${method} ${entry.url} -> ${entry.status ?? "-"}${entry.aborted ? " (aborted)" : ""} ${entry.requestId}${entry.fault ? ` fault=${entry.fault}` : ""}`);
+    });
+
+    const origin = headerValue(req.headers, "origin");
+    const policy = cfg.cors?.[mount.corsKey] ?? "open";
+    const common = { ...base.headers };
+
+    if (method === "OPTIONS") {
+      entry.preflight = true;
+      const headers = { ...common, ...corsPreflightHeaders(policy, mount.corsKey, origin, req.headers) };
+      entry.corsAllowed = "access-control-allow-origin" in headers;
+      req.resume();
+      return deliver(res, entry, { status: 204, headers }, null);
+    }
+    const cors = corsResponseHeaders(policy, mount.corsKey, origin);
+    entry.corsAllowed = origin ? "access-control-allow-origin" in cors : null;
+    Object.assign(common, cors);
+
+    // Which fault, if any: the header first, else the next one of a matching scenario.
+    let faultText = "";
+    const headerFault = headerValue(req.headers, "x-keygate-fault");
+    if (headerFault && !base.bypass) {
+      faultText = headerFault;
+      entry.faultSource = "header";
+    } else {
+      const next = scenarios.take({ provider: mount.provider, providerKey: mount.key, variant: mount.variant, method, path: relPath });
+      if (next !== undefined) {
+        faultText = next ?? "";
+        entry.faultSource = "scenario";
+      }
+    }
+    let fault;
+    try {
+      fault = parseFault(faultText);
+    } catch (err) {
+      if (!(err instanceof FaultSpecError)) throw err;
+      req.resume();
+      entry.fault = faultText;
+      return deliver(res, entry, { status: 400, body: { emulator_error: err.message }, headers: common }, null);
+    }
+    entry.fault = fault.spec || null;
+    const t = fault.terminal;
+
+    if (t?.kind === "hangup") {
+      entry.aborted = true;
+      req.socket.destroy();
+      return;
+    }
+
+    let body;
+    try {
+      body = await readBody(req, cfg.maxBodyBytes);
+    } catch {
+      entry.aborted = true;
+      return;
+    }
+    entry.requestBytes = body.size;
+    if (fault.delayMs) {
+      await sleep(fault.delayMs);
+      if (res.destroyed || closing) return;
+    }
+
+    const ctx = {
+      method,
+      path: relPath,
+      query: url.searchParams,
+      search: url.search,
+      headers: req.headers,
+      header: (name) => headerValue(req.headers, name),
+      body: body.buffer,
+      bodyTooLarge: body.tooLarge,
+      variant: mount.variant,
+      basePath: mount.prefix,
+      selfOrigin: base.selfOrigin,
+      requestId: base.requestId,
+      params: {},
+    };
+
+    const limiter = limiters[mount.provider] ?? null;
+    const bucket = ctx.header("x-api-key") || ctx.header("authorization") || `anon:${req.socket.remoteAddress}`;
+    let snap = null;
+    let response;
+    if (t && !t.post) {
+      response = faultResponse(t, provider, ctx);
+    } else {
+      if (limiter) {
+        snap = limiter.take(bucket);
+        if (!snap.allowed) {
+          const byBody = provider.rateLimitStyle === "body";
+          response = {
+            status: 429,
+            body: provider.errorBody(429, { retryAfter: snap.resetInSec, retryAfterInBody: byBody }),
+            headers: byBody ? {} : { "retry-after": String(snap.resetInSec) },
+          };
+        }
+      }
+      if (!response) {
+        try {
+          response = await provider.handle(ctx);
+        } catch (err) {
+          entry.error = err.message;
+          say(`handler error: ${err.stack}`);
+          response = { status: 500, body: provider.errorBody(500), headers: {} };
+        }
+      }
+      response = transform(response, t);
+    }
+    if (limiter) Object.assign(common, rateHeaders(snap ?? limiter.peek(bucket)));
+    response = { ...response, headers: { ...(response.headers ?? {}), ...common } };
+    if (closing) return;
+    deliver(res, entry, response, t?.post ? t : null);
+  }
+
+  // ---- emulator's own paths ------------------------------------------------
+
+  function describe() {
+    return { name: "keygate provider emulator", url: baseUrl, urls: handle.urls, crossOrigin: { url: trapUrl } };
+  }
+
+  function trapView() {
+    return received.map((r) => ({
+      method: r.method,
+      url: scrubText(r.url, secrets()),
+      headers: redactHeaders(r.headers, secrets()),
+      credentialHeaders: Object.keys(r.headers).filter((h) => CREDENTIAL_HEADERS.has(h)),
+    }));
+  }
+
+  async function handleOwn(req, res, url, base) {
+    const method = req.method.toUpperCase();
+    const headers = { ...base.headers, ...corsResponseHeaders("open", null, headerValue(req.headers, "origin")) };
+    const send = (status, body) => {
+      const { buffer } = encodeBody({ body });
+      res.writeHead(status, { ...headers, "content-type": JSON_TYPE, "content-length": String(buffer.length) });
+      res.end(buffer);
+    };
+    if (method === "OPTIONS") {
+      req.resume();
+      res.writeHead(204, { ...base.headers, ...corsPreflightHeaders("open", null, headerValue(req.headers, "origin"), req.headers) });
+      return res.end();
+    }
+    const { buffer } = await readBody(req, 1024 * 1024);
+    const p = url.pathname;
+    if (p === "/" && method === "GET") return send(200, describe());
+    if (p === "/_emulator/health") return send(200, { ok: true });
+    if (p === "/_emulator/log" && method === "GET") return send(200, { log });
+    if (p === "/_emulator/counts" && method === "GET") {
+      const filter = Object.fromEntries(url.searchParams);
+      if (filter.status) filter.status = Number(filter.status);
+      return send(200, { count: handle.counts(filter) });
+    }
+    if (p === "/_emulator/reset" && method === "POST") {
+      handle.reset();
+      return send(200, { ok: true });
+    }
+    if (p === "/_emulator/scenarios") {
+      if (method === "GET") return send(200, { scenarios: scenarios.pending() });
+      if (method === "POST") {
+        const parsed = parseJsonBody(buffer);
+        if (!parsed.ok) return send(400, { emulator_error: "body must be a scenario object or an array of them" });
+        try {
+          for (const s of Array.isArray(parsed.value) ? parsed.value : [parsed.value]) scenarios.add(s);
+        } catch (err) {
+          return send(400, { emulator_error: err.message });
+        }
+        return send(200, { scenarios: scenarios.pending() });
+      }
+    }
+    if (p === "/_emulator/trap" && method === "GET") return send(200, { received: trapView() });
+    if (p === "/_emulator/state" && method === "GET") {
+      return send(200, Object.fromEntries(Object.entries(providers).map(([k, v]) => [k, v.state?.() ?? {}])));
+    }
+    return send(404, { error: "not_found", message: "No emulated provider at this path; GET / lists them" });
+  }
+
+  // ---- listeners --------------------------------------------------------------
+
+  async function onRequest(req, res) {
+    const requestId = ids.requestId();
+    const echo = cleanEcho(headerValue(req.headers, "x-keygate-echo"));
+    const headers = { "x-request-id": requestId };
+    if (echo !== null) headers["x-keygate-echo"] = echo;
+    const url = new URL(req.url, "http://emulator.invalid");
+    const bypass = url.searchParams.get(BYPASS_PARAM) === "off";
+    url.searchParams.delete(BYPASS_PARAM);
+    const host = headerValue(req.headers, "host") || `${formatHost(opts.host)}:${handle.port}`;
+    const base = { requestId, echo, headers, bypass, selfOrigin: `http://${host}` };
+    try {
+      const mount = findMount(url.pathname);
+      if (mount) await handleProvider(req, res, url, mount, base);
+      else await handleOwn(req, res, url, base);
+    } catch (err) {
+      say(`internal error: ${err.stack}`);
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { ...headers, "content-type": JSON_TYPE });
+        res.end(JSON.stringify({ emulator_error: "internal emulator error" }));
+      } else res.destroy();
+    }
+  }
+
+  function onTrapRequest(req, res) {
+    const requestId = ids.requestId();
+    const record = { method: req.method.toUpperCase(), url: req.url, headers: { ...req.headers }, body: "", time: new Date().toISOString() };
+    received.push(record);
+    seq += 1;
+    const entry = {
+      seq,
+      time: record.time,
+      provider: "cross-origin",
+      mount: "cross-origin",
+      variant: null,
+      method: record.method,
+      path: scrubText(new URL(req.url, "http://x").pathname, secrets()),
+      url: scrubText(req.url, secrets()),
+      status: null,
+      requestId,
+      preflight: record.method === "OPTIONS",
+      headers: redactHeaders(req.headers, secrets()),
+    };
+    log.push(entry);
+    const chunks = [];
+    let size = 0;
+    req.on("data", (c) => {
+      size += c.length;
+      if (size <= MAX_TRAP_BODY) chunks.push(c);
+    });
+    req.on("end", () => {
+      record.body = Buffer.concat(chunks).toString("utf8");
+      const preflight = record.method === "OPTIONS";
+      const headers = { "x-request-id": requestId, ...trapCorsHeaders(req.headers, preflight) };
+      entry.status = preflight ? 204 : 200;
+      if (preflight) {
+        res.writeHead(204, headers);
+        return res.end();
+      }
+      const body = Buffer.from(JSON.stringify({ trap: true }));
+      res.writeHead(200, { ...headers, "content-type": JSON_TYPE, "content-length": String(body.length) });
+      res.end(body);
+    });
+    req.on("error", () => {});
+  }
+
+  const main = http.createServer((req, res) => void onRequest(req, res));
+  const trap = http.createServer(onTrapRequest);
+  for (const s of [main, trap]) {
+    s.on("connection", (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    s.on("clientError", (err, socket) => socket.destroy());
+  }
+
+  const listen = (server, port) =>
+    new Promise((resolve, reject) => {
+      const onError = (err) => reject(err);
+      server.once("error", onError);
+      server.listen({ port, host: opts.host }, () => {
+        server.off("error", onError);
+        resolve(server.address().port);
+      });
+    });
+
+  const port = await listen(main, opts.port);
+  let trapPort;
+  try {
+    trapPort = await listen(trap, opts.crossOriginPort);
+  } catch (err) {
+    await new Promise((r) => main.close(r));
+    throw err;
+  }
+  baseUrl = `http://${formatHost(opts.host)}:${port}`;
+  trapUrl = `http://${formatHost(opts.host)}:${trapPort}`;
+
+  const closeServer = (server) =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections?.();
+    });
+
+  const handle = {
+    url: baseUrl,
+    port,
+    host: opts.host,
+    urls: {
+      poesius: `${baseUrl}/poesius/api/v1`,
+      poesiusMcp: `${baseUrl}/poesius/api/v1/mcp`,
+      poelis: `${baseUrl}/poelis/v1/public`,
+      powerpost: `${baseUrl}/powerpost/api/v1`,
+      postiz: `${baseUrl}/postiz/public/v1`,
+      postizRoot: `${baseUrl}/postiz`,
+      postizSelf: `${baseUrl}/postiz-self/api/public/v1`,
+      postizSelfRoot: `${baseUrl}/postiz-self/api`,
+    },
+    crossOrigin: { url: trapUrl, port: trapPort, received },
+    log,
+    config: cfg,
+    demo: DEMO_KEYS,
+    /** How many requests matched `{provider, path, method, ...}` (preflights only when asked for). */
+    counts(filter = {}) {
+      return log.filter((e) => filterMatches(e, filter)).length;
+    },
+    /** Forget requests, trap records, rate-limit windows and data; re-arm the config's scenarios. */
+    reset() {
+      log.length = 0;
+      received.length = 0;
+      attempts.clear();
+      for (const p of Object.values(providers)) p.reset();
+      buildLimiters();
+      scenarios.reset(cfg.scenarios);
+    },
+    /** Add a scenario at run time: `{match, faults}`. */
+    addScenario(scenario) {
+      scenarios.add(scenario);
+    },
+    /** Faults not consumed yet, per scenario. */
+    pendingScenarios() {
+      return scenarios.pending();
+    },
+    /** Provider state worth asserting on (credits, counts). */
+    state() {
+      return Object.fromEntries(Object.entries(providers).map(([k, v]) => [k, v.state?.() ?? {}]));
+    },
+    /** Close both listeners, dropping open connections. Safe to call twice. */
+    close() {
+      if (!closing) {
+        closing = (async () => {
+          for (const s of [...sleepers]) s.done();
+          const done = Promise.all([closeServer(main), closeServer(trap)]);
+          for (const socket of sockets) socket.destroy();
+          await done;
+        })();
+      }
+      return closing;
+    },
+  };
+  if (Symbol.asyncDispose) handle[Symbol.asyncDispose] = () => handle.close();
+  return handle;
+}

@@ -1,0 +1,323 @@
+// keygate's JavaScript layer, shared by every runtime entry. It supplies what only JS has (fetch,
+// timers, body decoding, the error classes) and wraps the wasm exports; the rules live in Rust.
+// This file is ESM source; the build derives core.cjs from it for the CommonJS entry.
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+// ---------------------------------------------------------------- errors
+
+class KeygateError extends Error {
+  constructor(message, fields = {}) {
+    super(message);
+    this.code = fields.code ?? "keygate_error";
+    this.provider = fields.provider ?? null;
+    this.status = fields.status ?? null;
+    this.providerCode = fields.providerCode ?? null;
+    this.requestId = fields.requestId ?? null;
+    if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
+  }
+  toJSON() {
+    const out = { name: this.name, code: this.code, message: this.message };
+    for (const k of ["provider", "status", "providerCode", "requestId", "retryAfterMs"]) {
+      if (this[k] !== null && this[k] !== undefined) out[k] = this[k];
+    }
+    return out;
+  }
+}
+
+const CLASS_NAMES = [
+  "KeyFormatError", "ConfigError", "BadRequestError", "AuthenticationError", "PaymentRequiredError",
+  "PermissionError", "NotFoundError", "SubscriptionError", "RateLimitError", "ServerError",
+  "NetworkError", "TimeoutError", "AbortError", "ApiError",
+];
+
+const errors = { KeygateError };
+Object.defineProperty(KeygateError.prototype, "name", { value: "KeygateError", writable: true, configurable: true });
+for (const name of CLASS_NAMES) {
+  // A named class per kind, so `instanceof` and `err.name` work everywhere.
+  const cls = { [name]: class extends KeygateError {} }[name];
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+  errors[name] = cls;
+}
+// SubscriptionError is a kind of authentication failure (Postiz sends it as a 401).
+Object.setPrototypeOf(errors.SubscriptionError.prototype, errors.AuthenticationError.prototype);
+Object.setPrototypeOf(errors.SubscriptionError, errors.AuthenticationError);
+
+/** Turns a wasm error descriptor (or anything thrown) into a keygate error class. */
+function toError(raw, caller) {
+  let err;
+  if (raw && raw.__keygate) {
+    const cls = errors[raw.name] ?? KeygateError;
+    err = new cls(raw.message, raw);
+  } else if (raw instanceof KeygateError) {
+    return raw;
+  } else {
+    err = new KeygateError("internal error in keygate", { code: "internal" });
+  }
+  if (caller && typeof Error.captureStackTrace === "function") Error.captureStackTrace(err, caller);
+  return err;
+}
+
+// ---------------------------------------------------------------- runtime helpers for wasm
+
+function makeRuntime(fetchImpl) {
+  const decoder = new TextDecoder();
+  return {
+    fetch: (url, init) => fetchImpl(url, init),
+    read: async (resp) => new Uint8Array(await resp.arrayBuffer()),
+    decode(bytes, contentType, status) {
+      if (status === 204 || status === 205 || bytes.byteLength === 0) return { ok: true, value: null };
+      const text = decoder.decode(bytes);
+      if (/\bjson\b/i.test(contentType)) {
+        try {
+          return { ok: true, value: JSON.parse(text) };
+        } catch {
+          return { ok: false };
+        }
+      }
+      return { ok: true, value: text };
+    },
+    sleep(ms, signal) {
+      return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener?.("abort", onAbort);
+          resolve();
+        }, ms);
+        signal?.addEventListener?.("abort", onAbort, { once: true });
+      });
+    },
+    attempt(timeoutMs, signal) {
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new DOMException("keygate timeout", "TimeoutError"));
+      }, timeoutMs);
+      const onAbort = () => controller.abort(signal.reason);
+      if (signal?.aborted) controller.abort(signal.reason);
+      else signal?.addEventListener?.("abort", onAbort, { once: true });
+      return {
+        signal: controller.signal,
+        done() {
+          clearTimeout(timer);
+          signal?.removeEventListener?.("abort", onAbort);
+        },
+        timedOut: () => timedOut,
+      };
+    },
+  };
+}
+
+function isBrowserWindow() {
+  return (
+    typeof window !== "undefined" &&
+    typeof window.document !== "undefined" &&
+    typeof navigator !== "undefined" &&
+    navigator.userAgent !== "Cloudflare-Workers"
+  );
+}
+
+function toBlob(doc, what) {
+  if (typeof Blob !== "undefined" && doc instanceof Blob) return doc;
+  if (doc instanceof Uint8Array || doc instanceof ArrayBuffer) return new Blob([doc]);
+  if (typeof doc === "string") return new Blob([doc], { type: "text/plain" });
+  throw new errors.ConfigError(`${what} must be a Blob, File, Uint8Array, ArrayBuffer or string`, { code: "invalid_option" });
+}
+
+function filenameOf(doc, fallback) {
+  return typeof doc?.name === "string" && doc.name ? doc.name : fallback;
+}
+
+// ---------------------------------------------------------------- API factory
+
+function createApi(wasm) {
+  const infos = wasm.providerInfo();
+  const byId = Object.fromEntries(infos.map((p) => [p.id, p]));
+
+  function validateKey(provider, key, kind) {
+    try {
+      return wasm.validateKey(provider, key, kind);
+    } catch (e) {
+      throw toError(e, validateKey);
+    }
+  }
+
+  function detectProvider(key) {
+    return wasm.detectProvider(key);
+  }
+
+  function redact(key) {
+    return wasm.redact(key);
+  }
+
+  function buildHeaders(options) {
+    let headers;
+    try {
+      headers = wasm.buildHeaders(options);
+    } catch (e) {
+      throw toError(e, buildHeaders);
+    }
+    const shown = () => wasm.redactHeaders(headers);
+    for (const [k, fn] of [["toJSON", shown], ["toString", () => JSON.stringify(shown())], [INSPECT, shown]]) {
+      Object.defineProperty(headers, k, { value: fn, enumerable: false });
+    }
+    return headers;
+  }
+
+  class Client {
+    #inner;
+    #rt;
+
+    constructor(options) {
+      if (options === null || typeof options !== "object" || Array.isArray(options)) {
+        throw toError({ __keygate: true, name: "ConfigError", code: "invalid_option", message: "new Client(options): options must be an object" }, Client);
+      }
+      const fetchImpl = Object.hasOwn(options, "fetch") ? options.fetch : globalThis.fetch?.bind(globalThis);
+      if (typeof fetchImpl !== "function") {
+        throw toError({ __keygate: true, name: "ConfigError", code: "no_fetch", message: "no fetch: pass options.fetch or use a runtime with a global fetch" }, Client);
+      }
+      try {
+        this.#inner = new wasm.WasmClient(options, isBrowserWindow());
+      } catch (e) {
+        throw toError(e, Client);
+      }
+      this.#rt = makeRuntime(fetchImpl);
+    }
+
+    /** Builds a client from environment variables (`process.env`, a Worker's `env`, any object). */
+    static fromEnv(provider, env, overrides = {}) {
+      const info = byId[provider];
+      if (!info) {
+        throw toError({ __keygate: true, name: "ConfigError", code: "unknown_provider", message: 'provider must be one of "poesius", "poelis", "powerpost", "postiz"' }, Client.fromEnv);
+      }
+      if (env === null || (typeof env !== "object" && typeof env !== "function")) {
+        throw toError({ __keygate: true, name: "ConfigError", code: "invalid_option", provider, message: "fromEnv(provider, env): env must be an object such as process.env or a Worker's env" }, Client.fromEnv);
+      }
+      const read = (name) => {
+        if (!name) return undefined;
+        const v = Object.hasOwn(env, name) ? env[name] : typeof env.get === "function" ? env.get(name) : undefined;
+        return v === "" ? undefined : v;
+      };
+      const opts = { provider, apiKey: read(info.envApiKey) };
+      if (opts.apiKey === undefined) {
+        throw toError({ __keygate: true, name: "KeyFormatError", code: "empty", provider, message: `${info.envApiKey} is not set` }, Client.fromEnv);
+      }
+      const base = read(info.envBaseUrl);
+      if (base !== undefined) opts.baseUrl = base;
+      const ws = read(info.envWorkspaceId);
+      if (ws !== undefined) opts.workspaceId = ws;
+      return new Client(Object.assign(opts, overrides));
+    }
+
+    get provider() {
+      return this.#inner.describe().provider;
+    }
+
+    toJSON() {
+      return this.#inner.describe();
+    }
+
+    toString() {
+      const d = this.#inner.describe();
+      return `Client(${d.provider} ${d.baseUrl} ${d.credential})`;
+    }
+
+    [INSPECT]() {
+      return `Client ${JSON.stringify(this.#inner.describe())}`;
+    }
+
+    /** Any request under the base URL: resolves to `{ status, headers, data, requestId }`. */
+    async request(spec) {
+      try {
+        return await this.#inner.request(spec, this.#rt);
+      } catch (e) {
+        throw toError(e, this.request);
+      }
+    }
+
+    async #call(endpoint, spec) {
+      try {
+        return (await this.#inner.request({ ...spec, endpoint }, this.#rt)).data;
+      } catch (e) {
+        throw toError(e);
+      }
+    }
+
+    // Poesius
+    async generateFromDoc(document, { templateId, numSlides, filename, signal } = {}) {
+      const form = new FormData();
+      form.append("document", toBlob(document, "document"), filenameOf(document, filename ?? "document.pdf"));
+      if (templateId !== undefined) form.append("template_id", String(templateId));
+      if (numSlides !== undefined) form.append("num_slides", String(numSlides));
+      return this.#call("generateFromDoc", { method: "POST", path: "/slides/generate-from-doc", body: form, signal });
+    }
+    async listPresentations({ limit = 1, signal } = {}) {
+      return this.#call("listPresentations", { method: "GET", path: "/presentations", query: { limit }, signal });
+    }
+    async createApiKey({ name, description, signal } = {}) {
+      return this.#call("createApiKey", { method: "POST", path: "/api-keys/", json: { name, description }, signal });
+    }
+    async mcpCall(tool, args = {}, { signal, id } = {}) {
+      const rpc = { jsonrpc: "2.0", id: id ?? Date.now(), method: "tools/call", params: { name: tool, arguments: args } };
+      const data = await this.#call("mcpCall", { method: "POST", target: "mcp", json: rpc, signal, idempotencyKey: undefined });
+      if (data && data.error) {
+        throw new errors.ApiError(String(data.error.message ?? "MCP error"), {
+          code: "mcp_error", provider: "poesius", providerCode: data.error.code !== undefined ? String(data.error.code) : null,
+        });
+      }
+      return data?.result;
+    }
+    async generateSlides(args, opts) {
+      return this.mcpCall("generate_slides", args, opts);
+    }
+
+    // Poelis
+    async listWorkspaces({ signal } = {}) {
+      return this.#call("listWorkspaces", { method: "GET", path: "/workspaces", signal });
+    }
+
+    // PowerPost
+    async getCredits({ signal } = {}) {
+      return this.#call("getCredits", { method: "GET", path: "/account/credits", signal });
+    }
+    async publishPost(id, { signal, idempotencyKey } = {}) {
+      if (typeof id !== "string" || id === "") {
+        throw new errors.ConfigError("publishPost(id): id must be a non-empty string", { code: "invalid_option", provider: "powerpost" });
+      }
+      return this.#call("publishPost", { method: "POST", path: `/posts/${encodeURIComponent(id)}/publish`, signal, idempotencyKey });
+    }
+
+    // Postiz
+    async listIntegrations({ signal } = {}) {
+      return this.#call("listIntegrations", { method: "GET", path: "/integrations", signal });
+    }
+    async isConnected({ signal } = {}) {
+      return this.#call("isConnected", { method: "GET", path: "/is-connected", signal });
+    }
+    async createPost(post, { signal, idempotencyKey } = {}) {
+      return this.#call("createPost", { method: "POST", path: "/posts", json: post, signal, idempotencyKey });
+    }
+    async upload(file, { filename, signal } = {}) {
+      const form = new FormData();
+      form.append("file", toBlob(file, "file"), filenameOf(file, filename ?? "upload.bin"));
+      return this.#call("upload", { method: "POST", path: "/upload", body: form, signal });
+    }
+  }
+
+  return {
+    Client,
+    validateKey,
+    detectProvider,
+    buildHeaders,
+    redact,
+    providers: infos,
+    ...errors,
+  };
+}
+
+export { createApi };

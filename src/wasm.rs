@@ -1,0 +1,942 @@
+//! The wasm-bindgen edge: the only module that touches JavaScript.
+//!
+//! Inputs are read with own-property lookups only (a polluted `Object.prototype` cannot inject
+//! options), every entry point returns a `Result` (no panic can reach JS), and errors cross the
+//! boundary as small descriptor objects that the package's JS entry turns into error classes.
+//! JS supplies `fetch`, timers and body decoding through a runtime object (`rt`); the request loop,
+//! redirect rule, classification and retry decisions run here, through the core.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::classify::{classify, header, is_redirect, request_id};
+use crate::error::{Error, ErrorKind};
+use crate::headers::build_headers;
+use crate::plan::{plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target};
+use crate::providers::{CredentialKind, ProviderId, Scheme, ALL};
+use crate::retry::{Decision, RetryPolicy};
+use crate::secret::Credential;
+use crate::url::same_origin_redirect;
+use crate::validate::{detect, redact as redact_core, validate_at, Code};
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn key(k: &str) -> JsValue {
+    JsValue::from_str(k)
+}
+
+/// Reads an own property; anything inherited or a throwing getter reads as `undefined`.
+fn own(o: &JsValue, k: &str) -> JsValue {
+    if !o.is_object() && !o.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    let obj: &Object = o.unchecked_ref();
+    if !Object::has_own(obj, &key(k)) {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(o, &key(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Reads any property (for runtime objects: Response, AbortSignal, the `rt` helpers).
+fn prop(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &key(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(o: &Object, k: &str, v: impl Into<JsValue>) {
+    let _ = Reflect::set(o, &key(k), &v.into());
+}
+
+fn set_opt<T: Into<JsValue>>(o: &Object, k: &str, v: Option<T>) {
+    if let Some(v) = v {
+        set(o, k, v);
+    }
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+fn type_name(v: &JsValue) -> String {
+    v.js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn opt_string(o: &JsValue, k: &str) -> Result<Option<String>, Error> {
+    let v = own(o, k);
+    if absent(&v) {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| {
+        Error::config(
+            "invalid_option",
+            format!("{} must be a string, not {}", k, type_name(&v)),
+        )
+    })
+}
+
+fn opt_number(o: &JsValue, k: &str) -> Result<Option<f64>, Error> {
+    let v = own(o, k);
+    if absent(&v) {
+        return Ok(None);
+    }
+    v.as_f64().map(Some).ok_or_else(|| {
+        Error::config(
+            "invalid_option",
+            format!("{} must be a number, not {}", k, type_name(&v)),
+        )
+    })
+}
+
+fn opt_bool(o: &JsValue, k: &str) -> Result<bool, Error> {
+    let v = own(o, k);
+    if absent(&v) {
+        return Ok(false);
+    }
+    v.as_bool().ok_or_else(|| {
+        Error::config(
+            "invalid_option",
+            format!("{} must be a boolean, not {}", k, type_name(&v)),
+        )
+    })
+}
+
+/// The descriptor the JS entry turns into an error class.
+fn describe_error(e: &Error) -> JsValue {
+    let o = Object::new();
+    set(&o, "name", e.kind.class_name());
+    set(&o, "code", e.code);
+    set(&o, "message", e.message.as_str());
+    set_opt(&o, "provider", e.provider.map(|p| p.as_str()));
+    set_opt(&o, "status", e.status.map(f64::from));
+    set_opt(&o, "providerCode", e.provider_code.as_deref());
+    set_opt(&o, "requestId", e.request_id.as_deref());
+    set_opt(&o, "retryAfterMs", e.retry_after_ms.map(|v| v as f64));
+    set(&o, "__keygate", true);
+    o.into()
+}
+
+fn js_err(e: Error) -> JsValue {
+    describe_error(&e)
+}
+
+fn parse_provider(v: &JsValue) -> Result<ProviderId, Error> {
+    let s = v.as_string().unwrap_or_default();
+    ProviderId::parse(&s).ok_or_else(|| {
+        Error::config(
+            "unknown_provider",
+            "provider must be one of \"poesius\", \"poelis\", \"powerpost\", \"postiz\"",
+        )
+    })
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn now_secs() -> Option<u64> {
+    Some((now_ms() / 1000.0) as u64)
+}
+
+fn validation_object(
+    provider: Option<ProviderId>,
+    kind: CredentialKind,
+    code: &str,
+    message: &str,
+    redacted: &str,
+) -> Object {
+    let o = Object::new();
+    set(&o, "ok", code == Code::Ok.as_str());
+    set(
+        &o,
+        "provider",
+        provider
+            .map(|p| JsValue::from_str(p.as_str()))
+            .unwrap_or(JsValue::NULL),
+    );
+    set(&o, "kind", kind.as_str());
+    set(&o, "code", code);
+    set(&o, "message", message);
+    set(&o, "redacted", redacted);
+    set(&o, "warnings", Array::new());
+    o
+}
+
+/// `validateKey(provider, key, kind = "api_key")`: never throws, never echoes the key.
+#[wasm_bindgen(js_name = validateKey)]
+pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> JsValue {
+    let kind_parsed = if absent(&kind) {
+        Some(CredentialKind::ApiKey)
+    } else {
+        kind.as_string().as_deref().and_then(CredentialKind::parse)
+    };
+    let p = parse_provider(&provider).ok();
+    let Some(text) = input.as_string() else {
+        let (code, message) = if absent(&input) {
+            ("empty", "no key was given".to_string())
+        } else {
+            (
+                "not_a_string",
+                format!("the key must be a string, not {}", type_name(&input)),
+            )
+        };
+        return validation_object(
+            p,
+            kind_parsed.unwrap_or(CredentialKind::ApiKey),
+            code,
+            &message,
+            "…",
+        )
+        .into();
+    };
+    let (Some(p), Some(k)) = (p, kind_parsed) else {
+        let (code, message) = if p.is_none() {
+            (
+                "unknown_provider",
+                "provider must be one of \"poesius\", \"poelis\", \"powerpost\", \"postiz\"",
+            )
+        } else {
+            (
+                "unsupported_kind",
+                "kind must be \"api_key\", \"jwt\" or \"oauth_token\"",
+            )
+        };
+        return validation_object(
+            p,
+            CredentialKind::ApiKey,
+            code,
+            message,
+            &redact_core(&text),
+        )
+        .into();
+    };
+    let v = validate_at(p, k, &text, now_secs());
+    let o = validation_object(Some(p), v.kind, v.code.as_str(), &v.message, &v.redacted);
+    set_opt(&o, "env", v.env);
+    let warnings = Array::new();
+    for w in &v.warnings {
+        let wo = Object::new();
+        set(&wo, "code", w.code.as_str());
+        set(&wo, "message", w.message.as_str());
+        warnings.push(&wo);
+    }
+    set(&o, "warnings", warnings);
+    o.into()
+}
+
+/// `detectProvider(key)`: the provider id for a recognised prefix, else `null`.
+#[wasm_bindgen(js_name = detectProvider)]
+pub fn detect_provider(input: JsValue) -> JsValue {
+    input
+        .as_string()
+        .and_then(|s| detect(&s))
+        .map(|(p, _)| JsValue::from_str(p.as_str()))
+        .unwrap_or(JsValue::NULL)
+}
+
+/// `detectKind(key)`: the credential kind for a recognised prefix, else `null`.
+#[wasm_bindgen(js_name = detectKind)]
+pub fn detect_kind(input: JsValue) -> JsValue {
+    input
+        .as_string()
+        .and_then(|s| detect(&s))
+        .map(|(_, k)| JsValue::from_str(k.as_str()))
+        .unwrap_or(JsValue::NULL)
+}
+
+/// `redact(key)`: prefix, `…` and the last 4 characters at most.
+#[wasm_bindgen]
+pub fn redact(input: JsValue) -> String {
+    input
+        .as_string()
+        .map(|s| redact_core(&s))
+        .unwrap_or_else(|| "…".into())
+}
+
+/// Provider facts for the JS layer (`fromEnv`, docs, the CLI).
+#[wasm_bindgen(js_name = providerInfo)]
+pub fn provider_info() -> Array {
+    let out = Array::new();
+    for p in ALL {
+        let o = Object::new();
+        set(&o, "id", p.id);
+        set(&o, "name", p.name);
+        set(&o, "baseUrl", p.base_url);
+        set_opt(&o, "mcpUrl", p.mcp_url);
+        set(&o, "envApiKey", p.env_key);
+        set_opt(&o, "envBaseUrl", p.env_base_url);
+        set_opt(&o, "envWorkspaceId", p.env_workspace);
+        let kinds = Array::new();
+        for k in p.kinds {
+            kinds.push(&key(k.as_str()));
+        }
+        set(&o, "kinds", kinds);
+        let eps = Array::new();
+        for e in p.endpoints {
+            let eo = Object::new();
+            set(&eo, "name", e.name);
+            set(&eo, "method", e.method);
+            set(&eo, "path", e.path);
+            eps.push(&eo);
+        }
+        set(&o, "endpoints", eps);
+        out.push(&o);
+    }
+    out
+}
+
+/// The credential named in an options object: `apiKey`, `jwt` or `oauthToken` (exactly one).
+fn credential_from(opts: &JsValue, provider: ProviderId) -> Result<Credential, Error> {
+    let mut found: Option<(CredentialKind, String)> = None;
+    for (name, kind) in [
+        ("apiKey", CredentialKind::ApiKey),
+        ("jwt", CredentialKind::Jwt),
+        ("oauthToken", CredentialKind::OAuthToken),
+    ] {
+        let v = own(opts, name);
+        if absent(&v) {
+            continue;
+        }
+        let Some(s) = v.as_string() else {
+            return Err(Error::new(
+                ErrorKind::KeyFormat,
+                format!("{} must be a string, not {}", name, type_name(&v)),
+            )
+            .with_code("not_a_string")
+            .with_provider(provider));
+        };
+        if found.is_some() {
+            return Err(Error::config(
+                "ambiguous_credential",
+                "give exactly one of apiKey, jwt or oauthToken",
+            )
+            .with_provider(provider));
+        }
+        found = Some((kind, s));
+    }
+    let (kind, text) = found.ok_or_else(|| {
+        Error::new(
+            ErrorKind::KeyFormat,
+            format!(
+                "no credential: pass apiKey (or jwt / oauthToken), e.g. from {}",
+                provider.provider().env_key
+            ),
+        )
+        .with_code("empty")
+        .with_provider(provider)
+    })?;
+    Credential::new_at(provider, kind, &text, now_secs())
+}
+
+fn scheme_from(opts: &JsValue) -> Result<Scheme, Error> {
+    match opt_string(opts, "scheme")?.as_deref() {
+        None | Some("default") => Ok(Scheme::Default),
+        Some("bearer") | Some("Bearer") => Ok(Scheme::Bearer),
+        Some(_) => Err(Error::config(
+            "invalid_option",
+            "scheme must be \"default\" or \"bearer\"",
+        )),
+    }
+}
+
+fn options_object(opts: &JsValue) -> Result<(), Error> {
+    if opts.is_object() && !Array::is_array(opts) {
+        Ok(())
+    } else {
+        Err(Error::config(
+            "invalid_option",
+            format!("options must be an object, not {}", type_name(opts)),
+        ))
+    }
+}
+
+/// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`.
+#[wasm_bindgen(js_name = buildHeaders)]
+pub fn build_headers_js(opts: JsValue) -> JsResult<Object> {
+    let run = || -> Result<Object, Error> {
+        options_object(&opts)?;
+        let provider = parse_provider(&own(&opts, "provider"))?;
+        let cred = credential_from(&opts, provider)?;
+        let scheme = scheme_from(&opts).map_err(|e| e.with_provider(provider))?;
+        let ws = opt_string(&opts, "workspaceId").map_err(|e| e.with_provider(provider))?;
+        let out = Object::new();
+        for h in build_headers(&cred, scheme, ws.as_deref())? {
+            set(&out, &h.name, h.value.as_str());
+        }
+        Ok(out)
+    };
+    run().map_err(js_err)
+}
+
+/// Redacted forms of a header map, for display (`toJSON` / `inspect` of `buildHeaders` output).
+#[wasm_bindgen(js_name = redactHeaders)]
+pub fn redact_headers(headers: JsValue) -> Object {
+    let out = Object::new();
+    if let Ok(entries) = Object::entries(headers.unchecked_ref::<Object>()).dyn_into::<Array>() {
+        for entry in entries.iter() {
+            let pair: Array = entry.unchecked_into();
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let value = pair.get(1).as_string().unwrap_or_default();
+            let shown = match value.split_once(' ') {
+                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => {
+                    format!("{} {}", scheme, redact_core(rest))
+                }
+                _ if name.eq_ignore_ascii_case("x-workspace-id") => value,
+                _ => redact_core(&value),
+            };
+            set(&out, &name, shown);
+        }
+    }
+    out
+}
+
+/// A client: the credential stays in wasm memory.
+#[wasm_bindgen]
+pub struct WasmClient {
+    config: Rc<Config>,
+}
+
+impl core::fmt::Debug for WasmClient {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "WasmClient({:?})", self.config.credential.secret())
+    }
+}
+
+#[wasm_bindgen]
+impl WasmClient {
+    /// Builds a client from SPEC §4 options; `browser_window` is detected by the JS entry.
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: JsValue, browser_window: bool) -> JsResult<WasmClient> {
+        let build = || -> Result<WasmClient, Error> {
+            options_object(&opts)?;
+            let provider = parse_provider(&own(&opts, "provider"))?;
+            let with_p = |e: Error| e.with_provider(provider);
+            let credential = credential_from(&opts, provider)?;
+            let key_type = match opt_string(&opts, "keyType").map_err(with_p)?.as_deref() {
+                None => KeyType::ReadWrite,
+                Some(s) => KeyType::parse(s).ok_or_else(|| {
+                    with_p(Error::config(
+                        "invalid_option",
+                        "keyType must be \"read_write\" or \"read_draft\"",
+                    ))
+                })?,
+            };
+            let options = Options {
+                scheme: scheme_from(&opts).map_err(with_p)?,
+                workspace_id: opt_string(&opts, "workspaceId").map_err(with_p)?,
+                key_type,
+                base_url: opt_string(&opts, "baseUrl").map_err(with_p)?,
+                mcp_url: opt_string(&opts, "mcpUrl").map_err(with_p)?,
+                allow_insecure_http: opt_bool(&opts, "allowInsecureHttp").map_err(with_p)?,
+                timeout_ms: opt_number(&opts, "timeoutMs").map_err(with_p)?,
+                max_retries: opt_number(&opts, "maxRetries").map_err(with_p)?,
+                browser_window,
+                dangerously_allow_browser: opt_bool(&opts, "dangerouslyAllowBrowser")
+                    .map_err(with_p)?,
+            };
+            Ok(WasmClient {
+                config: Rc::new(Config::new(credential, options)?),
+            })
+        };
+        build().map_err(js_err)
+    }
+
+    /// Provider, base URL and the redacted credential: what `toString`/`toJSON`/`inspect` show.
+    pub fn describe(&self) -> Object {
+        let c = &self.config;
+        let o = Object::new();
+        set(&o, "provider", c.provider.as_str());
+        set(&o, "baseUrl", c.base_url.as_string());
+        set_opt(&o, "mcpUrl", c.mcp_url.as_ref().map(|m| m.as_string()));
+        set(&o, "credential", c.credential.secret().redacted());
+        set(&o, "kind", c.credential.kind().as_str());
+        set_opt(&o, "workspaceId", c.workspace_id.as_deref());
+        set(&o, "timeoutMs", c.timeout_ms as f64);
+        set(&o, "maxRetries", c.retry.max_retries);
+        let warnings = Array::new();
+        for w in &c.credential.validation().warnings {
+            warnings.push(&key(w.code.as_str()));
+        }
+        set(&o, "warnings", warnings);
+        o
+    }
+
+    /// Sends a request (SPEC §4): resolves to `{status, headers, data, requestId}` or rejects
+    /// with an error descriptor.
+    pub fn request(&self, spec: JsValue, rt: JsValue) -> Promise {
+        let config = Rc::clone(&self.config);
+        future_to_promise(async move { send(&config, &spec, &rt).await.map_err(js_err) })
+    }
+}
+
+fn request_spec(
+    config: &Config,
+    spec: &JsValue,
+) -> Result<(RequestSpec, JsValue, Option<u64>, Option<u32>), Error> {
+    let p = config.provider;
+    let with_p = |e: Error| e.with_provider(p);
+    options_object(spec).map_err(with_p)?;
+    let method = opt_string(spec, "method")
+        .map_err(with_p)?
+        .unwrap_or_else(|| "GET".into());
+    let path = opt_string(spec, "path")
+        .map_err(with_p)?
+        .unwrap_or_default();
+    let mut query = Vec::new();
+    let q = own(spec, "query");
+    if !absent(&q) {
+        if !q.is_object() {
+            return Err(with_p(Error::config(
+                "invalid_option",
+                "query must be an object",
+            )));
+        }
+        let entries = Object::entries(q.unchecked_ref::<Object>());
+        for entry in entries.iter() {
+            let pair: Array = entry.unchecked_into();
+            let k = pair.get(0).as_string().unwrap_or_default();
+            let v = pair.get(1);
+            let values: Vec<JsValue> = if Array::is_array(&v) {
+                v.unchecked_into::<Array>().iter().collect()
+            } else {
+                vec![v]
+            };
+            for v in values {
+                if absent(&v) {
+                    continue;
+                }
+                let s = if let Some(s) = v.as_string() {
+                    s
+                } else if let Some(n) = v.as_f64() {
+                    if !n.is_finite() {
+                        return Err(with_p(Error::config(
+                            "invalid_option",
+                            "query numbers must be finite",
+                        )));
+                    }
+                    js_sys::JSON::stringify(&v)
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .unwrap_or_default()
+                } else if let Some(b) = v.as_bool() {
+                    b.to_string()
+                } else {
+                    return Err(with_p(Error::config(
+                        "invalid_option",
+                        "query values must be strings, numbers or booleans",
+                    )));
+                };
+                query.push((k.clone(), s));
+            }
+        }
+    }
+    let mut headers = Vec::new();
+    let h = own(spec, "headers");
+    if !absent(&h) {
+        if !h.is_object() {
+            return Err(with_p(Error::config(
+                "invalid_option",
+                "headers must be an object",
+            )));
+        }
+        for entry in Object::entries(h.unchecked_ref::<Object>()).iter() {
+            let pair: Array = entry.unchecked_into();
+            let v = pair.get(1).as_string().ok_or_else(|| {
+                with_p(Error::config(
+                    "invalid_header",
+                    "header values must be strings",
+                ))
+            })?;
+            headers.push((pair.get(0).as_string().unwrap_or_default(), v));
+        }
+    }
+    let json = own(spec, "json");
+    let raw = own(spec, "body");
+    let (body_kind, body) = match (absent(&json), absent(&raw)) {
+        (false, false) => {
+            return Err(with_p(Error::config(
+                "invalid_option",
+                "give json or body, not both",
+            )))
+        }
+        (false, true) => {
+            let text = js_sys::JSON::stringify(&json)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| {
+                    with_p(Error::config(
+                        "invalid_json",
+                        "json could not be serialised (cycle, BigInt or function?)",
+                    ))
+                })?;
+            (Body::Json, JsValue::from_str(&text))
+        }
+        (true, false) => (Body::Raw, raw),
+        (true, true) => (Body::None, JsValue::UNDEFINED),
+    };
+    let target = match opt_string(spec, "target").map_err(with_p)?.as_deref() {
+        None | Some("rest") => Target::Rest,
+        Some("mcp") => Target::Mcp,
+        Some(_) => {
+            return Err(with_p(Error::config(
+                "invalid_option",
+                "target must be \"rest\" or \"mcp\"",
+            )))
+        }
+    };
+    let endpoint = match opt_string(spec, "endpoint").map_err(with_p)? {
+        None => None,
+        Some(name) => Some(
+            p.provider()
+                .endpoints
+                .iter()
+                .chain(ALL.iter().flat_map(|o| o.endpoints.iter()))
+                .find(|e| e.name == name)
+                .map(|e| e.name)
+                .ok_or_else(|| with_p(Error::config("unsupported_endpoint", "unknown helper")))?,
+        ),
+    };
+    let timeout = opt_number(spec, "timeoutMs").map_err(with_p)?;
+    let timeout = match timeout {
+        None => None,
+        Some(t) if t.is_finite() && t >= 1.0 && t <= crate::plan::MAX_TIMEOUT_MS as f64 => {
+            Some(t as u64)
+        }
+        Some(_) => {
+            return Err(with_p(Error::config(
+                "invalid_option",
+                "timeoutMs must be a number from 1 to 600000",
+            )))
+        }
+    };
+    let retries = match opt_number(spec, "maxRetries").map_err(with_p)? {
+        None => None,
+        Some(r)
+            if r.is_finite()
+                && r.fract() == 0.0
+                && (0.0..=f64::from(crate::plan::MAX_RETRIES)).contains(&r) =>
+        {
+            Some(r as u32)
+        }
+        Some(_) => {
+            return Err(with_p(Error::config(
+                "invalid_option",
+                "maxRetries must be a whole number from 0 to 10",
+            )))
+        }
+    };
+    let req = RequestSpec {
+        method,
+        path,
+        query,
+        body: body_kind,
+        headers,
+        idempotency_key: opt_string(spec, "idempotencyKey").map_err(with_p)?,
+        target,
+        endpoint,
+    };
+    Ok((req, body, timeout, retries))
+}
+
+fn call(rt: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, Error> {
+    let f: Function = prop(rt, name).dyn_into().map_err(|_| {
+        Error::config(
+            "invalid_runtime",
+            format!("runtime helper {} is missing", name),
+        )
+    })?;
+    let arr = Array::new();
+    for a in args {
+        arr.push(a);
+    }
+    f.apply(rt, &arr)
+        .map_err(|_| Error::config("invalid_runtime", format!("runtime helper {} threw", name)))
+}
+
+fn caller_aborted(signal: &JsValue) -> bool {
+    !absent(signal) && prop(signal, "aborted").as_bool() == Some(true)
+}
+
+fn abort_error(p: ProviderId) -> Error {
+    Error::new(
+        ErrorKind::Abort,
+        "the request was aborted by the caller's signal",
+    )
+    .with_provider(p)
+}
+
+enum Attempt {
+    Response {
+        status: u16,
+        kind: String,
+        headers: Vec<(String, String)>,
+        body: JsValue,
+    },
+    Failed(Error),
+}
+
+/// One fetch with its own timeout, combined with the caller's signal by the runtime helper.
+/// What stays the same across the attempts of one request.
+struct Ctx<'a> {
+    config: &'a Config,
+    rt: &'a JsValue,
+    plan: &'a Plan,
+    signal: &'a JsValue,
+    timeout: u64,
+}
+
+async fn attempt(ctx: &Ctx<'_>, url: &str, method: &str, body: &JsValue) -> Attempt {
+    let Ctx {
+        config,
+        rt,
+        plan,
+        signal,
+        timeout,
+    } = *ctx;
+    let p = config.provider;
+    let guard = match call(rt, "attempt", &[&JsValue::from_f64(timeout as f64), signal]) {
+        Ok(g) => g,
+        Err(e) => return Attempt::Failed(e.with_provider(p)),
+    };
+    let init = Object::new();
+    set(&init, "method", method);
+    let headers = Object::new();
+    for h in &plan.headers {
+        set(&headers, &h.name, h.value.as_str());
+    }
+    set(&init, "headers", headers);
+    if !absent(body) && method != "GET" && method != "HEAD" {
+        set(&init, "body", body.clone());
+    }
+    set(&init, "redirect", "manual");
+    set(&init, "signal", prop(&guard, "signal"));
+    let finish = |guard: &JsValue| {
+        let _ = call(guard, "done", &[]);
+    };
+    let failure = |guard: &JsValue, e: JsValue| -> Attempt {
+        finish(guard);
+        if caller_aborted(signal) {
+            return Attempt::Failed(abort_error(p));
+        }
+        if call(guard, "timedOut", &[]).ok().and_then(|v| v.as_bool()) == Some(true) {
+            return Attempt::Failed(
+                Error::new(
+                    ErrorKind::Timeout,
+                    format!("no complete answer within {} ms", timeout),
+                )
+                .with_provider(p),
+            );
+        }
+        let detail = prop(&e, "message")
+            .as_string()
+            .unwrap_or_else(|| "fetch failed".into());
+        let cause = prop(&prop(&e, "cause"), "code").as_string();
+        let mut msg = format!("network error: {}", config.scrub(&detail));
+        if let Some(c) = cause {
+            msg.push_str(&format!(" ({})", config.scrub(&c)));
+        }
+        Attempt::Failed(Error::new(ErrorKind::Network, msg).with_provider(p))
+    };
+    let promise = match call(rt, "fetch", &[&JsValue::from_str(url), &init]) {
+        Ok(v) => v,
+        Err(e) => return failure(&guard, JsValue::from_str(&e.message)),
+    };
+    let resp = match JsFuture::from(Promise::resolve(&promise)).await {
+        Ok(r) => r,
+        Err(e) => return failure(&guard, e),
+    };
+    let status = prop(&resp, "status").as_f64().unwrap_or(0.0) as u16;
+    let kind = prop(&resp, "type").as_string().unwrap_or_default();
+    let mut headers = Vec::new();
+    if let Ok(Some(iter)) = js_sys::try_iter(&prop(&resp, "headers")) {
+        for entry in iter.flatten() {
+            let pair: Array = entry.unchecked_into();
+            headers.push((
+                pair.get(0).as_string().unwrap_or_default(),
+                pair.get(1).as_string().unwrap_or_default(),
+            ));
+        }
+    }
+    let read = match call(rt, "read", &[&resp]) {
+        Ok(v) => v,
+        Err(e) => return failure(&guard, JsValue::from_str(&e.message)),
+    };
+    let body = match JsFuture::from(Promise::resolve(&read)).await {
+        Ok(b) => b,
+        Err(e) => return failure(&guard, e),
+    };
+    finish(&guard);
+    Attempt::Response {
+        status,
+        kind,
+        headers,
+        body,
+    }
+}
+
+fn headers_object(headers: &[(String, String)]) -> Object {
+    let o = Object::new();
+    for (k, v) in headers {
+        set(&o, &k.to_ascii_lowercase(), v.as_str());
+    }
+    o
+}
+
+/// The request loop: plan, attempt, follow same-origin redirects, classify, retry.
+async fn send(config: &Config, spec: &JsValue, rt: &JsValue) -> Result<JsValue, Error> {
+    let p = config.provider;
+    let (req, body, timeout, retries) = request_spec(config, spec)?;
+    let plan = plan(config, &req)?;
+    let signal = own(spec, "signal");
+    let timeout = timeout.unwrap_or(config.timeout_ms);
+    let policy = retries.map(RetryPolicy::new).unwrap_or(config.retry);
+    let ctx = Ctx {
+        config,
+        rt,
+        plan: &plan,
+        signal: &signal,
+        timeout,
+    };
+    let mut retries_done = 0;
+    loop {
+        if caller_aborted(&signal) {
+            return Err(abort_error(p));
+        }
+        let mut url = plan.url.clone();
+        let mut method = plan.method;
+        let mut body = body.clone();
+        let mut redirects = 0;
+        let err = loop {
+            match attempt(&ctx, &url, method, &body).await {
+                Attempt::Failed(e) => break e,
+                Attempt::Response {
+                    status,
+                    kind,
+                    headers,
+                    body: bytes,
+                } => {
+                    if kind == "opaqueredirect" || (status == 0 && kind != "error") {
+                        break Error::new(
+                            ErrorKind::Api,
+                            "the server redirected and this runtime hides the target (browsers do): keygate refuses redirects it cannot check",
+                        )
+                        .with_code("redirect_refused")
+                        .with_provider(p);
+                    }
+                    if is_redirect(status) {
+                        let location = header(&headers, "location").unwrap_or("");
+                        match same_origin_redirect(&url, location, &plan.origin) {
+                            Some(next) if redirects < 5 => {
+                                redirects += 1;
+                                if status == 303
+                                    || (matches!(status, 301 | 302) && method == "POST")
+                                {
+                                    method = "GET";
+                                    body = JsValue::UNDEFINED;
+                                }
+                                url = next;
+                                continue;
+                            }
+                            Some(_) => {
+                                let mut e =
+                                    Error::new(ErrorKind::Api, "too many redirects (more than 5)")
+                                        .with_code("too_many_redirects")
+                                        .with_provider(p);
+                                e.status = Some(status);
+                                break e;
+                            }
+                            None => {
+                                let mut e = Error::new(
+                                    ErrorKind::Api,
+                                    format!("refused a redirect that leaves {}: the credential is only ever sent there", plan.origin),
+                                )
+                                .with_code("redirect_refused")
+                                .with_provider(p);
+                                e.status = Some(status);
+                                e.request_id = request_id(&headers);
+                                break e;
+                            }
+                        }
+                    }
+                    let small = prop(&bytes, "byteLength").as_f64().unwrap_or(0.0)
+                        <= crate::classify::MAX_ERROR_BODY as f64;
+                    let error_body: Vec<u8> = if (200..300).contains(&status) || !small {
+                        Vec::new()
+                    } else {
+                        bytes
+                            .dyn_ref::<Uint8Array>()
+                            .map(|b| b.to_vec())
+                            .unwrap_or_default()
+                    };
+                    match classify(p, status, &headers, &error_body, Some(now_ms())) {
+                        Ok(()) => {
+                            let ct = header(&headers, "content-type").unwrap_or("").to_string();
+                            let data = match call(
+                                rt,
+                                "decode",
+                                &[
+                                    &bytes,
+                                    &JsValue::from_str(&ct),
+                                    &JsValue::from_f64(f64::from(status)),
+                                ],
+                            ) {
+                                Ok(d) if prop(&d, "ok").as_bool() == Some(true) => {
+                                    prop(&d, "value")
+                                }
+                                _ => {
+                                    let mut e = Error::new(
+                                        ErrorKind::Api,
+                                        format!(
+                                            "{} answered {} with a body that is not valid JSON",
+                                            p, status
+                                        ),
+                                    )
+                                    .with_code("invalid_json")
+                                    .with_provider(p);
+                                    e.status = Some(status);
+                                    e.request_id = request_id(&headers);
+                                    return Err(e);
+                                }
+                            };
+                            let out = Object::new();
+                            set(&out, "status", f64::from(status));
+                            set(&out, "headers", headers_object(&headers));
+                            set(&out, "data", data);
+                            set(
+                                &out,
+                                "requestId",
+                                request_id(&headers)
+                                    .map(JsValue::from)
+                                    .unwrap_or(JsValue::NULL),
+                            );
+                            return Ok(out.into());
+                        }
+                        Err(mut e) => {
+                            e.message = config.scrub(&e.message);
+                            break e;
+                        }
+                    }
+                }
+            }
+        };
+        if err.kind == ErrorKind::Abort {
+            return Err(err);
+        }
+        match policy.decide(retries_done, plan.idempotent, &err, js_sys::Math::random()) {
+            Decision::Stop => return Err(err),
+            Decision::RetryAfter(ms) => {
+                let sleep = call(rt, "sleep", &[&JsValue::from_f64(ms as f64), &signal])
+                    .map_err(|e| e.with_provider(p))?;
+                if JsFuture::from(Promise::resolve(&sleep)).await.is_err()
+                    || caller_aborted(&signal)
+                {
+                    return Err(abort_error(p));
+                }
+                retries_done += 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The wasm-bindgen boundary, run in Node by wasm-bindgen-test-runner: descriptors, own-property
+//! reads, and no panic on hostile input.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect};
+use keygate::wasm::{build_headers_js, detect_provider, redact, validate_key, WasmClient};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const POELIS: &str = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap()
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+#[wasm_bindgen_test]
+fn validate_returns_plain_objects() {
+    let v = validate_key("poelis".into(), POELIS.into(), JsValue::UNDEFINED);
+    assert_eq!(get(&v, "ok"), JsValue::TRUE);
+    assert_eq!(get(&v, "redacted").as_string().unwrap(), "poelis_api_…CCIE");
+    let bad = validate_key("poelis".into(), JsValue::from_f64(1.0), JsValue::UNDEFINED);
+    assert_eq!(get(&bad, "code").as_string().unwrap(), "not_a_string");
+    assert_eq!(
+        detect_provider("pp_live_sk_x".into()).as_string().unwrap(),
+        "powerpost"
+    );
+    assert!(detect_provider(JsValue::NULL).is_null());
+    assert_eq!(redact(JsValue::UNDEFINED), "…");
+}
+
+#[wasm_bindgen_test]
+fn errors_cross_as_descriptors() {
+    let e = build_headers_js(obj(&[
+        ("provider", "poelis".into()),
+        ("apiKey", "nope".into()),
+    ]))
+    .unwrap_err();
+    assert_eq!(get(&e, "name").as_string().unwrap(), "KeyFormatError");
+    assert_eq!(get(&e, "code").as_string().unwrap(), "wrong_prefix");
+    assert_eq!(get(&e, "__keygate"), JsValue::TRUE);
+    for hostile in [
+        JsValue::NULL,
+        JsValue::from_f64(f64::NAN),
+        JsValue::from_str("x"),
+    ] {
+        let e = WasmClient::new(hostile, false).unwrap_err();
+        assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
+    }
+}
+
+#[wasm_bindgen_test]
+fn inherited_options_are_ignored() {
+    let proto = obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]);
+    let child: Object = Object::create(proto.unchecked_ref());
+    let e = WasmClient::new(child.into(), false).unwrap_err();
+    assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
+    let c = WasmClient::new(
+        obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]),
+        false,
+    )
+    .unwrap();
+    let d = c.describe();
+    assert_eq!(
+        get(&d, "credential").as_string().unwrap(),
+        "poelis_api_…CCIE"
+    );
+}
+
+#[wasm_bindgen_test]
+fn browser_guard() {
+    let opts = || obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]);
+    let e = WasmClient::new(opts(), true).unwrap_err();
+    assert_eq!(get(&e, "code").as_string().unwrap(), "browser_secret_key");
+}
