@@ -14,7 +14,11 @@ PKG := $(CURDIR)/pkg
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: help setup-rust setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js demo test
+.PHONY: setup-chromium help setup-rust setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js demo test
+
+# Extra test groups live in mk/*.mk; each appends its target to EXTRA_TESTS.
+EXTRA_TESTS :=
+-include mk/*.mk
 
 help:
 	@echo "make demo   build and run the end-to-end tour"
@@ -35,6 +39,11 @@ setup-wasm-bindgen:
 	fi
 
 setup-node: node_modules/.installed
+
+# Debian's Chromium for the browser tests (playwright-core drives it; no browser download).
+setup-chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -67,5 +76,5 @@ build: wasm-release setup-wasm-bindgen setup-node
 demo:
 	cargo run --quiet --example tour
 
-test: lint test-rust test-wasm test-js
+test: lint test-rust test-wasm test-js $(EXTRA_TESTS)
 	@echo "make test: all steps passed"
