@@ -14,14 +14,14 @@ PKG := $(CURDIR)/pkg
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup-chromium help setup-rust setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js demo test
+.PHONY: setup-chromium help setup-rust tour setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js demo test
 
 # Extra test groups live in mk/*.mk; each appends its target to EXTRA_TESTS.
 EXTRA_TESTS :=
 -include mk/*.mk
 
 help:
-	@echo "make demo   build and run the end-to-end tour"
+	@echo "make demo   build the package and run the tour against the local emulator"
 	@echo "make test   install what is needed and run every test"
 
 setup-rust:
@@ -73,7 +73,10 @@ build: wasm-release setup-wasm-bindgen setup-node
 	sed 's/^export { createApi };$$/module.exports = { createApi };/' $(PKG)/src/core.js > $(PKG)/src/core.cjs
 	@node scripts/sizes.mjs
 
-demo:
+demo: build
+	@node examples/demo.mjs
+
+tour:
 	cargo run --quiet --example tour
 
 test: lint test-rust test-wasm test-js $(EXTRA_TESTS)

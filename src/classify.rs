@@ -1,7 +1,7 @@
 //! Response classification: (status, headers, body) into success or a typed [`Error`] carrying
 //! the provider's own message and code, the request id and the server's requested wait.
 
-use serde_json::Value;
+use crate::json::Json as Value;
 
 use crate::error::{Error, ErrorKind};
 use crate::providers::{ErrorStyle, ProviderId};
@@ -40,7 +40,7 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
         return v.parse::<u64>().ok().map(|s| s.saturating_mul(1000));
     }
-    if let Ok(secs) = v.parse::<f64>() {
+    if let Some(secs) = Value::parse(v.as_bytes()).and_then(|j| j.as_f64()) {
         if (0.0..1e9).contains(&secs) {
             return Some((secs * 1000.0).ceil() as u64);
         }
@@ -94,18 +94,21 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     cur.as_str()
 }
 
+fn first_of<'a>(v: &'a Value, list: &str, field: &str) -> Option<&'a str> {
+    v.get(list)?.first()?.get(field)?.as_str()
+}
+
 /// The provider's own message and code from an error body.
 pub fn parse_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return (None, None);
     }
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+    let Some(v) = Value::parse(body) else {
         return (None, None);
     };
     let styled = match style {
         ErrorStyle::Msg => str_at(&v, &["msg"]),
-        ErrorStyle::Detail => str_at(&v, &["detail"])
-            .or_else(|| v.get("detail")?.as_array()?.first()?.get("msg")?.as_str()),
+        ErrorStyle::Detail => str_at(&v, &["detail"]).or_else(|| first_of(&v, "detail", "msg")),
         ErrorStyle::CodeMessage => str_at(&v, &["message"]),
         ErrorStyle::NestedError => str_at(&v, &["error", "message"]),
     };
@@ -113,13 +116,7 @@ pub fn parse_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<Str
         .or_else(|| str_at(&v, &["message"]))
         .or_else(|| str_at(&v, &["error"]))
         .or_else(|| str_at(&v, &["error", "message"]))
-        .or_else(|| {
-            v.get("errors")?
-                .as_array()?
-                .first()?
-                .get("message")?
-                .as_str()
-        })
+        .or_else(|| first_of(&v, "errors", "message"))
         .or_else(|| str_at(&v, &["detail"]))
         .or_else(|| str_at(&v, &["msg"]));
     let code = match style {
@@ -142,11 +139,13 @@ pub fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return None;
     }
-    let v: Value = serde_json::from_slice(body).ok()?;
+    let v = Value::parse(body)?;
     let n = v
         .get("retryAfter")
         .or_else(|| v.get("error")?.get("retryAfter"))?;
-    let secs = n.as_f64().or_else(|| n.as_str()?.trim().parse().ok())?;
+    let secs = n
+        .as_f64()
+        .or_else(|| Value::parse(n.as_str()?.trim().as_bytes())?.as_f64())?;
     (0.0..1e9)
         .contains(&secs)
         .then(|| (secs * 1000.0).ceil() as u64)

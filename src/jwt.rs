@@ -1,5 +1,7 @@
 //! Decoding (never verifying) a JWT's header and payload, for shape checks and `exp`.
 
+use crate::json::Json;
+
 /// The claims keygate reads.
 #[derive(Debug, Default, PartialEq)]
 pub struct Claims {
@@ -34,13 +36,10 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn json_object(
-    segment: &str,
-    what: &str,
-) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+fn json_object(segment: &str, what: &str) -> Result<Json, String> {
     let bytes = b64url_decode(segment).ok_or_else(|| format!("the {} is not base64url", what))?;
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
+    match Json::parse(&bytes) {
+        Some(v) if v.is_object() => Ok(v),
         _ => Err(format!("the {} is not a JSON object", what)),
     }
 }
@@ -64,6 +63,6 @@ pub fn decode(input: &str) -> Result<Claims, String> {
         return Err("the signature is not base64url".into());
     }
     Ok(Claims {
-        exp: payload.get("exp").and_then(serde_json::Value::as_f64),
+        exp: payload.get("exp").and_then(Json::as_f64),
     })
 }

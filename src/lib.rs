@@ -9,6 +9,7 @@
 mod classify;
 mod error;
 mod headers;
+mod json;
 mod jwt;
 mod plan;
 mod providers;
@@ -23,6 +24,7 @@ pub mod wasm;
 pub use classify::{classify, clean, header, is_redirect, parse_retry_after, request_id};
 pub use error::{Error, ErrorKind};
 pub use headers::{build_headers, Header, HeaderValue};
+pub use json::Json;
 pub use jwt::{decode as decode_jwt, Claims};
 pub use plan::{check_endpoint, plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target};
 pub use providers::{

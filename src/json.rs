@@ -1,0 +1,319 @@
+//! A small, strict JSON reader: enough to read error bodies and JWT claims.
+//!
+//! keygate only ever reads a few fields out of small documents, so a full serde stack would cost
+//! far more wasm than it saves code (see the README's size notes). Depth and size are bounded, the
+//! parser never panics, and numbers are read without the float-parsing machinery.
+
+/// A parsed JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number (read to about 15 significant digits).
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// An array.
+    Arr(Vec<Json>),
+    /// An object, keys in document order (the first of duplicate keys wins on lookup).
+    Obj(Vec<(String, Json)>),
+}
+
+const MAX_DEPTH: usize = 64;
+
+impl Json {
+    /// Parses a whole document (surrounding whitespace allowed); `None` if it is not JSON.
+    pub fn parse(bytes: &[u8]) -> Option<Json> {
+        let text = core::str::from_utf8(bytes).ok()?;
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let v = p.value(0)?;
+        p.ws();
+        (p.i == p.s.len()).then_some(v)
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The first element, if this is a non-empty array.
+    pub fn first(&self) -> Option<&Json> {
+        match self {
+            Json::Arr(a) => a.first(),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Json::Obj(_))
+    }
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &[u8]) -> bool {
+        if self.s[self.i..].starts_with(lit) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Json> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match *self.s.get(self.i)? {
+            b'{' => {
+                self.i += 1;
+                let mut members = Vec::new();
+                self.ws();
+                if self.eat(b"}") {
+                    return Some(Json::Obj(members));
+                }
+                loop {
+                    self.ws();
+                    if self.s.get(self.i) != Some(&b'"') {
+                        return None;
+                    }
+                    let k = self.string()?;
+                    self.ws();
+                    if !self.eat(b":") {
+                        return None;
+                    }
+                    let v = self.value(depth + 1)?;
+                    members.push((k, v));
+                    self.ws();
+                    if self.eat(b",") {
+                        continue;
+                    }
+                    return self.eat(b"}").then_some(Json::Obj(members));
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.eat(b"]") {
+                    return Some(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.ws();
+                    if self.eat(b",") {
+                        continue;
+                    }
+                    return self.eat(b"]").then_some(Json::Arr(items));
+                }
+            }
+            b'"' => self.string().map(Json::Str),
+            b't' => self.eat(b"true").then_some(Json::Bool(true)),
+            b'f' => self.eat(b"false").then_some(Json::Bool(false)),
+            b'n' => self.eat(b"null").then_some(Json::Null),
+            b'-' | b'0'..=b'9' => self.number().map(Json::Num),
+            _ => None,
+        }
+    }
+
+    fn digits(&mut self) -> Option<(f64, i32)> {
+        let start = self.i;
+        let mut v = 0f64;
+        let mut n = 0i32;
+        while let Some(d @ b'0'..=b'9') = self.s.get(self.i).copied() {
+            if n < 17 {
+                v = v * 10.0 + f64::from(d - b'0');
+            }
+            n = n.saturating_add(1);
+            self.i += 1;
+        }
+        (self.i > start).then_some((v, n))
+    }
+
+    fn number(&mut self) -> Option<f64> {
+        let neg = self.eat(b"-");
+        let lead_zero = self.s.get(self.i) == Some(&b'0');
+        let (int, int_len) = self.digits()?;
+        if lead_zero && int_len > 1 {
+            return None;
+        }
+        // Digits past the 17th only scale the value.
+        let mut v = int * pow10(int_len.saturating_sub(17));
+        if self.eat(b".") {
+            let (frac, frac_len) = self.digits()?;
+            v += frac / pow10(frac_len.min(17));
+        }
+        if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            let neg_exp = self.eat(b"-");
+            if !neg_exp {
+                self.eat(b"+");
+            }
+            let (e, _) = self.digits()?;
+            let e = e.min(400.0) as i32;
+            v = if neg_exp { v / pow10(e) } else { v * pow10(e) };
+        }
+        Some(if neg { -v } else { v })
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.s.get(self.i..self.i + 4)?;
+        let mut v = 0u32;
+        for &c in h {
+            v = v * 16 + (c as char).to_digit(16)?;
+        }
+        self.i += 4;
+        Some(v)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.i += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while let Some(&c) = self.s.get(self.i) {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            // The input is valid UTF-8 and we stopped on ASCII, so this slice is valid too.
+            out.push_str(core::str::from_utf8(&self.s[start..self.i]).ok()?);
+            match *self.s.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let e = *self.s.get(self.i)?;
+                    self.i += 1;
+                    out.push(match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) && self.eat(b"\\u") {
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return None;
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else {
+                                hi
+                            };
+                            char::from_u32(code).unwrap_or('\u{FFFD}')
+                        }
+                        _ => return None,
+                    });
+                }
+                _ => return None, // raw control character
+            }
+        }
+    }
+}
+
+fn pow10(n: i32) -> f64 {
+    let mut v = 1f64;
+    for _ in 0..n.clamp(0, 400) {
+        v *= 10.0;
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Json;
+
+    #[test]
+    fn reads_documents() {
+        let v = Json::parse(br#" {"a": [1, 2.5e1, -0.25, 1E2], "b": {"c": "x\"\u00e9\ud83d\ude00\n"}, "d": null, "e": true} "#).unwrap();
+        let a = v.get("a").unwrap();
+        assert_eq!(
+            a,
+            &Json::Arr(vec![
+                Json::Num(1.0),
+                Json::Num(25.0),
+                Json::Num(-0.25),
+                Json::Num(100.0)
+            ])
+        );
+        assert_eq!(
+            v.get("b").unwrap().get("c").unwrap().as_str(),
+            Some("x\"é😀\n")
+        );
+        assert_eq!(v.get("d"), Some(&Json::Null));
+        assert_eq!(
+            Json::parse(b"4102444800").unwrap().as_f64(),
+            Some(4102444800.0)
+        );
+        assert_eq!(Json::parse(b"[]").unwrap().first(), None);
+    }
+
+    #[test]
+    fn refuses_non_json() {
+        for bad in [
+            &b""[..],
+            b"{",
+            b"{\"a\":}",
+            b"[1,]",
+            b"01",
+            b"1.",
+            b"-",
+            b"\"\x01\"",
+            b"{'a':1}",
+            b"nul",
+            b"1 2",
+            b"\"\\x\"",
+            b"\xff",
+            b"{\"a\" 1}",
+        ] {
+            assert_eq!(Json::parse(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert_eq!(Json::parse(deep.as_bytes()), None);
+        assert!(Json::parse(("[".repeat(60) + &"]".repeat(60)).as_bytes()).is_some());
+    }
+}
