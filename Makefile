@@ -14,7 +14,7 @@ PKG := $(CURDIR)/pkg
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup-chromium help setup-rust tour setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js demo test
+.PHONY: setup-chromium help setup-rust tour setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js test-load load demo test
 
 # Extra test groups live in mk/*.mk; each appends its target to EXTRA_TESTS.
 EXTRA_TESTS :=
@@ -79,5 +79,13 @@ demo: build
 tour:
 	cargo run --quiet --example tour
 
-test: lint test-rust test-wasm test-js $(EXTRA_TESTS)
+# Load through the package against the emulator: `make load` is the full 10,000 at 100 concurrent,
+# `make test` runs 1,000.
+load: build
+	node tests/load/load.mjs
+
+test-load: build
+	LOAD_N=1000 node tests/load/load.mjs
+
+test: lint test-rust test-wasm test-js test-load $(EXTRA_TESTS)
 	@echo "make test: all steps passed"
