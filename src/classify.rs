@@ -46,8 +46,7 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
         }
         return None;
     }
-    let when = httpdate::parse_http_date(v).ok()?;
-    let when_ms = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64;
+    let when_ms = crate::httpdate::parse(v)? as f64 * 1000.0;
     let now = now_ms?;
     Some(if when_ms > now {
         (when_ms - now).ceil() as u64

@@ -9,6 +9,7 @@
 mod classify;
 mod error;
 mod headers;
+mod httpdate;
 mod json;
 mod jwt;
 mod plan;
