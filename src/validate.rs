@@ -154,7 +154,19 @@ pub(crate) fn warn(code: WarningCode, message: impl Into<String>) -> Warning {
 /// `wrong_prefix`, naming the expected prefix and, when the input carries another provider's
 /// prefix, that provider.
 pub(crate) fn wrong_prefix(provider: &Provider, expected: &str, input: &str) -> Refusal {
-    let mut message = format!("{} keys start with \"{}\"", provider.name, expected);
+    wrong_prefix_because(
+        provider,
+        format!("{} keys start with \"{}\"", provider.name, expected),
+        input,
+    )
+}
+
+/// `wrong_prefix` with the caller's own first sentence, plus the other provider when recognised.
+pub(crate) fn wrong_prefix_because(
+    provider: &Provider,
+    mut message: String,
+    input: &str,
+) -> Refusal {
     if let Some((other, kind)) = detect(input) {
         if other != provider.kind {
             let what = match kind {
@@ -179,7 +191,7 @@ pub(crate) fn check_body(body: &str, allowed: fn(u8) -> bool, what: &str) -> Che
         return Err(refuse(
             Code::TooShort,
             format!(
-                "the key body has {} characters; at least 8 are expected",
+                "{} characters after the prefix, where at least 8 are expected",
                 body.len()
             ),
         ));

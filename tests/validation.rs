@@ -242,7 +242,10 @@ fn postiz_rules() {
     assert_eq!(code(P::Postiz, K::ApiKey, "abc"), Code::TooShort);
     let v = validate_at(P::Postiz, K::ApiKey, POESIUS_KEY, NOW);
     assert_eq!(v.code, Code::WrongPrefix);
-    assert!(v.message.contains("Poesius"));
+    assert_eq!(
+        v.message,
+        "Postiz API keys have no prefix (64 lowercase hex characters); this looks like a Poesius key"
+    );
     assert_eq!(code(P::Postiz, K::Jwt, POSTIZ_KEY), Code::UnsupportedKind);
 }
 

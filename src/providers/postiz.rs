@@ -4,7 +4,7 @@ use super::{
     is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider,
     ProviderId, Scheme, Scoping,
 };
-use crate::validate::{check_body, refuse, warn, wrong_prefix, Check, Code, WarningCode};
+use crate::validate::{check_body, refuse, warn, wrong_prefix_because, Check, Code, WarningCode};
 
 const OAUTH_PREFIX: &str = "pos_";
 
@@ -102,9 +102,9 @@ fn check(kind: CredentialKind, input: &str) -> Check {
         ));
     }
     if crate::validate::detect(input).is_some() {
-        return Err(wrong_prefix(
+        return Err(wrong_prefix_because(
             &PROVIDER,
-            "no prefix (64 hex characters)",
+            "Postiz API keys have no prefix (64 lowercase hex characters)".into(),
             input,
         ));
     }
