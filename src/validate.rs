@@ -191,7 +191,7 @@ pub(crate) fn check_body(body: &str, allowed: fn(u8) -> bool, what: &str) -> Che
         return Err(refuse(
             Code::TooShort,
             format!(
-                "{} characters after the prefix, where at least 8 are expected",
+                "the key body (after any prefix) has {} characters; at least 8 are expected",
                 body.len()
             ),
         ));

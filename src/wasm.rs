@@ -141,33 +141,46 @@ fn now_secs() -> Option<u64> {
     Some((now_ms() / 1000.0) as u64)
 }
 
-fn validation_object(
+/// Field separator of the packed results (ASCII unit separator; never in keygate's messages, and
+/// inputs are never echoed).
+const SEP: char = '\u{1f}';
+
+/// A validation packed into one string, so a call crosses the boundary once; the JS entry unpacks
+/// it into `{ ok, provider, kind, code, message, redacted, env?, warnings }`.
+fn packed_validation(
     provider: Option<ProviderId>,
     kind: CredentialKind,
     code: &str,
     message: &str,
     redacted: &str,
-) -> Object {
-    let o = Object::new();
-    set(&o, "ok", code == Code::Ok.as_str());
-    set(
-        &o,
-        "provider",
-        provider
-            .map(|p| JsValue::from_str(p.as_str()))
-            .unwrap_or(JsValue::NULL),
-    );
-    set(&o, "kind", kind.as_str());
-    set(&o, "code", code);
-    set(&o, "message", message);
-    set(&o, "redacted", redacted);
-    set(&o, "warnings", Array::new());
-    o
+    env: Option<&str>,
+    warnings: &[(&str, &str)],
+) -> String {
+    let mut out = String::with_capacity(64 + message.len());
+    out.push(if code == Code::Ok.as_str() { '1' } else { '0' });
+    for field in [
+        provider.map(|p| p.as_str()).unwrap_or(""),
+        kind.as_str(),
+        code,
+        message,
+        redacted,
+        env.unwrap_or(""),
+    ] {
+        out.push(SEP);
+        out.push_str(field);
+    }
+    for (c, m) in warnings {
+        out.push(SEP);
+        out.push_str(c);
+        out.push(SEP);
+        out.push_str(m);
+    }
+    out
 }
 
 /// `validateKey(provider, key, kind = "api_key")`: never throws, never echoes the key.
 #[wasm_bindgen(js_name = validateKey)]
-pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> JsValue {
+pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String {
     let kind_parsed = if absent(&kind) {
         Some(CredentialKind::ApiKey)
     } else {
@@ -183,14 +196,15 @@ pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> JsValue
                 format!("the key must be a string, not {}", type_name(&input)),
             )
         };
-        return validation_object(
+        return packed_validation(
             p,
             kind_parsed.unwrap_or(CredentialKind::ApiKey),
             code,
             &message,
             "…",
-        )
-        .into();
+            None,
+            &[],
+        );
     };
     let (Some(p), Some(k)) = (p, kind_parsed) else {
         let (code, message) = if p.is_none() {
@@ -204,27 +218,31 @@ pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> JsValue
                 "kind must be \"api_key\", \"jwt\" or \"oauth_token\"",
             )
         };
-        return validation_object(
+        return packed_validation(
             p,
             CredentialKind::ApiKey,
             code,
             message,
             &redact_core(&text),
-        )
-        .into();
+            None,
+            &[],
+        );
     };
     let v = validate_at(p, k, &text, now_secs());
-    let o = validation_object(Some(p), v.kind, v.code.as_str(), &v.message, &v.redacted);
-    set_opt(&o, "env", v.env);
-    let warnings = Array::new();
-    for w in &v.warnings {
-        let wo = Object::new();
-        set(&wo, "code", w.code.as_str());
-        set(&wo, "message", w.message.as_str());
-        warnings.push(&wo);
-    }
-    set(&o, "warnings", warnings);
-    o.into()
+    let warnings: Vec<(&str, &str)> = v
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.message.as_str()))
+        .collect();
+    packed_validation(
+        Some(p),
+        v.kind,
+        v.code.as_str(),
+        &v.message,
+        &v.redacted,
+        v.env,
+        &warnings,
+    )
 }
 
 /// `detectProvider(key)`: the provider id for a recognised prefix, else `null`.
@@ -353,18 +371,24 @@ fn options_object(opts: &JsValue) -> Result<(), Error> {
     }
 }
 
-/// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`.
+/// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`, packed as
+/// `name SEP value SEP name SEP value ...` for the JS entry to unpack.
 #[wasm_bindgen(js_name = buildHeaders)]
-pub fn build_headers_js(opts: JsValue) -> JsResult<Object> {
-    let run = || -> Result<Object, Error> {
+pub fn build_headers_js(opts: JsValue) -> JsResult<String> {
+    let run = || -> Result<String, Error> {
         options_object(&opts)?;
         let provider = parse_provider(&own(&opts, "provider"))?;
         let cred = credential_from(&opts, provider)?;
         let scheme = scheme_from(&opts).map_err(|e| e.with_provider(provider))?;
         let ws = opt_string(&opts, "workspaceId").map_err(|e| e.with_provider(provider))?;
-        let out = Object::new();
+        let mut out = String::new();
         for h in build_headers(&cred, scheme, ws.as_deref())? {
-            set(&out, &h.name, h.value.as_str());
+            if !out.is_empty() {
+                out.push(SEP);
+            }
+            out.push_str(&h.name);
+            out.push(SEP);
+            out.push_str(h.value.as_str());
         }
         Ok(out)
     };

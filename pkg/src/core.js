@@ -139,12 +139,20 @@ function createApi(wasm) {
   const infos = wasm.providerInfo();
   const byId = Object.fromEntries(infos.map((p) => [p.id, p]));
 
+  // The wasm packs results into one string (fields separated by U+001F) so a call crosses the
+  // boundary once; messages never contain the separator and inputs are never echoed.
   function validateKey(provider, key, kind) {
+    let f;
     try {
-      return wasm.validateKey(provider, key, kind);
+      f = wasm.validateKey(provider, key, kind).split("\u001f");
     } catch (e) {
       throw toError(e, validateKey);
     }
+    const out = { ok: f[0] === "1", provider: f[1] || null, kind: f[2], code: f[3], message: f[4], redacted: f[5] };
+    if (f[6]) out.env = f[6];
+    out.warnings = [];
+    for (let i = 7; i + 1 < f.length; i += 2) out.warnings.push({ code: f[i], message: f[i + 1] });
+    return out;
   }
 
   function detectProvider(key) {
@@ -156,12 +164,14 @@ function createApi(wasm) {
   }
 
   function buildHeaders(options) {
-    let headers;
+    let packed;
     try {
-      headers = wasm.buildHeaders(options);
+      packed = wasm.buildHeaders(options).split("\u001f");
     } catch (e) {
       throw toError(e, buildHeaders);
     }
+    const headers = {};
+    for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
     const shown = () => wasm.redactHeaders(headers);
     for (const [k, fn] of [["toJSON", shown], ["toString", () => JSON.stringify(shown())], [INSPECT, shown]]) {
       Object.defineProperty(headers, k, { value: fn, enumerable: false });

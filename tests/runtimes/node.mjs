@@ -1,0 +1,31 @@
+// The contract suite in Node, as an ES module user imports keygate: `import * as k from "keygate"`
+// (the exports map's node/import condition: pkg/src/node.js). The emulator runs in-process.
+//   node tests/runtimes/node.mjs [--only=regex] [--groups=a,b] [--quiet]
+import * as k from "keygate";
+import { startEmulator, DEMO_KEYS } from "keygate/emulator";
+import { cases } from "../contract/cases.js";
+import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, describeEmulator, envVars, makeContext, runCases, matrixLine } from "../contract/harness.js";
+import { parseRunnerArgs, caseLogger } from "./args.js";
+
+const RUNTIME = "node-esm";
+const LIMIT_MS = 150_000;
+setTimeout(() => {
+  console.error(`[${RUNTIME}] gave up after ${LIMIT_MS} ms`);
+  process.exit(3);
+}, LIMIT_MS).unref();
+
+const args = parseRunnerArgs(process.argv.slice(2));
+const emu = await startEmulator(EMULATOR_CONFIG);
+const strict = await startEmulator(STRICT_CORS_CONFIG);
+try {
+  Object.assign(process.env, envVars(emu.urls, DEMO_KEYS));
+  const ctx = makeContext({
+    k, runtime: RUNTIME, DEMO_KEYS, env: process.env,
+    emulator: describeEmulator(emu), strict: describeEmulator(strict),
+  });
+  const result = await runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
+  console.log(matrixLine(RUNTIME, result, { entry: import.meta.resolve("keygate") }));
+  process.exitCode = result.failures.length ? 1 : 0;
+} finally {
+  await Promise.all([emu.close(), strict.close()]);
+}

@@ -1,0 +1,33 @@
+// A Cloudflare Worker that runs the contract suite: it imports keygate by name, as a Worker
+// author does (the bundler, or tests/runtimes/workerd.mjs here, resolves "keygate" through the
+// exports map's `workerd` condition to pkg/src/workerd.js, whose .wasm import is a CompiledWasm
+// module), builds clients from its env bindings with Client.fromEnv, and answers
+// `GET /run?group=<name>[&only=<regex>]` with the group's results as JSON.
+// Bindings: the provider variables (POSTIZ_API_KEY, POSTIZ_API_URL, ...), EMULATORS (JSON:
+// {main, strict}) and DEMO_KEYS (JSON, from the emulator).
+import * as k from "keygate";
+import { cases } from "../contract/cases.js";
+import { makeContext, runCases } from "../contract/harness.js";
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/health") {
+      return Response.json({ ok: true, client: typeof k.Client, ready: await k.ready.then(() => true) });
+    }
+    if (url.pathname !== "/run") return new Response("not found", { status: 404 });
+    const group = url.searchParams.get("group");
+    const only = url.searchParams.get("only");
+    const lines = [];
+    const ctx = makeContext({
+      k, runtime: "workerd", DEMO_KEYS: env.DEMO_KEYS, env,
+      emulator: env.EMULATORS.main, strict: env.EMULATORS.strict,
+    });
+    const result = await runCases(cases, ctx, {
+      groups: group ? [group] : null,
+      only: only ? new RegExp(only, "i") : null,
+      log: (line) => lines.push(line),
+    });
+    return Response.json({ ...result, lines });
+  },
+};
