@@ -65,7 +65,11 @@ test("fault matrix: every fault × every provider's helpers", { timeout: 180_000
         const client = new Client({ provider, timeoutMs: 200, maxRetries: 2, ...h.opts() });
         const started = Date.now();
         const outcome = await h.call(client).then((v) => ({ ok: v }), (e) => ({ err: e }));
-        const attempts = emu.counts({ provider, method: h.method, path: h.path }) - before;
+        // The emulator logs a request when its response finishes, which can trail the client by a
+        // moment: wait (bounded) for the count to reach what is expected before comparing.
+        const count = () => emu.counts({ provider, method: h.method, path: h.path }) - before;
+        for (let i = 0; i < 100 && count() < attemptsExpected; i++) await new Promise((r) => setTimeout(r, 10));
+        const attempts = count();
         const label = `${name} × ${fault}`;
         if (cls === null) {
           assert.ok(outcome.ok !== undefined, `${label}: expected success, got ${outcome.err?.name} ${outcome.err?.message}`);
@@ -107,6 +111,7 @@ test("Retry-After as an HTTP date is honoured (measured clock)", { timeout: 20_0
   await client.listWorkspaces();
   const waited = Date.now() - t0;
   assert.ok(waited >= 900 && waited < 4_000, `waited ${waited} ms`);
+  for (let i = 0; i < 100 && emu.counts({ provider: "poelis", path: "/workspaces" }) < 2; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(emu.counts({ provider: "poelis", path: "/workspaces" }), 2);
   emu.reset();
 });
