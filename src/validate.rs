@@ -321,9 +321,13 @@ fn shared_checks(p: &Provider, kind: CredentialKind, input: &str) -> Result<(), 
         return Err(refuse(
             Code::TooLong,
             format!(
-                "the input has {} bytes; a {} is at most {}",
+                "the input has {} bytes; the limit for {} is {}",
                 input.len(),
-                kind_words(kind),
+                match kind {
+                    CredentialKind::ApiKey => "API keys",
+                    CredentialKind::Jwt => "JWTs",
+                    CredentialKind::OAuthToken => "OAuth tokens",
+                },
                 kind.max_len()
             ),
         ));

@@ -280,6 +280,14 @@ function createApi(wasm) {
           code: "mcp_error", provider: "poesius", providerCode: data.error.code !== undefined ? String(data.error.code) : null,
         });
       }
+      // A tool can fail inside a successful JSON-RPC answer (`isError`); out of credits is the
+      // same PaymentRequiredError the REST API gives (SPEC §5, Poesius CREDITS_EXHAUSTED).
+      const r = data?.result;
+      if (r && r.isError && (r.error_code === "CREDITS_EXHAUSTED" || r.structuredContent?.error_code === "CREDITS_EXHAUSTED")) {
+        throw new errors.PaymentRequiredError(String(r.error ?? r.message ?? "Insufficient credits"), {
+          code: "payment_required", provider: "poesius", providerCode: "CREDITS_EXHAUSTED",
+        });
+      }
       return data?.result;
     }
     async generateSlides(args, opts) {

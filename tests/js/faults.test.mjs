@@ -115,3 +115,18 @@ test("Retry-After as an HTTP date is honoured (measured clock)", { timeout: 20_0
   assert.equal(emu.counts({ provider: "poelis", path: "/workspaces" }), 2);
   emu.reset();
 });
+
+test("MCP tool out of credits is a PaymentRequiredError, like the REST API", { timeout: 20_000 }, async () => {
+  const { PaymentRequiredError } = await import("keygate");
+  const poor = await startEmulator({ poesius: { credits: 0 } });
+  try {
+    const client = new Client({ provider: "poesius", apiKey: K.poesius.apiKey, baseUrl: poor.urls.poesius });
+    const e = await client.generateSlides({ instructions: "x", template_id: "tpl_pitch" }).catch((x) => x);
+    assert.ok(e instanceof PaymentRequiredError, e?.name);
+    assert.equal(e.providerCode, "CREDITS_EXHAUSTED");
+    const rest = await client.generateFromDoc(new Uint8Array([1, 2, 3]), { filename: "a.txt" }).catch((x) => x);
+    assert.ok(rest instanceof PaymentRequiredError, rest?.name);
+  } finally {
+    await poor.close();
+  }
+});
