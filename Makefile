@@ -79,13 +79,15 @@ demo: build
 tour:
 	cargo run --quiet --example tour
 
-# Load through the package against the emulator: `make load` is the full 10,000 at 100 concurrent,
-# `make test` runs 1,000.
+# Load through the package against the emulator: `make load` is the full 10,000 at 100 concurrent
+# from Node plus 1,000 through a workerd worker; `make test` runs 1,000 from Node and the workerd run.
 load: build
 	node tests/load/load.mjs
+	node tests/load/workerd-load.mjs
 
 test-load: build
 	LOAD_N=1000 node tests/load/load.mjs
+	node tests/load/workerd-load.mjs
 
 test: lint test-rust test-wasm test-js test-load $(EXTRA_TESTS)
 	@echo "make test: all steps passed"
