@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
+import { workerOptions } from "../support/miniflare.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const run = promisify(execFile);
@@ -50,17 +51,7 @@ test("Cloudflare Worker quickstart in workerd (miniflare), import resolved as wr
   // Wrangler resolves "keygate" through the package's `workerd` export condition.
   const code = samples["worker-quickstart"].replace('from "keygate"', 'from "../../pkg/src/workerd.js"');
   const scriptPath = write("worker-quickstart", code);
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: root,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2024-09-23",
-    bindings: { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot },
-  });
+  const mf = new Miniflare(workerOptions(scriptPath, { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot }));
   try {
     const res = await mf.dispatchFetch("http://localhost/");
     assert.equal(res.status, 200);

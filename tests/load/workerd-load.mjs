@@ -1,24 +1,15 @@
 // Load through a workerd worker (miniflare): LOAD_N requests (default 1,000) in batches of 100,
 // 20 concurrent inside the worker, faults mixed in; every answer matched by its echoed id.
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
+import { ROOT, workerOptions } from "../support/miniflare.mjs";
 
 const N = Number(process.env.LOAD_N ?? 1000);
 const BATCH = 100;
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const emu = await startEmulator({ rateLimit: { poelis: { limit: 1_000_000, windowSec: 60 } } });
-const mf = new Miniflare({
-  modules: true,
-  scriptPath: `${root}tests/load/worker.js`,
-  modulesRoot: root,
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2024-09-23",
-  bindings: { POELIS_API_KEY: DEMO_KEYS.poelis.apiKey, POELIS_BASE_URL: emu.urls.poelis },
-});
+const mf = new Miniflare(
+  workerOptions(`${ROOT}tests/load/worker.js`, { POELIS_API_KEY: DEMO_KEYS.poelis.apiKey, POELIS_BASE_URL: emu.urls.poelis }),
+);
 const t0 = Date.now();
 const totals = { ok: 0, failures: 0, mismatched: 0, errors: {} };
 try {
