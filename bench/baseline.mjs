@@ -310,7 +310,7 @@ function sharedChecks(p, kind, input) {
   if (!p.kinds.includes(kind)) throw new Refusal("unsupported_kind", `${p.name} does not accept a ${KIND_WORDS[kind]}`);
   const bytes = input.length > MAX_LEN[kind] ? MAX_LEN[kind] + 1 : utf8Length(input);
   if (bytes > MAX_LEN[kind]) {
-    throw new Refusal("too_long", `the input has ${utf8Length(input)} bytes; a ${KIND_WORDS[kind]} is at most ${MAX_LEN[kind]}`);
+    throw new Refusal("too_long", `the input has ${utf8Length(input)} bytes; the limit for ${{ api_key: "API keys", jwt: "JWTs", oauth_token: "OAuth tokens" }[kind]} is ${MAX_LEN[kind]}`);
   }
   const trimmed = trim(input);
   if (trimmed === "") throw new Refusal("whitespace", "the input is only whitespace");
