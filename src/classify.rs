@@ -55,7 +55,8 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
     })
 }
 
-/// Keeps visible ASCII and spaces, replaces anything that looks like a credential, truncates.
+/// Keeps visible ASCII and single spaces (anything else becomes `?`), redacts every run that
+/// looks like a credential, and truncates to `max` characters.
 pub fn clean(s: &str, max: usize) -> String {
     let mut out = String::new();
     for word in s.split(|c: char| c.is_whitespace() || c.is_control()) {
@@ -65,18 +66,40 @@ pub fn clean(s: &str, max: usize) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        let core = word
-            .trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '-' && c != '.');
-        if !core.is_empty() && looks_secret(core) {
-            out.push_str(&word.replace(core, &redact(core)));
-        } else {
-            out.push_str(word);
+        // Credential-shaped runs are redacted wherever they stand in the word (`key=…`, `"…"`).
+        let mut rest = word;
+        while !rest.is_empty() {
+            let run_len = rest.find(|c: char| !is_run_char(c)).unwrap_or(rest.len());
+            if run_len == 0 {
+                let c = rest.chars().next().unwrap_or('?');
+                // Only visible ASCII is kept: no bidi overrides, zero-width or look-alike text.
+                out.push(if c.is_ascii_graphic() || c == '…' {
+                    c
+                } else {
+                    '?'
+                });
+                rest = &rest[c.len_utf8()..];
+                continue;
+            }
+            let run = &rest[..run_len];
+            let core = run.trim_end_matches('.');
+            if looks_secret(core) {
+                out.push_str(&redact(core));
+                out.push_str(&run[core.len()..]);
+            } else {
+                out.push_str(run);
+            }
+            rest = &rest[run_len..];
         }
     }
     if out.chars().count() > max {
         out = out.chars().take(max).collect::<String>() + "…";
     }
     out
+}
+
+fn is_run_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'
 }
 
 fn looks_secret(w: &str) -> bool {

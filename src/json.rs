@@ -152,32 +152,38 @@ impl Parser<'_> {
         }
     }
 
-    fn digits(&mut self) -> Option<(f64, i32)> {
-        let start = self.i;
-        let mut v = 0f64;
-        let mut n = 0i32;
+    /// Reads a run of digits into `mantissa` (at most 17 significant digits kept); returns how
+    /// many digits were read and how many were dropped past the 17th.
+    fn digits(&mut self, mantissa: &mut u64, sig: &mut u32) -> Option<(u32, u32)> {
+        let (mut read, mut dropped) = (0u32, 0u32);
         while let Some(d @ b'0'..=b'9') = self.s.get(self.i).copied() {
-            if n < 17 {
-                v = v * 10.0 + f64::from(d - b'0');
+            if *sig < 17 {
+                *mantissa = *mantissa * 10 + u64::from(d - b'0');
+                if *mantissa > 0 {
+                    *sig += 1;
+                }
+            } else {
+                dropped += 1;
             }
-            n = n.saturating_add(1);
+            read = read.saturating_add(1);
             self.i += 1;
         }
-        (self.i > start).then_some((v, n))
+        (read > 0).then_some((read, dropped))
     }
 
     fn number(&mut self) -> Option<f64> {
         let neg = self.eat(b"-");
         let lead_zero = self.s.get(self.i) == Some(&b'0');
-        let (int, int_len) = self.digits()?;
+        let (mut m, mut sig) = (0u64, 0u32);
+        let (int_len, int_dropped) = self.digits(&mut m, &mut sig)?;
         if lead_zero && int_len > 1 {
             return None;
         }
-        // Digits past the 17th only scale the value.
-        let mut v = int * pow10(int_len.saturating_sub(17));
+        // The value is m * 10^exp.
+        let mut exp = i64::from(int_dropped);
         if self.eat(b".") {
-            let (frac, frac_len) = self.digits()?;
-            v += frac / pow10(frac_len.min(17));
+            let (frac_len, frac_dropped) = self.digits(&mut m, &mut sig)?;
+            exp -= i64::from(frac_len - frac_dropped);
         }
         if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
             self.i += 1;
@@ -185,10 +191,18 @@ impl Parser<'_> {
             if !neg_exp {
                 self.eat(b"+");
             }
-            let (e, _) = self.digits()?;
-            let e = e.min(400.0) as i32;
-            v = if neg_exp { v / pow10(e) } else { v * pow10(e) };
+            let start = self.i;
+            let mut e: i64 = 0;
+            while let Some(d @ b'0'..=b'9') = self.s.get(self.i).copied() {
+                e = (e * 10 + i64::from(d - b'0')).min(100_000);
+                self.i += 1;
+            }
+            if self.i == start {
+                return None;
+            }
+            exp += if neg_exp { -e } else { e };
         }
+        let v = scale(m as f64, exp);
         Some(if neg { -v } else { v })
     }
 
@@ -255,9 +269,29 @@ impl Parser<'_> {
     }
 }
 
-fn pow10(n: i32) -> f64 {
+/// `m * 10^exp` without overflowing the intermediate steps (0 stays 0).
+fn scale(m: f64, exp: i64) -> f64 {
+    if m == 0.0 {
+        return 0.0;
+    }
+    let mut v = m;
+    let mut e = exp.clamp(-800, 800);
+    while e > 0 {
+        let step = e.min(22);
+        v *= pow10(step);
+        e -= step;
+    }
+    while e < 0 {
+        let step = (-e).min(22);
+        v /= pow10(step);
+        e += step;
+    }
+    v
+}
+
+fn pow10(n: i64) -> f64 {
     let mut v = 1f64;
-    for _ in 0..n.clamp(0, 400) {
+    for _ in 0..n {
         v *= 10.0;
     }
     v
@@ -290,6 +324,27 @@ mod tests {
             Some(4102444800.0)
         );
         assert_eq!(Json::parse(b"[]").unwrap().first(), None);
+        assert_eq!(Json::parse(b"0e309").unwrap().as_f64(), Some(0.0));
+        assert_eq!(
+            Json::parse(b"1e000000000000000001").unwrap().as_f64(),
+            Some(10.0)
+        );
+        let tiny = Json::parse(b"0.000000000000000000001")
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!((tiny - 1e-21).abs() < 1e-30, "{}", tiny);
+        let big = Json::parse(b"0.01e309").unwrap().as_f64().unwrap();
+        assert!((big / 1e307 - 1.0).abs() < 1e-9, "{}", big);
+        let long = Json::parse(b"123456789012345678901234")
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(
+            (long / 1.2345678901234568e23 - 1.0).abs() < 1e-9,
+            "{}",
+            long
+        );
     }
 
     #[test]

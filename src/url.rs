@@ -124,21 +124,19 @@ fn parse_authority(authority: &str) -> Result<(String, Option<u16>), &'static st
         (format!("[{}]", h.to_ascii_lowercase()), &rest[end + 1..])
     } else {
         let end = authority.find(':').unwrap_or(authority.len());
-        let h = &authority[..end];
-        if h.is_empty()
-            || h.starts_with(['.', '-'])
-            || h.ends_with('-')
-            || h.contains("..")
-            || !h
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        {
+        let h = authority[..end]
+            .strip_suffix('.')
+            .unwrap_or(&authority[..end]);
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if !h.split('.').all(label_ok) {
             return Err("the host is missing or malformed");
         }
-        (
-            h.trim_end_matches('.').to_ascii_lowercase(),
-            &authority[end..],
-        )
+        (h.to_ascii_lowercase(), &authority[end..])
     };
     let port = match port.strip_prefix(':') {
         None if port.is_empty() => None,

@@ -488,3 +488,20 @@ fn scrub_removes_the_credential() {
     let s = c.scrub(&format!("oops {} leaked\r\n", POSTIZ_KEY));
     assert!(!s.contains(POSTIZ_KEY) && s.contains("…cdef"), "{}", s);
 }
+
+#[test]
+fn host_labels_are_checked_after_the_trailing_dot() {
+    for bad in [
+        "https://a-.",
+        "https://x.-.",
+        "https://a.-b",
+        "https://-a",
+        "https://a..b",
+        "https://.",
+    ] {
+        assert!(keygate::BaseUrl::parse(bad).is_err(), "{}", bad);
+    }
+    let ok = keygate::BaseUrl::parse("https://api.example.com./v1").unwrap();
+    assert_eq!(ok.as_string(), "https://api.example.com/v1");
+    assert!(keygate::BaseUrl::parse(&ok.as_string()).is_ok());
+}

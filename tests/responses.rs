@@ -263,3 +263,23 @@ fn retry_policy() {
         Decision::Stop
     );
 }
+
+#[test]
+fn glued_credentials_and_invisible_characters_are_cleaned() {
+    let e = err(
+        P::Poelis,
+        400,
+        &[],
+        r#"{"message":"bad key=0123456789abcdef0123456789abcdef."}"#,
+    );
+    assert_eq!(e.message, "bad key=…cdef.");
+    let e = err(
+        P::Poelis,
+        400,
+        &[],
+        r#"{"message":"token:pk_live0123456789abcdef here"}"#,
+    );
+    assert_eq!(e.message, "token:pk_…cdef here");
+    let e = err(P::Poelis, 400, &[], r#"{"message":"a\u202eb\u200bc é"}"#);
+    assert_eq!(e.message, "a?b?c ?");
+}
