@@ -87,7 +87,17 @@ pub fn clean(s: &str, max: usize) -> String {
                 out.push_str(&redact(core));
                 out.push_str(&run[core.len()..]);
             } else {
-                out.push_str(run);
+                // A key glued to text by a dot (`v1.pk_…`) is checked piece by piece.
+                for (n, piece) in run.split('.').enumerate() {
+                    if n > 0 {
+                        out.push('.');
+                    }
+                    if looks_secret(piece) {
+                        out.push_str(&redact(piece));
+                    } else {
+                        out.push_str(piece);
+                    }
+                }
             }
             rest = &rest[run_len..];
         }

@@ -280,6 +280,13 @@ fn glued_credentials_and_invisible_characters_are_cleaned() {
         r#"{"message":"token:pk_live0123456789abcdef here"}"#,
     );
     assert_eq!(e.message, "token:pk_…cdef here");
+    let e = err(
+        P::Poelis,
+        400,
+        &[],
+        r#"{"message":"v1.pp_live_sk_abcdefgh1234.end"}"#,
+    );
+    assert_eq!(e.message, "v1.pp_live_sk_…1234.end");
     let e = err(P::Poelis, 400, &[], r#"{"message":"a\u202eb\u200bc é"}"#);
     assert_eq!(e.message, "a?b?c ?");
 }
