@@ -131,7 +131,9 @@ pub fn echoes(input: &str, render: impl Fn(&str) -> String) -> Option<String> {
     None
 }
 
-/// The whole secret, and its halves when long enough (each at least 8 characters).
+/// The whole secret, and its halves when long enough (each at least 8 characters); only pieces
+/// with 4 or more letters or digits, which [`rot`] changes (a run of `\\` is left alone by it and
+/// shows up doubled in any `Debug` output of a redacted tail).
 fn pieces(secret: &str) -> Vec<&str> {
     let mut out = vec![secret];
     let n = secret.chars().count();
@@ -140,6 +142,7 @@ fn pieces(secret: &str) -> Vec<&str> {
         out.push(&secret[..mid]);
         out.push(&secret[mid..]);
     }
+    out.retain(|p| p.chars().filter(char::is_ascii_alphanumeric).count() >= 4);
     out
 }
 
@@ -179,12 +182,14 @@ fn is_word(b: u8) -> bool {
 
 /// A credential-looking token in text that `clean` should have redacted: a run of 32 or more hex
 /// digits, a key prefix followed by 8 or more key characters, or a three-segment JWT; each standing
-/// on its own, not inside a longer word.
+/// on its own (not inside a longer word), wherever it is in its whitespace-separated word.
 ///
-/// Returns the token and whether it shares its whitespace-separated word with other text (glued on
-/// by `=`, `:`, `"`, a trailing `.`...): see README.md, "Known findings".
-pub fn credential_in(text: &str) -> Option<(String, bool)> {
+/// A token directly followed by `…` is skipped: that is either the truncation mark (what followed
+/// is unknown: 70 `d`s and an `x`, cut to 64, are no hex key) or a redaction next to it
+/// (`eyJa.eyJb.pp_….c` was the four-segment `eyJa.eyJb.pp_<key>.c`, not a JWT).
+pub fn credential_in(text: &str) -> Option<String> {
     let b = text.as_bytes();
+    let cut = |end: usize| text[end..].starts_with('…');
     let mut i = 0;
     while i < b.len() {
         let boundary = i == 0 || !is_word(b[i - 1]);
@@ -197,24 +202,27 @@ pub fn credential_in(text: &str) -> Option<(String, bool)> {
             let end = run_end(b, i, |c| is_word(c) || c == b'.');
             let jwt = text[i..end].trim_end_matches('.');
             let segs: Vec<&str> = jwt.split('.').collect();
-            if jwt.len() >= 16 && segs.len() == 3 && segs.iter().all(|s| !s.is_empty()) {
-                return Some((jwt.to_string(), glued(text, i, i + jwt.len())));
+            if jwt.len() >= 16 && segs.len() == 3 && segs.iter().all(|s| !s.is_empty()) && !cut(end)
+            {
+                return Some(jwt.to_string());
             }
         }
         let end = run_end(b, i, is_word);
         let word = &text[i..end];
-        for p in KEY_PREFIXES {
-            if let Some(body) = word.strip_prefix(p) {
-                let redaction_prefix =
-                    ["pp_live_sk_", "pp_test_sk_", "poelis_api_"].contains(&word);
-                if body.len() >= 8 && !redaction_prefix {
-                    return Some((word.to_string(), glued(text, i, end)));
+        if !cut(end) {
+            for p in KEY_PREFIXES {
+                if let Some(body) = word.strip_prefix(p) {
+                    let redaction_prefix =
+                        ["pp_live_sk_", "pp_test_sk_", "poelis_api_"].contains(&word);
+                    if body.len() >= 8 && !redaction_prefix {
+                        return Some(word.to_string());
+                    }
                 }
             }
-        }
-        // Hex runs: only when the whole run between non-word characters is hex.
-        if word.len() >= 32 && word.bytes().all(|c| c.is_ascii_hexdigit()) {
-            return Some((word.to_string(), glued(text, i, end)));
+            // Hex runs: only when the whole run between non-word characters is hex.
+            if word.len() >= 32 && word.bytes().all(|c| c.is_ascii_hexdigit()) {
+                return Some(word.to_string());
+            }
         }
         i = end.max(i + 1);
     }
@@ -227,26 +235,6 @@ fn run_end(b: &[u8], start: usize, ok: impl Fn(u8) -> bool) -> usize {
         j += 1;
     }
     j
-}
-
-/// Whether the token at `start..end` shares its whitespace-separated word with characters that
-/// `clean` does not trim off a word's ends (anything but punctuation other than `_ - .`), or ends
-/// with a `.` that `clean` keeps, or is the last word of a truncated text.
-fn glued(text: &str, start: usize, end: usize) -> bool {
-    let sep = |c: char| c.is_whitespace() || c.is_control();
-    let word_start = text[..start].rfind(sep).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
-    let word_end = text[end..].find(sep).map_or(text.len(), |i| end + i);
-    if word_end == text.len() && text.ends_with('…') {
-        // Truncated by `clean`: what followed the token in its word is unknown.
-        return true;
-    }
-    let trimmed = |s: &str| {
-        s.chars()
-            .all(|c| !c.is_ascii_alphanumeric() && c != '_' && c != '-' && c != '.')
-    };
-    !(trimmed(&text[word_start..start]) && trimmed(&text[end..word_end]))
 }
 
 /// Header-name token check (RFC 9110), independent of keygate's.
