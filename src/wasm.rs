@@ -65,43 +65,36 @@ fn type_name(v: &JsValue) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn opt_string(o: &JsValue, k: &str) -> Result<Option<String>, Error> {
+/// Reads an optional own property of one JS type: absent (`undefined`/`null`) is `None`, any other
+/// type is a `ConfigError` naming the option and the type it got.
+fn opt<T>(
+    o: &JsValue,
+    k: &str,
+    what: &str,
+    read: fn(&JsValue) -> Option<T>,
+) -> Result<Option<T>, Error> {
     let v = own(o, k);
     if absent(&v) {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| {
+    read(&v).map(Some).ok_or_else(|| {
         Error::config(
             "invalid_option",
-            format!("{} must be a string, not {}", k, type_name(&v)),
+            format!("{} must be a {}, not {}", k, what, type_name(&v)),
         )
     })
+}
+
+fn opt_string(o: &JsValue, k: &str) -> Result<Option<String>, Error> {
+    opt(o, k, "string", JsValue::as_string)
 }
 
 fn opt_number(o: &JsValue, k: &str) -> Result<Option<f64>, Error> {
-    let v = own(o, k);
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.as_f64().map(Some).ok_or_else(|| {
-        Error::config(
-            "invalid_option",
-            format!("{} must be a number, not {}", k, type_name(&v)),
-        )
-    })
+    opt(o, k, "number", JsValue::as_f64)
 }
 
 fn opt_bool(o: &JsValue, k: &str) -> Result<bool, Error> {
-    let v = own(o, k);
-    if absent(&v) {
-        return Ok(false);
-    }
-    v.as_bool().ok_or_else(|| {
-        Error::config(
-            "invalid_option",
-            format!("{} must be a boolean, not {}", k, type_name(&v)),
-        )
-    })
+    Ok(opt(o, k, "boolean", JsValue::as_bool)?.unwrap_or(false))
 }
 
 /// The descriptor the JS entry turns into an error class.
