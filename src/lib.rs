@@ -8,6 +8,7 @@
 
 mod classify;
 mod error;
+mod exchange;
 mod headers;
 mod httpdate;
 mod json;
@@ -22,8 +23,11 @@ mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use classify::{classify, clean, header, is_redirect, parse_retry_after, request_id};
+pub use classify::{
+    classify, clean, header, is_redirect, parse_retry_after, request_id, MAX_ERROR_BODY,
+};
 pub use error::{Error, ErrorKind};
+pub use exchange::{Exchange, Failure, Response, Step, MAX_REDIRECTS};
 pub use headers::{build_headers, Header, HeaderValue};
 pub use json::Json;
 pub use jwt::{decode as decode_jwt, Claims};

@@ -3,23 +3,21 @@
 //! Inputs are read with own-property lookups only (a polluted `Object.prototype` cannot inject
 //! options), every entry point returns a `Result` (no panic can reach JS), and errors cross the
 //! boundary as small descriptor objects that the package's JS entry turns into error classes.
-//! JS supplies `fetch`, timers and body decoding through a runtime object (`rt`); the request loop,
-//! redirect rule, classification and retry decisions run here, through the core.
+//! The request loop is the core's sans-IO [`Exchange`]: the JS entry performs the fetches and
+//! waits it asks for (JS supplies `fetch`, timers and body decoding) and reports each outcome
+//! back; redirects, classification and retry decisions are all made here, in Rust.
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::classify::{classify, header, is_redirect, request_id};
 use crate::error::{Error, ErrorKind};
+use crate::exchange::{Exchange, Failure, Response, Step};
 use crate::headers::build_headers;
-use crate::plan::{plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target};
+use crate::plan::{Body, Config, KeyType, Options, RequestSpec, Target};
 use crate::providers::{CredentialKind, ProviderId, Scheme, ALL};
-use crate::retry::{Decision, RetryPolicy};
 use crate::secret::Credential;
-use crate::url::same_origin_redirect;
 use crate::validate::{detect, redact as redact_core, validate_at, Code};
 
 type JsResult<T> = Result<T, JsValue>;
@@ -37,11 +35,6 @@ fn own(o: &JsValue, k: &str) -> JsValue {
     if !Object::has_own(obj, &key(k)) {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(o, &key(k)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// Reads any property (for runtime objects: Response, AbortSignal, the `rt` helpers).
-fn prop(o: &JsValue, k: &str) -> JsValue {
     Reflect::get(o, &key(k)).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -481,11 +474,161 @@ impl WasmClient {
         o
     }
 
-    /// Sends a request (SPEC §4): resolves to `{status, headers, data, requestId}` or rejects
-    /// with an error descriptor.
-    pub fn request(&self, spec: JsValue, rt: JsValue) -> Promise {
-        let config = Rc::clone(&self.config);
-        future_to_promise(async move { send(&config, &spec, &rt).await.map_err(js_err) })
+    /// Starts a request (SPEC §4): checks and plans it, and returns the exchange the JS entry
+    /// drives (it performs the fetches and waits the exchange asks for).
+    pub fn start(&self, spec: JsValue) -> JsResult<WasmExchange> {
+        let run = || -> Result<WasmExchange, Error> {
+            let (req, body, timeout, retries) = request_spec(&self.config, &spec)?;
+            let exchange = Exchange::new(&self.config, &req, timeout, retries)?;
+            Ok(WasmExchange {
+                config: Rc::clone(&self.config),
+                exchange,
+                body,
+            })
+        };
+        run().map_err(js_err)
+    }
+}
+
+/// One request in flight: the core's [`Exchange`] plus the body to send.
+///
+/// Steps cross the boundary as one number: `-1` fetch, `-2` done, `-3` failed (read `error()`),
+/// `>= 0` wait that many milliseconds, then fetch.
+#[wasm_bindgen]
+pub struct WasmExchange {
+    config: Rc<Config>,
+    exchange: Exchange,
+    body: JsValue,
+}
+
+impl core::fmt::Debug for WasmExchange {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("WasmExchange")
+    }
+}
+
+fn step_code(step: Step) -> f64 {
+    match step {
+        Step::Fetch => -1.0,
+        Step::Done => -2.0,
+        Step::Fail => -3.0,
+        Step::Sleep(ms) => ms as f64,
+    }
+}
+
+/// Headers packed as `name SEP value SEP ...` (what the JS entry sends and receives).
+fn unpack_headers(packed: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut parts = packed.split(SEP);
+    while let (Some(n), Some(v)) = (parts.next(), parts.next()) {
+        out.push((n.to_string(), v.to_string()));
+    }
+    out
+}
+
+#[wasm_bindgen]
+impl WasmExchange {
+    /// URL of the next fetch.
+    pub fn url(&self) -> String {
+        self.exchange.url().to_string()
+    }
+
+    /// Method of the next fetch.
+    pub fn method(&self) -> String {
+        self.exchange.method().to_string()
+    }
+
+    /// The body for the next fetch (`undefined` when none is to be sent).
+    pub fn body(&self) -> JsValue {
+        if self.exchange.send_body() {
+            self.body.clone()
+        } else {
+            JsValue::UNDEFINED
+        }
+    }
+
+    /// The request headers, packed.
+    pub fn headers(&self) -> String {
+        let mut out = String::new();
+        for h in &self.exchange.plan().headers {
+            out.push_str(&h.name);
+            out.push(SEP);
+            out.push_str(h.value.as_str());
+            out.push(SEP);
+        }
+        out
+    }
+
+    /// Time allowed for one attempt, in milliseconds.
+    #[wasm_bindgen(js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.exchange.timeout_ms() as f64
+    }
+
+    /// Request id of the final response, or `null`.
+    #[wasm_bindgen(js_name = requestId)]
+    pub fn request_id(&self) -> JsValue {
+        self.exchange
+            .request_id()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL)
+    }
+
+    /// An attempt ended without a response: `how` is 0 aborted by the caller, 1 timed out,
+    /// 2 network error (with the runtime's message and error code).
+    pub fn failed(&mut self, how: u8, detail: Option<String>, cause: Option<String>) -> f64 {
+        let failure = match how {
+            0 => Failure::Aborted,
+            1 => Failure::TimedOut,
+            _ => Failure::Network {
+                detail: detail.as_deref().unwrap_or("fetch failed"),
+                cause: cause.as_deref(),
+            },
+        };
+        step_code(
+            self.exchange
+                .on_failure(&self.config, failure, js_sys::Math::random()),
+        )
+    }
+
+    /// An attempt got a response: status, whether the runtime hid it (opaque redirect), its
+    /// headers packed, and its body bytes (read only for errors).
+    pub fn response(&mut self, status: u16, opaque: bool, headers: &str, body: JsValue) -> f64 {
+        let headers = unpack_headers(headers);
+        let small = (200..300).contains(&status)
+            || body
+                .dyn_ref::<Uint8Array>()
+                .is_some_and(|b| b.length() as usize <= crate::classify::MAX_ERROR_BODY);
+        let bytes = match body.dyn_ref::<Uint8Array>() {
+            Some(b) if small && !(200..300).contains(&status) => b.to_vec(),
+            _ => Vec::new(),
+        };
+        let response = Response {
+            status,
+            opaque,
+            headers: &headers,
+            body: &bytes,
+        };
+        step_code(self.exchange.on_response(
+            &self.config,
+            &response,
+            Some(now_ms()),
+            js_sys::Math::random(),
+        ))
+    }
+
+    /// The error descriptor after a failed step.
+    pub fn error(&mut self) -> JsValue {
+        let e = self.exchange.take_error().unwrap_or_else(|| {
+            Error::new(ErrorKind::Api, "no error recorded").with_provider(self.config.provider)
+        });
+        describe_error(&e)
+    }
+
+    /// The error for a 2xx whose body is not the JSON its content type announced.
+    #[wasm_bindgen(js_name = invalidJson)]
+    pub fn invalid_json(&self) -> JsValue {
+        describe_error(&self.exchange.invalid_json(&self.config))
     }
 }
 
@@ -656,304 +799,4 @@ fn request_spec(
         endpoint,
     };
     Ok((req, body, timeout, retries))
-}
-
-fn call(rt: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, Error> {
-    let f: Function = prop(rt, name).dyn_into().map_err(|_| {
-        Error::config(
-            "invalid_runtime",
-            format!("runtime helper {} is missing", name),
-        )
-    })?;
-    let arr = Array::new();
-    for a in args {
-        arr.push(a);
-    }
-    f.apply(rt, &arr)
-        .map_err(|_| Error::config("invalid_runtime", format!("runtime helper {} threw", name)))
-}
-
-fn caller_aborted(signal: &JsValue) -> bool {
-    !absent(signal) && prop(signal, "aborted").as_bool() == Some(true)
-}
-
-fn abort_error(p: ProviderId) -> Error {
-    Error::new(
-        ErrorKind::Abort,
-        "the request was aborted by the caller's signal",
-    )
-    .with_provider(p)
-}
-
-enum Attempt {
-    Response {
-        status: u16,
-        kind: String,
-        headers: Vec<(String, String)>,
-        body: JsValue,
-    },
-    Failed(Error),
-}
-
-/// One fetch with its own timeout, combined with the caller's signal by the runtime helper.
-/// What stays the same across the attempts of one request.
-struct Ctx<'a> {
-    config: &'a Config,
-    rt: &'a JsValue,
-    plan: &'a Plan,
-    signal: &'a JsValue,
-    timeout: u64,
-}
-
-async fn attempt(ctx: &Ctx<'_>, url: &str, method: &str, body: &JsValue) -> Attempt {
-    let Ctx {
-        config,
-        rt,
-        plan,
-        signal,
-        timeout,
-    } = *ctx;
-    let p = config.provider;
-    let guard = match call(rt, "attempt", &[&JsValue::from_f64(timeout as f64), signal]) {
-        Ok(g) => g,
-        Err(e) => return Attempt::Failed(e.with_provider(p)),
-    };
-    let init = Object::new();
-    set(&init, "method", method);
-    let headers = Object::new();
-    for h in &plan.headers {
-        set(&headers, &h.name, h.value.as_str());
-    }
-    set(&init, "headers", headers);
-    if !absent(body) && method != "GET" && method != "HEAD" {
-        set(&init, "body", body.clone());
-    }
-    set(&init, "redirect", "manual");
-    set(&init, "signal", prop(&guard, "signal"));
-    let finish = |guard: &JsValue| {
-        let _ = call(guard, "done", &[]);
-    };
-    let failure = |guard: &JsValue, e: JsValue| -> Attempt {
-        finish(guard);
-        if caller_aborted(signal) {
-            return Attempt::Failed(abort_error(p));
-        }
-        if call(guard, "timedOut", &[]).ok().and_then(|v| v.as_bool()) == Some(true) {
-            return Attempt::Failed(
-                Error::new(
-                    ErrorKind::Timeout,
-                    format!("no complete answer within {} ms", timeout),
-                )
-                .with_provider(p),
-            );
-        }
-        let detail = prop(&e, "message")
-            .as_string()
-            .unwrap_or_else(|| "fetch failed".into());
-        let cause = prop(&prop(&e, "cause"), "code").as_string();
-        let mut msg = format!("network error: {}", config.scrub(&detail));
-        if let Some(c) = cause {
-            msg.push_str(&format!(" ({})", config.scrub(&c)));
-        }
-        Attempt::Failed(Error::new(ErrorKind::Network, msg).with_provider(p))
-    };
-    let promise = match call(rt, "fetch", &[&JsValue::from_str(url), &init]) {
-        Ok(v) => v,
-        Err(e) => return failure(&guard, JsValue::from_str(&e.message)),
-    };
-    let resp = match JsFuture::from(Promise::resolve(&promise)).await {
-        Ok(r) => r,
-        Err(e) => return failure(&guard, e),
-    };
-    let status = prop(&resp, "status").as_f64().unwrap_or(0.0) as u16;
-    let kind = prop(&resp, "type").as_string().unwrap_or_default();
-    let mut headers = Vec::new();
-    if let Ok(Some(iter)) = js_sys::try_iter(&prop(&resp, "headers")) {
-        for entry in iter.flatten() {
-            let pair: Array = entry.unchecked_into();
-            headers.push((
-                pair.get(0).as_string().unwrap_or_default(),
-                pair.get(1).as_string().unwrap_or_default(),
-            ));
-        }
-    }
-    let read = match call(rt, "read", &[&resp]) {
-        Ok(v) => v,
-        Err(e) => return failure(&guard, JsValue::from_str(&e.message)),
-    };
-    let body = match JsFuture::from(Promise::resolve(&read)).await {
-        Ok(b) => b,
-        Err(e) => return failure(&guard, e),
-    };
-    finish(&guard);
-    Attempt::Response {
-        status,
-        kind,
-        headers,
-        body,
-    }
-}
-
-fn headers_object(headers: &[(String, String)]) -> Object {
-    let o = Object::new();
-    for (k, v) in headers {
-        set(&o, &k.to_ascii_lowercase(), v.as_str());
-    }
-    o
-}
-
-/// The request loop: plan, attempt, follow same-origin redirects, classify, retry.
-async fn send(config: &Config, spec: &JsValue, rt: &JsValue) -> Result<JsValue, Error> {
-    let p = config.provider;
-    let (req, body, timeout, retries) = request_spec(config, spec)?;
-    let plan = plan(config, &req)?;
-    let signal = own(spec, "signal");
-    let timeout = timeout.unwrap_or(config.timeout_ms);
-    let policy = retries.map(RetryPolicy::new).unwrap_or(config.retry);
-    let ctx = Ctx {
-        config,
-        rt,
-        plan: &plan,
-        signal: &signal,
-        timeout,
-    };
-    let mut retries_done = 0;
-    loop {
-        if caller_aborted(&signal) {
-            return Err(abort_error(p));
-        }
-        let mut url = plan.url.clone();
-        let mut method = plan.method;
-        let mut body = body.clone();
-        let mut redirects = 0;
-        let err = loop {
-            match attempt(&ctx, &url, method, &body).await {
-                Attempt::Failed(e) => break e,
-                Attempt::Response {
-                    status,
-                    kind,
-                    headers,
-                    body: bytes,
-                } => {
-                    if kind == "opaqueredirect" || (status == 0 && kind != "error") {
-                        break Error::new(
-                            ErrorKind::Api,
-                            "the server redirected and this runtime hides the target (browsers do): keygate refuses redirects it cannot check",
-                        )
-                        .with_code("redirect_refused")
-                        .with_provider(p);
-                    }
-                    if is_redirect(status) {
-                        let location = header(&headers, "location").unwrap_or("");
-                        match same_origin_redirect(&url, location, &plan.origin) {
-                            Some(next) if redirects < 5 => {
-                                redirects += 1;
-                                if status == 303
-                                    || (matches!(status, 301 | 302) && method == "POST")
-                                {
-                                    method = "GET";
-                                    body = JsValue::UNDEFINED;
-                                }
-                                url = next;
-                                continue;
-                            }
-                            Some(_) => {
-                                let mut e =
-                                    Error::new(ErrorKind::Api, "too many redirects (more than 5)")
-                                        .with_code("too_many_redirects")
-                                        .with_provider(p);
-                                e.status = Some(status);
-                                break e;
-                            }
-                            None => {
-                                let mut e = Error::new(
-                                    ErrorKind::Api,
-                                    format!("refused a redirect that leaves {}: the credential is only ever sent there", plan.origin),
-                                )
-                                .with_code("redirect_refused")
-                                .with_provider(p);
-                                e.status = Some(status);
-                                e.request_id = request_id(&headers);
-                                break e;
-                            }
-                        }
-                    }
-                    let small = prop(&bytes, "byteLength").as_f64().unwrap_or(0.0)
-                        <= crate::classify::MAX_ERROR_BODY as f64;
-                    let error_body: Vec<u8> = if (200..300).contains(&status) || !small {
-                        Vec::new()
-                    } else {
-                        bytes
-                            .dyn_ref::<Uint8Array>()
-                            .map(|b| b.to_vec())
-                            .unwrap_or_default()
-                    };
-                    match classify(p, status, &headers, &error_body, Some(now_ms())) {
-                        Ok(()) => {
-                            let ct = header(&headers, "content-type").unwrap_or("").to_string();
-                            let data = match call(
-                                rt,
-                                "decode",
-                                &[
-                                    &bytes,
-                                    &JsValue::from_str(&ct),
-                                    &JsValue::from_f64(f64::from(status)),
-                                ],
-                            ) {
-                                Ok(d) if prop(&d, "ok").as_bool() == Some(true) => {
-                                    prop(&d, "value")
-                                }
-                                _ => {
-                                    let mut e = Error::new(
-                                        ErrorKind::Api,
-                                        format!(
-                                            "{} answered {} with a body that is not valid JSON",
-                                            p, status
-                                        ),
-                                    )
-                                    .with_code("invalid_json")
-                                    .with_provider(p);
-                                    e.status = Some(status);
-                                    e.request_id = request_id(&headers);
-                                    return Err(e);
-                                }
-                            };
-                            let out = Object::new();
-                            set(&out, "status", f64::from(status));
-                            set(&out, "headers", headers_object(&headers));
-                            set(&out, "data", data);
-                            set(
-                                &out,
-                                "requestId",
-                                request_id(&headers)
-                                    .map(JsValue::from)
-                                    .unwrap_or(JsValue::NULL),
-                            );
-                            return Ok(out.into());
-                        }
-                        Err(mut e) => {
-                            e.message = config.scrub(&e.message);
-                            break e;
-                        }
-                    }
-                }
-            }
-        };
-        if err.kind == ErrorKind::Abort {
-            return Err(err);
-        }
-        match policy.decide(retries_done, plan.idempotent, &err, js_sys::Math::random()) {
-            Decision::Stop => return Err(err),
-            Decision::RetryAfter(ms) => {
-                let sleep = call(rt, "sleep", &[&JsValue::from_f64(ms as f64), &signal])
-                    .map_err(|e| e.with_provider(p))?;
-                if JsFuture::from(Promise::resolve(&sleep)).await.is_err()
-                    || caller_aborted(&signal)
-                {
-                    return Err(abort_error(p));
-                }
-                retries_done += 1;
-            }
-        }
-    }
 }

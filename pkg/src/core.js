@@ -58,40 +58,62 @@ function toError(raw, caller) {
   return err;
 }
 
-// ---------------------------------------------------------------- runtime helpers for wasm
+// ---------------------------------------------------------------- the request driver
 
-function makeRuntime(fetchImpl) {
-  const decoder = new TextDecoder();
-  return {
-    fetch: (url, init) => fetchImpl(url, init),
-    read: async (resp) => new Uint8Array(await resp.arrayBuffer()),
-    decode(bytes, contentType, status) {
-      if (status === 204 || status === 205 || bytes.byteLength === 0) return { ok: true, value: null };
-      const text = decoder.decode(bytes);
-      if (/\bjson\b/i.test(contentType)) {
-        try {
-          return { ok: true, value: JSON.parse(text) };
-        } catch {
-          return { ok: false };
-        }
-      }
-      return { ok: true, value: text };
-    },
-    sleep(ms, signal) {
-      return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const onAbort = () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener?.("abort", onAbort);
-          resolve();
-        }, ms);
-        signal?.addEventListener?.("abort", onAbort, { once: true });
-      });
-    },
-    attempt(timeoutMs, signal) {
+const SEP = "\u001f";
+const decoder = new TextDecoder();
+
+/** Body decoding by content type: JSON when announced, else text; `undefined` = invalid JSON. */
+function decodeBody(bytes, contentType, status) {
+  if (status === 204 || status === 205 || bytes.byteLength === 0) return null;
+  const text = decoder.decode(bytes);
+  if (!/\bjson\b/i.test(contentType ?? "")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The caller's `signal` (own property only, like every other option). */
+function ownSignal(spec) {
+  try {
+    return Object.hasOwn(spec, "signal") ? spec.signal ?? undefined : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits `ms` unless `signal` fires first; resolves to whether the wait completed. */
+function wait(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener?.("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener?.("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs one exchange: the wasm side decides every step (fetch, wait, done, fail: see
+ * `WasmExchange` in src/wasm.rs); this only performs the fetches and waits it asks for, each
+ * attempt under its own timeout combined with the caller's signal, and reports the outcome.
+ */
+async function drive(ex, fetchImpl, signal) {
+  const headers = {};
+  const packed = ex.headers().split(SEP);
+  for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
+  const timeoutMs = ex.timeoutMs();
+  for (;;) {
+    let step = -1;
+    if (signal?.aborted) step = ex.failed(0);
+    else {
       const controller = new AbortController();
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -99,18 +121,46 @@ function makeRuntime(fetchImpl) {
         controller.abort(new DOMException("keygate timeout", "TimeoutError"));
       }, timeoutMs);
       const onAbort = () => controller.abort(signal.reason);
-      if (signal?.aborted) controller.abort(signal.reason);
-      else signal?.addEventListener?.("abort", onAbort, { once: true });
-      return {
-        signal: controller.signal,
-        done() {
-          clearTimeout(timer);
-          signal?.removeEventListener?.("abort", onAbort);
-        },
-        timedOut: () => timedOut,
-      };
-    },
-  };
+      signal?.addEventListener?.("abort", onAbort, { once: true });
+      let resp, bytes;
+      try {
+        const init = { method: ex.method(), headers, redirect: "manual", signal: controller.signal };
+        const body = ex.body();
+        if (body !== undefined && body !== null) init.body = body;
+        resp = await fetchImpl(ex.url(), init);
+        bytes = new Uint8Array(await resp.arrayBuffer());
+      } catch (e) {
+        if (signal?.aborted) step = ex.failed(0);
+        else if (timedOut) step = ex.failed(1);
+        else step = ex.failed(2, typeof e?.message === "string" ? e.message : undefined, typeof e?.cause?.code === "string" ? e.cause.code : undefined);
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener?.("abort", onAbort);
+      }
+      if (step === -1) {
+        const out = {};
+        let flat = "";
+        try {
+          for (const [k, v] of resp.headers) {
+            out[k] = v;
+            flat += k + SEP + v + SEP;
+          }
+        } catch {
+          // A fetch stand-in without iterable headers: classified on status and body alone.
+        }
+        const status = Number(resp.status) || 0;
+        step = ex.response(status, resp.type === "opaqueredirect" || (status === 0 && resp.type !== "error"), flat, bytes);
+        if (step === -2) {
+          const data = decodeBody(bytes, out["content-type"], status);
+          if (data === undefined) throw ex.invalidJson();
+          return { status, headers: out, data, requestId: ex.requestId() };
+        }
+      }
+    }
+    if (step === -3) throw ex.error();
+    if (step >= 0 && !(await wait(step, signal))) step = ex.failed(0);
+    if (step === -3) throw ex.error();
+  }
 }
 
 function isBrowserWindow() {
@@ -181,7 +231,7 @@ function createApi(wasm) {
 
   class Client {
     #inner;
-    #rt;
+    #fetch;
 
     constructor(options) {
       if (options === null || typeof options !== "object" || Array.isArray(options)) {
@@ -196,7 +246,7 @@ function createApi(wasm) {
       } catch (e) {
         throw toError(e, Client);
       }
-      this.#rt = makeRuntime(fetchImpl);
+      this.#fetch = fetchImpl;
     }
 
     /** Builds a client from environment variables (`process.env`, a Worker's `env`, any object). */
@@ -244,15 +294,25 @@ function createApi(wasm) {
     /** Any request under the base URL: resolves to `{ status, headers, data, requestId }`. */
     async request(spec) {
       try {
-        return await this.#inner.request(spec, this.#rt);
+        return await this.#send(spec);
       } catch (e) {
         throw toError(e, this.request);
       }
     }
 
+    /** Starts the wasm exchange for `spec` and drives it; always frees it. */
+    async #send(spec) {
+      const ex = this.#inner.start(spec);
+      try {
+        return await drive(ex, this.#fetch, ownSignal(spec));
+      } finally {
+        ex.free();
+      }
+    }
+
     async #call(endpoint, spec) {
       try {
-        return (await this.#inner.request({ ...spec, endpoint }, this.#rt)).data;
+        return (await this.#send({ ...spec, endpoint })).data;
       } catch (e) {
         throw toError(e);
       }

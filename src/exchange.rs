@@ -1,0 +1,283 @@
+//! The request loop as a state machine with no I/O ("sans-IO"): attempts, same-origin
+//! redirects, classification and retries are decided here, in plain Rust; whoever runs it (the
+//! wasm edge with JS `fetch` and timers, or a native test) only performs the [`Step`]s it asks
+//! for and reports what happened.
+//!
+//! ```text
+//! new ──> Fetch ──(response)──> Done | Fetch (redirect) | Sleep(ms) ──> Fetch | Fail
+//!              └──(failure)───> Sleep(ms) ──> Fetch | Fail
+//! ```
+
+use crate::classify::{classify, header, is_redirect, request_id};
+use crate::error::{Error, ErrorKind};
+use crate::plan::{plan, Config, Plan, RequestSpec};
+use crate::retry::{Decision, RetryPolicy};
+use crate::url::same_origin_redirect;
+
+/// Redirects followed within one attempt.
+pub const MAX_REDIRECTS: u32 = 5;
+
+/// What the runner must do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Send [`Exchange::url`] with [`Exchange::method`], the plan's headers and (if
+    /// [`Exchange::send_body`]) the body, within [`Exchange::timeout_ms`].
+    Fetch,
+    /// Wait this many milliseconds (abortable by the caller), then fetch again.
+    Sleep(u64),
+    /// The last response is the answer.
+    Done,
+    /// The request failed: [`Exchange::take_error`] has the error.
+    Fail,
+}
+
+/// How an attempt ended without a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure<'a> {
+    /// The caller's signal fired.
+    Aborted,
+    /// The attempt's own timer fired (before the whole body arrived).
+    TimedOut,
+    /// The runtime's fetch rejected: its message and, where it has one, an error code.
+    Network {
+        /// The runtime's message (scrubbed before use).
+        detail: &'a str,
+        /// The runtime's error code, e.g. `ECONNRESET`.
+        cause: Option<&'a str>,
+    },
+}
+
+/// What an attempt got back.
+#[derive(Clone, Copy, Debug)]
+pub struct Response<'a> {
+    /// HTTP status (0 for an opaque response).
+    pub status: u16,
+    /// The runtime hid the response (browsers do this with redirects).
+    pub opaque: bool,
+    /// Response headers (any case).
+    pub headers: &'a [(String, String)],
+    /// Response body; only read for errors, and only up to the classifier's limit.
+    pub body: &'a [u8],
+}
+
+/// One request, from plan to answer.
+#[derive(Debug)]
+pub struct Exchange {
+    plan: Plan,
+    policy: RetryPolicy,
+    timeout_ms: u64,
+    retries_done: u32,
+    url: String,
+    method: &'static str,
+    send_body: bool,
+    redirects: u32,
+    request_id: Option<String>,
+    status: u16,
+    error: Option<Error>,
+}
+
+impl Exchange {
+    /// Plans `req` against `config`; `timeout_ms` and `max_retries` override the client's.
+    pub fn new(
+        config: &Config,
+        req: &RequestSpec,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
+    ) -> Result<Exchange, Error> {
+        let plan = plan(config, req)?;
+        Ok(Exchange {
+            url: plan.url.clone(),
+            method: plan.method,
+            send_body: !matches!(plan.method, "GET" | "HEAD"),
+            policy: max_retries.map(RetryPolicy::new).unwrap_or(config.retry),
+            timeout_ms: timeout_ms.unwrap_or(config.timeout_ms),
+            plan,
+            retries_done: 0,
+            redirects: 0,
+            request_id: None,
+            status: 0,
+            error: None,
+        })
+    }
+
+    /// The plan (headers, origin, idempotency).
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// URL of the next fetch.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Method of the next fetch (a 303, or a 301/302 after POST, turns it into GET).
+    pub fn method(&self) -> &'static str {
+        self.method
+    }
+
+    /// Whether the next fetch carries the request body.
+    pub fn send_body(&self) -> bool {
+        self.send_body
+    }
+
+    /// Time allowed for one attempt, body included.
+    pub fn timeout_ms(&self) -> u64 {
+        self.timeout_ms
+    }
+
+    /// Retries performed so far.
+    pub fn retries_done(&self) -> u32 {
+        self.retries_done
+    }
+
+    /// Request id of the final response.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The error after [`Step::Fail`] (taken once).
+    pub fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
+    /// A 2xx whose body the runner could not decode as the JSON its content type announced.
+    pub fn invalid_json(&self, config: &Config) -> Error {
+        let mut e = Error::new(
+            ErrorKind::Api,
+            format!(
+                "{} answered {} with a body that is not valid JSON",
+                config.provider, self.status
+            ),
+        )
+        .with_code("invalid_json")
+        .with_provider(config.provider);
+        e.status = Some(self.status);
+        e.request_id = self.request_id.clone();
+        e
+    }
+
+    /// An attempt ended without a response.
+    pub fn on_failure(&mut self, config: &Config, failure: Failure<'_>, jitter: f64) -> Step {
+        let p = config.provider;
+        let err = match failure {
+            Failure::Aborted => {
+                return self.fail(
+                    Error::new(
+                        ErrorKind::Abort,
+                        "the request was aborted by the caller's signal",
+                    )
+                    .with_provider(p),
+                )
+            }
+            Failure::TimedOut => Error::new(
+                ErrorKind::Timeout,
+                format!("no complete answer within {} ms", self.timeout_ms),
+            ),
+            Failure::Network { detail, cause } => {
+                let mut msg = format!("network error: {}", config.scrub(detail));
+                if let Some(c) = cause {
+                    msg.push_str(" (");
+                    msg.push_str(&config.scrub(c));
+                    msg.push(')');
+                }
+                Error::new(ErrorKind::Network, msg)
+            }
+        };
+        self.retry_or_fail(err.with_provider(p), jitter)
+    }
+
+    /// An attempt got a response (`now_ms`: the clock for an HTTP-date `Retry-After`).
+    pub fn on_response(
+        &mut self,
+        config: &Config,
+        response: &Response<'_>,
+        now_ms: Option<f64>,
+        jitter: f64,
+    ) -> Step {
+        let p = config.provider;
+        let Response {
+            status,
+            opaque,
+            headers,
+            body,
+        } = *response;
+        self.status = status;
+        if opaque {
+            return self.retry_or_fail(
+                Error::new(
+                    ErrorKind::Api,
+                    "the server redirected and this runtime hides the target (browsers do): keygate refuses redirects it cannot check",
+                )
+                .with_code("redirect_refused")
+                .with_provider(p),
+                jitter,
+            );
+        }
+        if is_redirect(status) {
+            let location = header(headers, "location").unwrap_or("");
+            let mut e = match same_origin_redirect(&self.url, location, &self.plan.origin) {
+                Some(next) if self.redirects < MAX_REDIRECTS => {
+                    self.redirects += 1;
+                    if status == 303 || (matches!(status, 301 | 302) && self.method == "POST") {
+                        self.method = "GET";
+                        self.send_body = false;
+                    }
+                    self.url = next;
+                    return Step::Fetch;
+                }
+                Some(_) => Error::new(ErrorKind::Api, "too many redirects (more than 5)")
+                    .with_code("too_many_redirects"),
+                None => Error::new(
+                    ErrorKind::Api,
+                    format!(
+                        "refused a redirect that leaves {}: the credential is only ever sent there",
+                        self.plan.origin
+                    ),
+                )
+                .with_code("redirect_refused"),
+            };
+            e.status = Some(status);
+            e.request_id = request_id(headers);
+            return self.retry_or_fail(e.with_provider(p), jitter);
+        }
+        let body = if body.len() <= crate::classify::MAX_ERROR_BODY {
+            body
+        } else {
+            &[]
+        };
+        match classify(p, status, headers, body, now_ms) {
+            Ok(()) => {
+                self.request_id = request_id(headers);
+                Step::Done
+            }
+            Err(mut e) => {
+                e.message = config.scrub(&e.message);
+                self.retry_or_fail(e, jitter)
+            }
+        }
+    }
+
+    fn fail(&mut self, e: Error) -> Step {
+        self.error = Some(e);
+        Step::Fail
+    }
+
+    fn retry_or_fail(&mut self, err: Error, jitter: f64) -> Step {
+        match self
+            .policy
+            .decide(self.retries_done, self.plan.idempotent, &err, jitter)
+        {
+            Decision::Stop => self.fail(err),
+            Decision::RetryAfter(ms) => {
+                // A retry starts over from the planned request.
+                self.retries_done += 1;
+                self.url.clone_from(&self.plan.url);
+                self.method = self.plan.method;
+                self.send_body = !matches!(self.method, "GET" | "HEAD");
+                self.redirects = 0;
+                self.error = None;
+                Step::Sleep(ms)
+            }
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! The sans-IO request loop (src/exchange.rs), driven natively: the same decisions the package
+//! makes in every runtime, checked step by step without a network.
+
+mod common;
+use common::*;
+use keygate::{
+    Config, CredentialKind as K, ErrorKind, Exchange, Failure, Options, ProviderId as P,
+    RequestSpec, Response, Step,
+};
+
+const BASE: &str = "https://api.poelis.example/v1/public";
+
+fn config(max_retries: f64) -> Config {
+    let opts = Options {
+        base_url: Some(BASE.into()),
+        max_retries: Some(max_retries),
+        timeout_ms: Some(1000.0),
+        ..Default::default()
+    };
+    Config::new(cred(P::Poelis, K::ApiKey, POELIS_KEY), opts).expect("config")
+}
+
+fn req(method: &str, path: &str) -> RequestSpec {
+    RequestSpec {
+        method: method.into(),
+        path: path.into(),
+        ..Default::default()
+    }
+}
+
+fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+const NO_HEADERS: &[(String, String)] = &[];
+
+#[test]
+fn a_2xx_is_done_at_once_with_its_request_id() {
+    let c = config(2.0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    assert_eq!(ex.url(), format!("{}/workspaces", BASE));
+    assert_eq!(ex.method(), "GET");
+    assert!(!ex.send_body());
+    assert_eq!(ex.timeout_ms(), 1000);
+    let step = ex.on_response(
+        &c,
+        &Response {
+            status: 200,
+            opaque: false,
+            headers: &h(&[("X-Request-Id", "req_1")]),
+            body: b"{}",
+        },
+        None,
+        0.5,
+    );
+    assert_eq!(step, Step::Done);
+    assert_eq!(ex.request_id(), Some("req_1"));
+    assert!(ex.take_error().is_none());
+}
+
+#[test]
+fn server_errors_are_retried_with_jittered_backoff_then_reported() {
+    let c = config(2.0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    // Full jitter: jitter 0.5 of the 500 ms then 1000 ms ceilings.
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 503,
+                opaque: false,
+                headers: NO_HEADERS,
+                body: b""
+            },
+            None,
+            0.5
+        ),
+        Step::Sleep(250)
+    );
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 503,
+                opaque: false,
+                headers: NO_HEADERS,
+                body: b""
+            },
+            None,
+            0.5
+        ),
+        Step::Sleep(500)
+    );
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 503,
+                opaque: false,
+                headers: NO_HEADERS,
+                body: b""
+            },
+            None,
+            0.5
+        ),
+        Step::Fail
+    );
+    assert_eq!(ex.retries_done(), 2);
+    let e = ex.take_error().unwrap();
+    assert_eq!(e.kind, ErrorKind::Server);
+    assert_eq!(e.status, Some(503));
+}
+
+#[test]
+fn retry_after_is_the_wait_and_a_long_one_stops() {
+    let c = config(2.0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let ra = h(&[("Retry-After", "3")]);
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 429,
+                opaque: false,
+                headers: &ra,
+                body: b""
+            },
+            None,
+            0.9
+        ),
+        Step::Sleep(3000)
+    );
+    let long = h(&[("Retry-After", "120")]);
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 429,
+                opaque: false,
+                headers: &long,
+                body: b""
+            },
+            None,
+            0.9
+        ),
+        Step::Fail
+    );
+    assert_eq!(ex.take_error().unwrap().retry_after_ms, Some(120_000));
+}
+
+#[test]
+fn post_is_not_retried_without_an_idempotency_key() {
+    let c = config(2.0);
+    let mut ex = Exchange::new(&c, &req("POST", "/workspaces"), None, None).unwrap();
+    assert!(ex.send_body());
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 503,
+                opaque: false,
+                headers: NO_HEADERS,
+                body: b""
+            },
+            None,
+            0.5
+        ),
+        Step::Fail
+    );
+    let mut keyed = req("POST", "/workspaces");
+    keyed.idempotency_key = Some("k1".into());
+    let mut ex = Exchange::new(&c, &keyed, None, None).unwrap();
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 503,
+                opaque: false,
+                headers: NO_HEADERS,
+                body: b""
+            },
+            None,
+            0.0
+        ),
+        Step::Sleep(0)
+    );
+}
+
+#[test]
+fn failures_timeouts_and_aborts() {
+    let c = config(1.0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), Some(50), None).unwrap();
+    assert_eq!(ex.on_failure(&c, Failure::TimedOut, 0.0), Step::Sleep(0));
+    assert_eq!(ex.on_failure(&c, Failure::TimedOut, 0.0), Step::Fail);
+    let e = ex.take_error().unwrap();
+    assert_eq!(e.kind, ErrorKind::Timeout);
+    assert!(e.message.contains("50 ms"), "{}", e.message);
+
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    // The runtime's message is scrubbed: a key in it never reaches the error.
+    let detail = format!("connect failed for {}", POELIS_KEY);
+    let step = ex.on_failure(
+        &c,
+        Failure::Network {
+            detail: &detail,
+            cause: Some("ECONNRESET"),
+        },
+        0.0,
+    );
+    assert_eq!(step, Step::Sleep(0));
+    assert_eq!(
+        ex.on_failure(
+            &c,
+            Failure::Network {
+                detail: &detail,
+                cause: None
+            },
+            0.0
+        ),
+        Step::Fail
+    );
+    let e = ex.take_error().unwrap();
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert!(!e.message.contains(POELIS_KEY), "{}", e.message);
+
+    // An abort is final, whatever the retry budget.
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, Some(5)).unwrap();
+    assert_eq!(ex.on_failure(&c, Failure::Aborted, 0.0), Step::Fail);
+    assert_eq!(ex.take_error().unwrap().kind, ErrorKind::Abort);
+}
+
+#[test]
+fn same_origin_redirects_are_followed_and_303_turns_post_into_get() {
+    let c = config(2.0);
+    let mut keyed = req("POST", "/workspaces");
+    keyed.idempotency_key = Some("k".into());
+    let mut ex = Exchange::new(&c, &keyed, None, None).unwrap();
+    let loc = h(&[("Location", "/v1/public/elsewhere")]);
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 307,
+                opaque: false,
+                headers: &loc,
+                body: b""
+            },
+            None,
+            0.0
+        ),
+        Step::Fetch
+    );
+    assert_eq!(ex.url(), "https://api.poelis.example/v1/public/elsewhere");
+    assert_eq!(ex.method(), "POST");
+    assert!(ex.send_body());
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 303,
+                opaque: false,
+                headers: &loc,
+                body: b""
+            },
+            None,
+            0.0
+        ),
+        Step::Fetch
+    );
+    assert_eq!(ex.method(), "GET");
+    assert!(!ex.send_body());
+    // A retry starts over from the planned request.
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 502,
+                opaque: false,
+                headers: NO_HEADERS,
+                body: b""
+            },
+            None,
+            0.0
+        ),
+        Step::Sleep(0)
+    );
+    assert_eq!(ex.url(), format!("{}/workspaces", BASE));
+    assert_eq!(ex.method(), "POST");
+    assert!(ex.send_body());
+}
+
+#[test]
+fn cross_origin_opaque_and_endless_redirects_are_refused() {
+    let c = config(2.0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let away = h(&[("Location", "https://evil.example/steal")]);
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 302,
+                opaque: false,
+                headers: &away,
+                body: b""
+            },
+            None,
+            0.0
+        ),
+        Step::Fail
+    );
+    let e = ex.take_error().unwrap();
+    assert_eq!(e.code, "redirect_refused");
+    assert!(!ex.url().contains("evil"));
+
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 0,
+                opaque: true,
+                headers: NO_HEADERS,
+                body: b""
+            },
+            None,
+            0.0
+        ),
+        Step::Fail
+    );
+    assert_eq!(ex.take_error().unwrap().code, "redirect_refused");
+
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let again = h(&[("Location", "/v1/public/workspaces")]);
+    for _ in 0..keygate::MAX_REDIRECTS {
+        assert_eq!(
+            ex.on_response(
+                &c,
+                &Response {
+                    status: 301,
+                    opaque: false,
+                    headers: &again,
+                    body: b""
+                },
+                None,
+                0.0
+            ),
+            Step::Fetch
+        );
+    }
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 301,
+                opaque: false,
+                headers: &again,
+                body: b""
+            },
+            None,
+            0.0
+        ),
+        Step::Fail
+    );
+    assert_eq!(ex.take_error().unwrap().code, "too_many_redirects");
+}
+
+#[test]
+fn error_bodies_give_the_provider_message_and_oversized_ones_are_not_parsed() {
+    let c = config(0.0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let body = br#"{"error":"unauthorized","message":"API key has been revoked"}"#;
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 401,
+                opaque: false,
+                headers: NO_HEADERS,
+                body
+            },
+            None,
+            0.0
+        ),
+        Step::Fail
+    );
+    let e = ex.take_error().unwrap();
+    assert_eq!(e.kind, ErrorKind::Authentication);
+    assert_eq!(e.message, "API key has been revoked");
+
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let mut big = body.to_vec();
+    big.resize(keygate::MAX_ERROR_BODY + 1, b' ');
+    assert_eq!(
+        ex.on_response(
+            &c,
+            &Response {
+                status: 401,
+                opaque: false,
+                headers: NO_HEADERS,
+                body: &big
+            },
+            None,
+            0.0
+        ),
+        Step::Fail
+    );
+    assert_ne!(ex.take_error().unwrap().message, "API key has been revoked");
+}
+
+#[test]
+fn invalid_json_names_the_status_and_request_id() {
+    let c = config(0.0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    ex.on_response(
+        &c,
+        &Response {
+            status: 200,
+            opaque: false,
+            headers: &h(&[("x-request-id", "r9")]),
+            body: b"{",
+        },
+        None,
+        0.0,
+    );
+    let e = ex.invalid_json(&c);
+    assert_eq!(e.code, "invalid_json");
+    assert_eq!(e.status, Some(200));
+    assert_eq!(e.request_id.as_deref(), Some("r9"));
+}
