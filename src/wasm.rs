@@ -7,6 +7,7 @@
 //! waits it asks for (JS supplies `fetch`, timers and body decoding) and reports each outcome
 //! back; redirects, classification and retry decisions are all made here, in Rust.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -26,23 +27,51 @@ fn key(k: &str) -> JsValue {
     JsValue::from_str(k)
 }
 
+thread_local! {
+    /// JS strings for the fixed property names, made once: creating a JS string from Rust means
+    /// a UTF-8 decode on the JS side, which dominated option reads before this cache.
+    static NAMES: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with the cached JS string for the property name `k` (a literal).
+fn with_name<R>(k: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
+    NAMES.with(|cache| {
+        let id = k.as_ptr() as usize;
+        let mut cache = cache.borrow_mut();
+        let i = match cache.iter().position(|(p, _)| *p == id) {
+            Some(i) => i,
+            None => {
+                cache.push((id, key(k)));
+                cache.len() - 1
+            }
+        };
+        f(&cache[i].1)
+    })
+}
+
 /// Reads an own property; anything inherited or a throwing getter reads as `undefined`.
-fn own(o: &JsValue, k: &str) -> JsValue {
+fn own(o: &JsValue, k: &'static str) -> JsValue {
     if !o.is_object() && !o.is_function() {
         return JsValue::UNDEFINED;
     }
     let obj: &Object = o.unchecked_ref();
-    if !Object::has_own(obj, &key(k)) {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(o, &key(k)).unwrap_or(JsValue::UNDEFINED)
+    with_name(k, |name| {
+        if Object::has_own(obj, name) {
+            Reflect::get(o, name).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    })
 }
 
-fn set(o: &Object, k: &str, v: impl Into<JsValue>) {
-    let _ = Reflect::set(o, &key(k), &v.into());
+fn set(o: &Object, k: &'static str, v: impl Into<JsValue>) {
+    let v = v.into();
+    with_name(k, |name| {
+        let _ = Reflect::set(o, name, &v);
+    });
 }
 
-fn set_opt<T: Into<JsValue>>(o: &Object, k: &str, v: Option<T>) {
+fn set_opt<T: Into<JsValue>>(o: &Object, k: &'static str, v: Option<T>) {
     if let Some(v) = v {
         set(o, k, v);
     }
@@ -62,7 +91,7 @@ fn type_name(v: &JsValue) -> String {
 /// type is a `ConfigError` naming the option and the type it got.
 fn opt<T>(
     o: &JsValue,
-    k: &str,
+    k: &'static str,
     what: &str,
     read: fn(&JsValue) -> Option<T>,
 ) -> Result<Option<T>, Error> {
@@ -78,15 +107,15 @@ fn opt<T>(
     })
 }
 
-fn opt_string(o: &JsValue, k: &str) -> Result<Option<String>, Error> {
+fn opt_string(o: &JsValue, k: &'static str) -> Result<Option<String>, Error> {
     opt(o, k, "string", JsValue::as_string)
 }
 
-fn opt_number(o: &JsValue, k: &str) -> Result<Option<f64>, Error> {
+fn opt_number(o: &JsValue, k: &'static str) -> Result<Option<f64>, Error> {
     opt(o, k, "number", JsValue::as_f64)
 }
 
-fn opt_bool(o: &JsValue, k: &str) -> Result<bool, Error> {
+fn opt_bool(o: &JsValue, k: &'static str) -> Result<bool, Error> {
     Ok(opt(o, k, "boolean", JsValue::as_bool)?.unwrap_or(false))
 }
 
@@ -397,7 +426,7 @@ pub fn redact_headers(headers: JsValue) -> Object {
                 _ if name.eq_ignore_ascii_case("x-workspace-id") => value,
                 _ => redact_core(&value),
             };
-            set(&out, &name, shown);
+            let _ = Reflect::set(&out, &key(&name), &shown.into());
         }
     }
     out
