@@ -20,18 +20,32 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .map(|(_, v)| v.as_str())
 }
 
+/// Headers that may carry a request id, in order of preference.
+pub const REQUEST_ID_HEADERS: [&str; 4] = [
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+];
+
+/// Every response header classification, redirects and retries read: a runner may pass only
+/// these.
+pub const READ_HEADERS: [&str; 6] = [
+    "location",
+    "retry-after",
+    REQUEST_ID_HEADERS[0],
+    REQUEST_ID_HEADERS[1],
+    REQUEST_ID_HEADERS[2],
+    REQUEST_ID_HEADERS[3],
+];
+
 /// The request id from `X-Request-ID` or a similar header.
 pub fn request_id(headers: &[(String, String)]) -> Option<String> {
-    [
-        "x-request-id",
-        "request-id",
-        "x-correlation-id",
-        "x-amzn-requestid",
-    ]
-    .iter()
-    .find_map(|n| header(headers, n))
-    .map(|v| clean(v, 128))
-    .filter(|v| !v.is_empty())
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|n| header(headers, n))
+        .map(|v| clean(v, 128))
+        .filter(|v| !v.is_empty())
 }
 
 /// Parses `Retry-After`: delay-seconds or an HTTP date (needs `now_ms`, Unix milliseconds).

@@ -54,7 +54,7 @@ pub struct Response<'a> {
     pub status: u16,
     /// The runtime hid the response (browsers do this with redirects).
     pub opaque: bool,
-    /// Response headers (any case).
+    /// Response headers (any case); only [`crate::READ_HEADERS`] are read.
     pub headers: &'a [(String, String)],
     /// Response body; only read for errors, and only up to the classifier's limit.
     pub body: &'a [u8],

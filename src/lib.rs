@@ -25,6 +25,7 @@ pub mod wasm;
 
 pub use classify::{
     classify, clean, header, is_redirect, parse_retry_after, request_id, MAX_ERROR_BODY,
+    READ_HEADERS, REQUEST_ID_HEADERS,
 };
 pub use error::{Error, ErrorKind};
 pub use exchange::{Exchange, Failure, Response, Step, MAX_REDIRECTS};

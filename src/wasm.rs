@@ -289,6 +289,12 @@ pub fn redact(input: JsValue) -> String {
         .unwrap_or_else(|| "…".into())
 }
 
+/// The response headers the exchange reads (packed): the JS entry passes only these.
+#[wasm_bindgen(js_name = responseHeaders)]
+pub fn response_headers() -> String {
+    crate::classify::READ_HEADERS.join("\u{1f}")
+}
+
 /// Provider facts for the JS layer (`fromEnv`, docs, the CLI).
 #[wasm_bindgen(js_name = providerInfo)]
 pub fn provider_info() -> Array {
@@ -620,8 +626,8 @@ impl WasmExchange {
         )
     }
 
-    /// An attempt got a response: status, whether the runtime hid it (opaque redirect), its
-    /// headers packed, and its body bytes (read only for errors).
+    /// An attempt got a response: status, whether the runtime hid it (opaque redirect), the
+    /// headers it reads (`responseHeaders()`) packed, and its body bytes (read only for errors).
     pub fn response(&mut self, status: u16, opaque: bool, headers: &str, body: JsValue) -> f64 {
         let headers = unpack_headers(headers);
         let small = (200..300).contains(&status)

@@ -75,6 +75,15 @@ function decodeBody(bytes, contentType, status) {
   }
 }
 
+/** One response header, or null (also for a fetch stand-in without `Headers`). */
+function headerOf(resp, name) {
+  try {
+    return resp.headers.get(name);
+  } catch {
+    return null;
+  }
+}
+
 /** The caller's `signal` (own property only, like every other option). */
 function ownSignal(spec) {
   try {
@@ -105,7 +114,15 @@ function wait(ms, signal) {
  * `WasmExchange` in src/wasm.rs); this only performs the fetches and waits it asks for, each
  * attempt under its own timeout combined with the caller's signal, and reports the outcome.
  */
-async function drive(ex, fetchImpl, signal) {
+async function drive(ex, fetchImpl, signal, readHeaders) {
+  try {
+    return await steps(ex, fetchImpl, signal, readHeaders);
+  } finally {
+    ex.free();
+  }
+}
+
+async function steps(ex, fetchImpl, signal, readHeaders) {
   const headers = {};
   const packed = ex.headers().split(SEP);
   for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
@@ -138,19 +155,21 @@ async function drive(ex, fetchImpl, signal) {
         signal?.removeEventListener?.("abort", onAbort);
       }
       if (step === -1) {
-        const out = {};
+        // Only the headers the exchange reads cross into wasm.
         let flat = "";
-        try {
-          for (const [k, v] of resp.headers) {
-            out[k] = v;
-            flat += k + SEP + v + SEP;
-          }
-        } catch {
-          // A fetch stand-in without iterable headers: classified on status and body alone.
+        for (const name of readHeaders) {
+          const v = headerOf(resp, name);
+          if (typeof v === "string") flat += name + SEP + v + SEP;
         }
         const status = Number(resp.status) || 0;
         step = ex.response(status, resp.type === "opaqueredirect" || (status === 0 && resp.type !== "error"), flat, bytes);
         if (step === -2) {
+          const out = {};
+          try {
+            for (const [k, v] of resp.headers) out[k] = v;
+          } catch {
+            // A fetch stand-in without iterable headers.
+          }
           const data = decodeBody(bytes, out["content-type"], status);
           if (data === undefined) throw ex.invalidJson();
           return { status, headers: out, data, requestId: ex.requestId() };
@@ -187,6 +206,7 @@ function filenameOf(doc, fallback) {
 
 function createApi(wasm) {
   const infos = wasm.providerInfo();
+  const readHeaders = wasm.responseHeaders().split(SEP);
   const byId = Object.fromEntries(infos.map((p) => [p.id, p]));
 
   // The wasm packs results into one string (fields separated by U+001F) so a call crosses the
@@ -300,14 +320,9 @@ function createApi(wasm) {
       }
     }
 
-    /** Starts the wasm exchange for `spec` and drives it; always frees it. */
-    async #send(spec) {
-      const ex = this.#inner.start(spec);
-      try {
-        return await drive(ex, this.#fetch, ownSignal(spec));
-      } finally {
-        ex.free();
-      }
+    /** Starts the wasm exchange for `spec` (throws its refusal synchronously) and drives it. */
+    #send(spec) {
+      return drive(this.#inner.start(spec), this.#fetch, ownSignal(spec), readHeaders);
     }
 
     async #call(endpoint, spec) {
