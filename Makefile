@@ -10,6 +10,8 @@ WB_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3);
 WASM_BINDGEN := $(TOOLS)/bin/wasm-bindgen
 WASM_OPT := $(CURDIR)/node_modules/.bin/wasm-opt
 RAW_WASM := target/$(WASM_TARGET)/release/keygate.wasm
+# wasm-bindgen's output before bundling (scripts/bundle.mjs folds it and pkg/src/core.js into pkg/wasm*/keygate.js).
+GLUE := target/glue
 PKG := $(CURDIR)/pkg
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
@@ -65,12 +67,15 @@ wasm-release: setup-rust
 	@ls -l target/$(WASM_TARGET)/release/keygate.wasm | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
 
 build: wasm-release setup-wasm-bindgen setup-node
-	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs
-	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(PKG)/wasm --out-name keygate $(RAW_WASM)
-	$(WASM_BINDGEN) --target nodejs --weak-refs --no-typescript --out-dir $(PKG)/wasm-cjs --out-name keygate $(RAW_WASM)
-	for d in wasm wasm-cjs; do $(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG)/$$d/keygate_bg.wasm -o $(PKG)/$$d/keygate_bg.wasm; done
+	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs
+	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
+	$(WASM_BINDGEN) --target nodejs --weak-refs --no-typescript --out-dir $(GLUE)/nodejs --out-name keygate $(RAW_WASM)
+	mkdir -p $(PKG)/wasm $(PKG)/wasm-cjs
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/web/keygate_bg.wasm -o $(PKG)/wasm/keygate_bg.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/nodejs/keygate_bg.wasm -o $(PKG)/wasm-cjs/keygate_bg.wasm
 	echo '{ "type": "commonjs" }' > $(PKG)/wasm-cjs/package.json
-	sed 's/^export { createApi };$$/module.exports = { createApi };/' $(PKG)/src/core.js > $(PKG)/src/core.cjs
+	echo '{ "type": "commonjs" }' > $(GLUE)/nodejs/package.json
+	node scripts/bundle.mjs $(GLUE)/web $(GLUE)/nodejs
 	@node scripts/sizes.mjs
 
 demo: build

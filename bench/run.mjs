@@ -170,7 +170,7 @@ function row(r) {
 }
 
 function sizeFigure() {
-  const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/core.js", "pkg/src/workerd.js"];
+  const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
   const per = files.map((f) => {
     const bytes = readFileSync(join(ROOT, f));
     return { file: f, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };

@@ -2,7 +2,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
-const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/core.js", "pkg/src/workerd.js"];
+// pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
+const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
 let raw = 0;
 let gz = 0;
 for (const f of files) {

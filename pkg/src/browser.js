@@ -1,11 +1,10 @@
 // Browsers and Web Workers: the wasm is fetched next to this module and instantiated with top-level
 // await; `ready` resolves once it is (importing this module already waits for it).
 import init, * as wasm from "../wasm/keygate.js";
-import { createApi } from "./core.js";
 
 export const ready = init({ module_or_path: new URL("../wasm/keygate_bg.wasm", import.meta.url) });
 await ready;
-const api = createApi(wasm);
+const api = wasm.createApi(wasm);
 
 export const {
   Client, validateKey, detectProvider, buildHeaders, redact, providers,

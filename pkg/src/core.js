@@ -1,6 +1,7 @@
 // keygate's JavaScript layer, shared by every runtime entry. It supplies what only JS has (fetch,
 // timers, body decoding, the error classes) and wraps the wasm exports; the rules live in Rust.
-// This file is ESM source; the build derives core.cjs from it for the CommonJS entry.
+// This file is ESM source; `make build` bundles it with the wasm-bindgen glue (scripts/bundle.mjs)
+// into wasm/keygate.js (ESM) and wasm-cjs/keygate.js (CommonJS), which the entries load.
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 

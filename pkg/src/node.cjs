@@ -1,7 +1,7 @@
-// Node (CommonJS): the nodejs-target glue instantiates the wasm synchronously on require.
+// Node (CommonJS): the nodejs-target glue (bundled with core.js by the build) instantiates the
+// wasm synchronously on require.
 "use strict";
 const wasm = require("../wasm-cjs/keygate.js");
-const { createApi } = require("./core.cjs");
 
-const api = createApi(wasm);
+const api = wasm.createApi(wasm);
 module.exports = { ...api, ready: Promise.resolve(), default: api };

@@ -2,10 +2,9 @@
 // so no init() call is ever needed.
 import { readFileSync } from "node:fs";
 import * as wasm from "../wasm/keygate.js";
-import { createApi } from "./core.js";
 
 wasm.initSync({ module: readFileSync(new URL("../wasm/keygate_bg.wasm", import.meta.url)) });
-const api = createApi(wasm);
+const api = wasm.createApi(wasm);
 
 export const {
   Client, validateKey, detectProvider, buildHeaders, redact, providers,

@@ -2,10 +2,9 @@
 // which is instantiated synchronously at module load.
 import wasmModule from "../wasm/keygate_bg.wasm";
 import * as wasm from "../wasm/keygate.js";
-import { createApi } from "./core.js";
 
 wasm.initSync({ module: wasmModule });
-const api = createApi(wasm);
+const api = wasm.createApi(wasm);
 
 export const {
   Client, validateKey, detectProvider, buildHeaders, redact, providers,
