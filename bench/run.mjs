@@ -7,7 +7,8 @@
 //
 // Figures:
 //   size     .wasm + JS glue shipped to a worker, gzip -9 per file (as scripts/sizes.mjs)
-//   cold     fresh `node -e 'import("keygate")…validateKey'` vs bare `node -e ""`, interleaved, median
+//   cold     fresh `node -e 'import("keygate")…validateKey'` (and the same with require) vs bare
+//            `node -e ""`, interleaved, median
 //   ops/s    validateKey, buildHeaders vs bench/baseline.mjs (plain JS, same rules), interleaved rounds
 //   latency  client.request GET vs raw fetch against a loopback node:http server, interleaved, p50/p99
 //   memory   wasm memory and RSS in a fresh process over 1M validateKey + 10k requests after warm-up
@@ -240,10 +241,20 @@ function coldStart() {
   ].join("\n");
   // "esm" is informational: the floor any `import()` of a file pays for Node's ESM loader,
   // keygate or not (bench/empty.mjs is an empty module).
+  const cjsScript = [
+    "const t0 = performance.now();",
+    'const k = require("keygate");',
+    "const t1 = performance.now();",
+    `const v = k.validateKey("poelis", ${JSON.stringify(KEYS.poelis)});`,
+    "const t2 = performance.now();",
+    "if (!v.ok) process.exit(3);",
+    "process.stdout.write(JSON.stringify({ boot: t0, importMs: t1 - t0, firstCallMs: t2 - t1 }));",
+  ].join("\n");
   const sides = {
     bare: { args: ["-e", ""], times: [] },
     esm: { args: ["-e", 'import("./bench/empty.mjs").then(() => {})'], times: [] },
     keygate: { args: ["-e", script], times: [], inner: [] },
+    keygateCjs: { args: ["-e", cjsScript], times: [], inner: [] },
   };
   const once = (name, record) => {
     const t = process.hrtime.bigint();
@@ -252,7 +263,7 @@ function coldStart() {
     check(!r.error && r.status === 0, `cold start (${name}) failed: ${r.error?.message ?? `exit ${r.status}`} ${String(r.stderr).slice(0, 500)}`);
     if (!record) return;
     sides[name].times.push(elapsed);
-    if (name === "keygate") sides.keygate.inner.push(JSON.parse(r.stdout));
+    if (sides[name].inner) sides[name].inner.push(JSON.parse(r.stdout));
   };
   const names = Object.keys(sides);
   for (let i = 0; i < 2; i++) for (const name of names) once(name, false);
@@ -262,9 +273,11 @@ function coldStart() {
     for (let j = 0; j < names.length; j++) once(names[(i + j) % names.length], true);
   }
   const kg = median(sides.keygate.times);
+  const kgCjs = median(sides.keygateCjs.times);
   const bare = median(sides.bare.times);
   const esm = median(sides.esm.times);
   const over = kg - bare;
+  const overCjs = kgCjs - bare;
   details.cold = {
     runs: sides.keygate.times.length,
     keygateMs: sides.keygate.times,
@@ -279,6 +292,13 @@ function coldStart() {
       importMs: median(sides.keygate.inner.map((x) => x.importMs)),
       firstCallMs: median(sides.keygate.inner.map((x) => x.firstCallMs)),
     },
+    requireMs: sides.keygateCjs.times,
+    medianRequireMs: kgCjs,
+    medianRequireOverMs: overCjs,
+    medianInChildRequire: {
+      requireMs: median(sides.keygateCjs.inner.map((x) => x.importMs)),
+      firstCallMs: median(sides.keygateCjs.inner.map((x) => x.firstCallMs)),
+    },
   };
   row({
     id: "cold_start",
@@ -290,6 +310,17 @@ function coldStart() {
     pass: over <= GOALS.coldOverMs,
     timing: true,
     values: { keygate: kg, baseline: bare, overMs: over },
+  });
+  row({
+    id: "cold_start_require",
+    figure: `cold start: require + 1st validateKey (median of ${sides.keygateCjs.times.length})`,
+    keygate: `${ms(kgCjs)} (${signedMs(overCjs)})`,
+    baseline: `${ms(bare)} (node -e "")`,
+    ratio: ratioText(kgCjs / bare),
+    goal: `≤ +${GOALS.coldOverMs} ms`,
+    pass: overCjs <= GOALS.coldOverMs,
+    timing: true,
+    values: { keygate: kgCjs, baseline: bare, overMs: overCjs },
   });
 }
 
@@ -528,7 +559,7 @@ async function main() {
   const c = details.cold.medianInChild;
   const d = details.cold;
   log(`  cold start: Node's ESM loader alone (import of bench/empty.mjs) costs ${signedMs(d.medianEsmFloorMs - d.medianBareMs)}; keygate on top of that ${signedMs(d.medianOverEsmFloorMs)}`);
-  log(`  cold start inside the child: import("keygate") ${ms(c.importMs)}, first validateKey ${ms(c.firstCallMs)}`);
+  log(`  cold start inside the child: import("keygate") ${ms(c.importMs)}, first validateKey ${ms(c.firstCallMs)}; require("keygate") ${ms(d.medianInChildRequire.requireMs)}, first validateKey ${ms(d.medianInChildRequire.firstCallMs)}`);
   const l = details.latency;
   log(`  request latency p50/p99: keygate ${ms(l.keygate.p50)}/${ms(l.keygate.p99)}, raw fetch ${ms(l.fetch.p50)}/${ms(l.fetch.p99)}, fetch with keygate's per-attempt JS work (timer, AbortController, manual redirect, arrayBuffer+JSON.parse) ${ms(l.fetchLikeKeygate.p50)}/${ms(l.fetchLikeKeygate.p99)}`);
   const g = details.memory.growth;

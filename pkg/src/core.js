@@ -206,7 +206,7 @@ function filenameOf(doc, fallback) {
 // ---------------------------------------------------------------- API factory
 
 function createApi(wasm) {
-  const infos = wasm.providerInfo();
+  const infos = JSON.parse(wasm.providerInfo());
   const readHeaders = wasm.responseHeaders().split(SEP);
   const byId = Object.fromEntries(infos.map((p) => [p.id, p]));
 
