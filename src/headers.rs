@@ -116,10 +116,16 @@ pub fn build_headers(
     })?;
     let secret = credential.secret();
     let (value, shown) = match rule.scheme {
-        Some(s) => (
-            format!("{} {}", s, secret.expose()),
-            format!("{} {}", s, secret.redacted()),
-        ),
+        Some(s) => {
+            let join = |v: &str| {
+                let mut out = String::with_capacity(s.len() + 1 + v.len());
+                out.push_str(s);
+                out.push(' ');
+                out.push_str(v);
+                out
+            };
+            (join(secret.expose()), join(secret.redacted()))
+        }
         None => (secret.expose().to_string(), secret.redacted().to_string()),
     };
     let auth = HeaderValue::sensitive(&value, shown);

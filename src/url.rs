@@ -57,12 +57,34 @@ impl BaseUrl {
 
     /// `scheme://host[:port]`, the default port left out.
     pub fn origin(&self) -> String {
-        let scheme = if self.https { "https" } else { "http" };
-        match self.port {
-            Some(p) if p != if self.https { 443 } else { 80 } => {
-                format!("{}://{}:{}", scheme, self.host, p)
+        let mut out = String::with_capacity(self.host.len() + self.path.len() + 16);
+        self.push_origin(&mut out);
+        out
+    }
+
+    // Built by hand, not with `format!`: this runs for every request (measured: `format!` was a
+    // sixth of planning time in the size-optimised wasm).
+    fn push_origin(&self, out: &mut String) {
+        out.push_str(if self.https { "https://" } else { "http://" });
+        out.push_str(&self.host);
+        if let Some(p) = self.port {
+            if p != if self.https { 443 } else { 80 } {
+                out.push(':');
+                let mut digits = [0u8; 5];
+                let mut n = p;
+                let mut i = digits.len();
+                loop {
+                    i -= 1;
+                    digits[i] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                for d in &digits[i..] {
+                    out.push(char::from(*d));
+                }
             }
-            _ => format!("{}://{}", scheme, self.host),
         }
     }
 
@@ -94,7 +116,10 @@ impl BaseUrl {
 
     /// The full URL string.
     pub fn as_string(&self) -> String {
-        format!("{}{}", self.origin(), self.path)
+        let mut out = String::with_capacity(self.host.len() + self.path.len() + 16);
+        self.push_origin(&mut out);
+        out.push_str(&self.path);
+        out
     }
 
     /// A copy with `suffix` (e.g. `/public/v1`) appended unless the path already ends with it.
