@@ -89,3 +89,40 @@ fn browser_guard() {
     let e = WasmClient::new(opts(), true).unwrap_err();
     assert_eq!(get(&e, "code").as_string().unwrap(), "browser_secret_key");
 }
+
+#[wasm_bindgen_test]
+fn an_exchange_crosses_as_step_codes() {
+    let c = WasmClient::new(
+        obj(&[
+            ("provider", "poelis".into()),
+            ("apiKey", POELIS.into()),
+            ("baseUrl", "http://127.0.0.1:9/v1/public".into()),
+            ("maxRetries", JsValue::from_f64(1.0)),
+        ]),
+        false,
+    )
+    .unwrap();
+    let mut ex = c.start(obj(&[("path", "/workspaces".into())])).unwrap();
+    assert_eq!(ex.url(), "http://127.0.0.1:9/v1/public/workspaces");
+    assert_eq!(ex.method(), "GET");
+    assert!(ex.body().is_undefined());
+    assert!(ex
+        .headers()
+        .contains("Authorization\u{1f}Bearer poelis_api_"));
+    // A 503 is retried once (a wait in ms, >= 0), then reported (-3) as a descriptor.
+    let body: JsValue = js_sys::Uint8Array::from(&b"{}"[..]).into();
+    assert!(ex.response(503, false, "", body.clone()) >= 0.0);
+    assert_eq!(ex.response(503, false, "", body.clone()), -3.0);
+    let e = ex.error();
+    assert_eq!(get(&e, "name").as_string().unwrap(), "ServerError");
+    // A fresh one: a 200 with a request id is done (-2).
+    let mut ok = c.start(obj(&[("path", "/workspaces".into())])).unwrap();
+    assert_eq!(
+        ok.response(200, false, "x-request-id\u{1f}req_1\u{1f}", body),
+        -2.0
+    );
+    assert_eq!(ok.request_id().as_string().unwrap(), "req_1");
+    // A bad spec is refused before anything is planned.
+    let refused = c.start(obj(&[("method", "TRACE".into())])).unwrap_err();
+    assert_eq!(get(&refused, "name").as_string().unwrap(), "ConfigError");
+}
