@@ -59,9 +59,8 @@ function crateOf(name) {
   if (/names" subsection|^custom section|^name section/.test(name)) return "(name/custom sections, not shipped)";
   if (/^data segment/.test(name)) return "(data segments: strings, tables)";
   if (/^(table|elem|export|import|global|type|memory|code)\[|^export "|^import |^wasm magic|^header|^section headers/.test(name)) return "(wasm structure: tables, exports, imports, headers)";
-  // Inlining moves code under other names: the async request loop (keygate::wasm::send, attempt,
-  // classify, ...) is compiled into the future's poll closure, and each export's body into its shim.
-  if (/future_to_promise/.test(name)) return "keygate request loop (inlined into js_sys future_to_promise)";
+  // Inlining moves code under other names: each export's body (request planning in
+  // `wasmclient_start`, classification in `wasmexchange_response`, ...) lands in its shim.
   if (/ externref shim/.test(name)) return "exports (keygate bodies inlined into externref shims)";
   if (/core::fmt|alloc::fmt|::fmt::h|Formatter|Arguments|core::panicking|pad_integral|\bDebug\b|\bDisplay\b/.test(name)) return "core::fmt + panicking";
   let s = name.replace(/\[[0-9a-f]{8,}\]/g, "");
