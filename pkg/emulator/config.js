@@ -61,6 +61,7 @@ function deepFreeze(o) {
 /** The configuration used when none is given. Frozen; merge to change it. */
 export const DEFAULT_CONFIG = deepFreeze({
   maxBodyBytes: 60 * 1024 * 1024,
+  keepAlive: true,
   poesius: {
     apiKeys: { [K.poesius.apiKey]: { revoked: false }, [K.poesius.revokedKey]: { revoked: true } },
     jwts: [K.poesius.jwt, K.poesius.expiredJwt],
@@ -220,6 +221,7 @@ export function validateConfig(c) {
   checkNumber(c.postiz.postRateLimit, "postiz.postRateLimit");
   checkNumber(c.postiz.postRateWindowSec, "postiz.postRateWindowSec", { min: 1 });
   checkNumber(c.maxBodyBytes, "maxBodyBytes", { min: 1 });
+  if (typeof c.keepAlive !== "boolean") throw new ConfigError("keepAlive must be true or false");
   for (const [name, list] of [
     ["poesius.templates", c.poesius.templates],
     ["poesius.presentations", c.poesius.presentations],

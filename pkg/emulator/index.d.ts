@@ -26,6 +26,8 @@ export interface Scenario {
 export interface EmulatorConfig {
   defaults?: boolean;
   maxBodyBytes?: number;
+  /** false: every answer carries `Connection: close` (one connection per request). Default true. */
+  keepAlive?: boolean;
   poesius?: {
     apiKeys?: Credentials<{ revoked?: boolean; name?: string; description?: string }>;
     jwts?: Credentials;

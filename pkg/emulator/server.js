@@ -475,6 +475,10 @@ export async function startEmulator(config = {}, options = {}) {
   // ---- listeners --------------------------------------------------------------
 
   async function onRequest(req, res) {
+    // keepAlive: false answers everything with `Connection: close`, so each request has a
+    // connection of its own and a `hangup` never lands on a reused one (which fetch in Chromium,
+    // Deno and Bun takes for a stale keep-alive connection and silently resends).
+    if (cfg.keepAlive === false) res.setHeader("connection", "close");
     const requestId = ids.requestId();
     const echo = cleanEcho(headerValue(req.headers, "x-keygate-echo"));
     const headers = { "x-request-id": requestId };

@@ -321,8 +321,12 @@ function createApi(wasm) {
       }
     }
 
-    /** Starts the wasm exchange for `spec` (throws its refusal synchronously) and drives it. */
-    #send(spec) {
+    /**
+     * Starts the wasm exchange for `spec` and drives it. `async`, so a local refusal (thrown by
+     * `start`) rejects a promise its caller already awaits: workerd reports a promise that is
+     * born rejected as an unhandled rejection even when a handler follows in the same turn.
+     */
+    async #send(spec) {
       return drive(this.#inner.start(spec), this.#fetch, ownSignal(spec), readHeaders);
     }
 

@@ -5,14 +5,17 @@
 //   ctx.k          the keygate module          ctx.urls      emulator URLs (+ urls.crossOrigin)
 //   ctx.DEMO_KEYS  the emulator's demo keys    ctx.counts()  async request counts (HTTP control API)
 //   ctx.assert     a minimal assert            ctx.client()  a client pointed at the emulator
-// Groups are the matrix columns. No imports: the module loads anywhere.
+//   ctx.grid       the fault grid's emulator   ctx.unhandled the runner's list of unhandled rejections
+// Groups are the matrix columns. The only import is the fault grid's tables (./faultgrid.js, also
+// import-free), so the module loads anywhere.
+import { planGrid, skipReason, expectationOf, runFaultCell, boundMs } from "./faultgrid.js";
 
 const PROVIDERS = ["poesius", "poelis", "powerpost", "postiz"];
 const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "proxy-authorization", "cookie"];
 
 export const GROUPS = [
   "validation", "helpers", "errors", "retries", "timeouts", "redirects", "guards",
-  "postiz-selfhosted", "fromEnv", "secrets", "cors", "browser",
+  "postiz-selfhosted", "fromEnv", "secrets", "cors", "browser", "faultgrid",
 ];
 
 export const cases = [];
@@ -579,13 +582,19 @@ retries("Retry-After in seconds is honoured (429:1, measured by the emulator)", 
   assert.atLeast(gaps(attempts)[0], 900, "ms between the 429 and the retry");
 });
 
-retries("Retry-After as an HTTP date is honoured (429-date:1)", async (ctx) => {
+retries("Retry-After as an HTTP date is honoured (429-date:1; the emulator's clock and the caller's)", async (ctx) => {
   const { assert } = ctx;
   await ctx.scenario({ match: { provider: "postiz", path: "/integrations" }, faults: ["429-date:1"] });
+  const t0 = Date.now();
   assert.equal((await ctx.client("postiz", { maxRetries: 1 }).listIntegrations()).length, 2);
+  const waited = Date.now() - t0;
   const attempts = await ctx.attemptsOf({ provider: "postiz", path: "/integrations" });
   assert.deepEqual(attempts.map((e) => e.status), [429, 200]);
   assert.atLeast(gaps(attempts)[0], 850, "ms between the 429 and the retry");
+  // The date is 1-2 s ahead (whole seconds): the caller waits about that long, not a backoff's
+  // 0-0.5 s and not much more.
+  assert.atLeast(waited, 850, "ms the call took (caller's clock)");
+  assert.atMost(waited, 4000, "ms the call took (caller's clock)");
 });
 
 retries("PowerPost's retryAfter body field is honoured (429-body:1)", async (ctx) => {
@@ -1189,3 +1198,90 @@ browser("worker: secret API keys of every provider are allowed without any flag"
   assert.equal((await made[1].listWorkspaces()).count, 2);
   assert.equal(made.length, 4);
 }, { when: inWorker });
+
+// =================================================================== faultgrid
+
+// Every fault the emulator injects against every provider's helpers (tests/contract/faultgrid.js:
+// the FAULTS and HELPERS tables, shared with tests/js/faults.test.mjs). One case per (fault,
+// helper) cell, on the runner's fault-grid emulator (ctx.grid, FAULTGRID_CONFIG); cells of one
+// lane (same provider, method and path) run in order, lanes concurrently. Cells that do not apply
+// in a runtime are reported as skipped with their reason. Around the grid: a canary proving the
+// runner sees unhandled rejections, and the checks after it (every scenario fault consumed, no
+// request after a cell was over, nothing at the cross-origin trap, no unhandled rejection).
+// The caller-abort-during-a-retry-wait and Retry-After-as-a-date cases of the Node test are the
+// `timeouts` and `retries` groups' own ("aborting during the retry wait ...", "Retry-After as an
+// HTTP date ..."), which run in every runtime.
+
+const faultgrid = group("faultgrid");
+
+faultgrid("the runner observes unhandled promise rejections (a deliberate one is seen, then dropped)", async (ctx) => {
+  const { assert } = ctx;
+  assert.ok(Array.isArray(ctx.unhandled), `the ${ctx.runtime} runner records no unhandled rejections`);
+  const canary = new Error("keygate fault-grid canary: a deliberately unhandled rejection");
+  Promise.reject(canary); // deliberately unhandled
+  for (let i = 0; i < 200 && !ctx.unhandled.includes(canary); i += 1) await ctx.sleep(10);
+  const at = ctx.unhandled.indexOf(canary);
+  assert.ok(at >= 0, "the deliberately unhandled rejection was not reported within 2 s");
+  ctx.unhandled.splice(at, 1);
+});
+
+/** Requests each cell's scenario key saw, for the check after the grid: `JSON(match) -> {match, attempts}`. */
+const gridSeen = new Map();
+
+const GRID_BATCH = {
+  async setup(ctx) {
+    ctx.assert.ok(ctx.grid, "the runner provides the fault-grid emulator (FAULTGRID_CONFIG)");
+    await ctx.grid.control.reset();
+    gridSeen.clear();
+  },
+};
+
+function gridEnv(ctx) {
+  const { grid } = ctx;
+  return {
+    k: ctx.k,
+    D: ctx.DEMO_KEYS,
+    urls: grid.urls,
+    clientDefaults: ctx.clientDefaults,
+    assert: ctx.assert,
+    opaqueRedirects: ctx.opaqueRedirects,
+    scenario: (s) => grid.control.scenario(s),
+    counts: (filter) => grid.control.counts(filter),
+    onAttempts(match, attempts) {
+      const key = JSON.stringify(match);
+      const seen = gridSeen.get(key) ?? { match, attempts: 0 };
+      seen.attempts += attempts;
+      gridSeen.set(key, seen);
+    },
+  };
+}
+
+for (const { fault, helper, lane } of planGrid()) {
+  cases.push({
+    group: "faultgrid",
+    name: `${helper.name} × ${fault.spec}`,
+    batch: GRID_BATCH,
+    lane,
+    weight: expectationOf(fault, helper).attempts, // lanes of retried calls take longest: they start first
+    timeoutMs: boundMs(3) + 5000,
+    skip: (ctx) => skipReason(fault, helper, { opaqueRedirects: ctx.opaqueRedirects }),
+    run: (ctx) => runFaultCell(gridEnv(ctx), fault, helper),
+  });
+}
+
+faultgrid("after the grid: every scenario fault consumed, no request after a cell ended, nothing at the trap, no unhandled rejection", async (ctx) => {
+  const { assert } = ctx;
+  assert.ok(ctx.grid, "the runner provides the fault-grid emulator");
+  const { control } = ctx.grid;
+  await ctx.sleep(300); // a late attempt (after a cell's count) would land now
+  const left = (await control.pending()).filter((s) => s.faults.length > 0);
+  assert.deepEqual(left.map((s) => `${s.match.method} ${s.match.path}: ${s.faults.join(",")}`), [], "scenario faults never taken");
+  for (const { match, attempts } of gridSeen.values()) {
+    assert.equal(await control.counts(match), attempts, `${match.provider} ${match.method} ${match.path}: requests now vs counted by its cells`);
+  }
+  const trap = await control.trap();
+  assert.equal(trap.length, 0, "requests at the cross-origin trap");
+  assert.equal(await control.counts({ provider: "cross-origin" }), 0, "cross-origin log entries");
+  assert.ok(Array.isArray(ctx.unhandled), `the ${ctx.runtime} runner records no unhandled rejections`);
+  assert.deepEqual(ctx.unhandled.map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r))), [], "unhandled rejections during the suite");
+});

@@ -12,6 +12,22 @@ export const EMULATOR_CONFIG = Object.freeze({
   postiz: { postRateLimit: 3, postRateWindowSec: 3600 },
 });
 
+/** The fault grid's emulator (group "faultgrid", tests/contract/faultgrid.js): budgets large enough
+ * that hundreds of calls never reach a provider's own 402 or 429, so every answer is the fault's. */
+export const FAULTGRID_CONFIG = Object.freeze({
+  // One connection per request: a `hangup` on a reused keep-alive connection is resent by the
+  // HTTP stack of Chromium, Deno and Bun before keygate sees it (pkg/emulator/README.md).
+  keepAlive: false,
+  poesius: { credits: 1_000_000, requireTemplate: false },
+  powerpost: { credits: 1_000_000 },
+  postiz: { postRateLimit: 1_000_000, postRateWindowSec: 3600 },
+  rateLimit: { poelis: { limit: 1_000_000, windowSec: 60 }, powerpost: { limit: 1_000_000, windowSec: 60 } },
+});
+
+/** Lanes of a batch run at once in a browser: Chromium keeps at most 6 connections per host, and a
+ * fetch queued behind them would eat into keygate's timeout (one connection left spare). */
+export const BROWSER_LANES = 5;
+
 /** The same, with Postiz's CORS as the real server has it: only its own front end may read. */
 export const STRICT_CORS_CONFIG = Object.freeze({
   ...EMULATOR_CONFIG,
@@ -213,6 +229,8 @@ export function emulatorControl(baseUrl, fetchImpl = (u, i) => fetch(u, i)) {
     reset: () => call("POST", "/_emulator/reset"),
     scenario: (s) => call("POST", "/_emulator/scenarios", s),
     trap: async () => (await call("GET", "/_emulator/trap")).received,
+    /** Scenario faults not consumed yet: `[{match, name, faults}]`. */
+    pending: async () => (await call("GET", "/_emulator/scenarios")).scenarios,
     /** Log entries; CORS preflights only with `{preflight: true}`. */
     log: async ({ preflight = false } = {}) => (await call("GET", "/_emulator/log")).log.filter((e) => preflight || !e.preflight),
     state: () => call("GET", "/_emulator/state"),
@@ -232,6 +250,11 @@ export function emulatorControl(baseUrl, fetchImpl = (u, i) => fetch(u, i)) {
  * @param {null|"window"|"worker"} [o.browser] where the code runs in a browser
  * @param {object} [o.env] the runtime's own environment holding envVars() (process.env, Deno.env, a Worker's env)
  * @param {object} [o.clientDefaults] options merged into every client the cases build
+ * @param {{url:string, urls:object, crossOrigin:{url:string}}} [o.grid] the fault grid's emulator (FAULTGRID_CONFIG)
+ * @param {unknown[]|null} [o.unhandled] a live list the runner appends every unhandled promise rejection to
+ *   (null: the runtime cannot observe them)
+ * @param {number} [o.laneConcurrency] how many lanes of a batch run at once (browsers: at most 6
+ *   connections per host, and a queued fetch would eat into keygate's timeout)
  */
 export function makeContext(o) {
   const watch = createSecretWatch(demoSecrets(o.DEMO_KEYS));
@@ -247,6 +270,9 @@ export function makeContext(o) {
     browser: o.browser ?? null,
     urls,
     strict: o.strict ? { ...o.strict, control: emulatorControl(o.strict.url) } : null,
+    grid: o.grid ? { url: o.grid.url, urls: { ...o.grid.urls, crossOrigin: o.grid.crossOrigin.url }, control: emulatorControl(o.grid.url) } : null,
+    unhandled: o.unhandled ?? null,
+    laneConcurrency: o.laneConcurrency ?? Infinity,
     DEMO_KEYS: D,
     env: o.env ?? null,
     clientDefaults,
@@ -294,28 +320,117 @@ function withTimeout(promise, ms, what) {
 
 /**
  * Runs cases one after another, each on a freshly reset emulator, each bounded in time.
- * @returns {Promise<{groups: Record<string,{pass:number,fail:number}>, failures: {group:string,name:string,error:string}[], ms:number}>}
+ *
+ * Two additions for the fault grid:
+ *   - `skip: (ctx) => reason | null` (or a string): the case is not run here; it is counted as
+ *     `skip` in its group and listed, with the reason, in `skipped` (never dropped silently).
+ *   - `batch` (an object shared by consecutive cases) and `lane` (a string): a batch's cases run
+ *     together after `batch.setup(ctx)`: the cases of one lane one after another, the lanes
+ *     concurrently (at most `ctx.laneConcurrency` at once, the heaviest first by the cases'
+ *     `weight`). The main emulator is reset once, before the batch.
+ * @returns {Promise<{groups: Record<string,{pass:number,fail:number,skip?:number}>, failures: {group:string,name:string,error:string}[],
+ *   skipped: {group:string,name:string,reason:string}[], ms:number}>}
  */
 export async function runCases(cases, ctx, { groups = null, only = null, perCaseMs = 20000, log = () => {} } = {}) {
   const started = Date.now();
-  const out = { groups: {}, failures: [], ms: 0 };
-  for (const c of cases) {
-    if (groups && !groups.includes(c.group)) continue;
-    if (only && !only.test(`${c.group}/${c.name}`)) continue;
-    if (c.when && !c.when(ctx)) continue;
-    const tally = (out.groups[c.group] ??= { pass: 0, fail: 0 });
+  const out = { groups: {}, failures: [], skipped: [], ms: 0 };
+  const selected = cases.filter(
+    (c) => (!groups || groups.includes(c.group)) && (!only || only.test(`${c.group}/${c.name}`)) && (!c.when || c.when(ctx)),
+  );
+  const tally = (c) => (out.groups[c.group] ??= { pass: 0, fail: 0 });
+  const fail = (c, e, t0) => {
+    tally(c).fail += 1;
+    const error = ctx.secrets.scrub(`${e?.name ?? "Error"}: ${e?.message ?? e}`);
+    out.failures.push({ group: c.group, name: c.name, error: error.slice(0, 600) });
+    log(`FAIL ${c.group} / ${c.name} (${Date.now() - t0} ms): ${error}`);
+  };
+  const runOne = async (c) => {
+    const t0 = Date.now();
+    try {
+      await withTimeout(Promise.resolve().then(() => c.run(ctx)), c.timeoutMs ?? perCaseMs, `case "${c.name}"`);
+      tally(c).pass += 1;
+      log(`ok   ${c.group} / ${c.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      fail(c, e, t0);
+    }
+  };
+  const skipOf = (c) => (typeof c.skip === "function" ? c.skip(ctx) : c.skip) || null;
+  // Rejections the runner records (ctx.unhandled) during this run are a failure whatever groups
+  // run (the faultgrid group checks them too): a runner with a listener no longer crashes on one.
+  const unhandledBefore = new Set(ctx.unhandled ?? []);
+
+  for (let i = 0; i < selected.length; ) {
+    const c = selected[i];
+    if (!c.batch) {
+      i += 1;
+      const reason = skipOf(c);
+      if (reason) {
+        const t = tally(c);
+        t.skip = (t.skip ?? 0) + 1;
+        out.skipped.push({ group: c.group, name: c.name, reason });
+        log(`skip ${c.group} / ${c.name}: ${reason}`);
+        continue;
+      }
+      const t0 = Date.now();
+      try {
+        await withTimeout(ctx.reset(), 5000, "emulator reset");
+      } catch (e) {
+        fail(c, e, t0);
+        continue;
+      }
+      await runOne(c);
+      continue;
+    }
+    // A batch: every consecutive selected case with the same batch object.
+    const batch = [];
+    while (i < selected.length && selected[i].batch === c.batch) batch.push(selected[i++]);
+    const runnable = [];
+    for (const b of batch) {
+      const reason = skipOf(b);
+      if (!reason) {
+        runnable.push(b);
+        continue;
+      }
+      const t = tally(b);
+      t.skip = (t.skip ?? 0) + 1;
+      out.skipped.push({ group: b.group, name: b.name, reason });
+      log(`skip ${b.group} / ${b.name}: ${reason}`);
+    }
+    if (runnable.length === 0) continue;
     const t0 = Date.now();
     try {
       await withTimeout(ctx.reset(), 5000, "emulator reset");
-      await withTimeout(Promise.resolve().then(() => c.run(ctx)), c.timeoutMs ?? perCaseMs, `case "${c.name}"`);
-      tally.pass += 1;
-      log(`ok   ${c.group} / ${c.name} (${Date.now() - t0} ms)`);
+      if (c.batch.setup) await withTimeout(Promise.resolve().then(() => c.batch.setup(ctx)), 10000, "batch set-up");
     } catch (e) {
-      tally.fail += 1;
-      const error = ctx.secrets.scrub(`${e?.name ?? "Error"}: ${e?.message ?? e}`);
-      out.failures.push({ group: c.group, name: c.name, error: error.slice(0, 600) });
-      log(`FAIL ${c.group} / ${c.name} (${Date.now() - t0} ms): ${error}`);
+      for (const b of runnable) fail(b, e, t0);
+      continue;
     }
+    const lanes = new Map();
+    for (const b of runnable) {
+      const key = b.lane ?? b.name;
+      if (!lanes.has(key)) lanes.set(key, []);
+      lanes.get(key).push(b);
+    }
+    // Longest lanes first (a case's `weight`, default 1), so a limited number of lanes at once
+    // does not leave one long lane for the end.
+    const weight = (lane) => lane.reduce((n, b) => n + (b.weight ?? 1), 0);
+    const queue = [...lanes.values()].sort((a, b) => weight(b) - weight(a));
+    const width = Math.max(1, Math.min(queue.length, ctx.laneConcurrency ?? Infinity));
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        while (queue.length) {
+          const lane = queue.shift();
+          for (const b of lane) await runOne(b);
+        }
+      }),
+    );
+  }
+  const fresh = (ctx.unhandled ?? []).filter((r) => !unhandledBefore.has(r));
+  if (fresh.length) {
+    const shown = fresh.slice(0, 5).map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r))).join("; ");
+    const error = ctx.secrets.scrub(`${fresh.length} unhandled promise rejection(s): ${shown}`).slice(0, 600);
+    out.failures.push({ group: "runner", name: "no unhandled promise rejection", error });
+    log(`FAIL runner / no unhandled promise rejection: ${error}`);
   }
   out.ms = Date.now() - started;
   return out;
@@ -323,5 +438,5 @@ export async function runCases(cases, ctx, { groups = null, only = null, perCase
 
 /** The one line a runner prints for run.mjs. */
 export function matrixLine(runtime, result, extra = {}) {
-  return `MATRIX ${JSON.stringify({ runtime, groups: result.groups, failures: result.failures, ms: result.ms, ...extra })}`;
+  return `MATRIX ${JSON.stringify({ runtime, groups: result.groups, failures: result.failures, skipped: result.skipped ?? [], ms: result.ms, ...extra })}`;
 }

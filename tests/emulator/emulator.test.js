@@ -826,6 +826,27 @@ describe("lifecycle", () => {
     await assert.rejects(fetch(`${e.urls.poelis}/workspaces`, { signal: AbortSignal.timeout(TIMEOUT_MS) }));
   });
 
+  test("keepAlive: false answers everything with Connection: close; the default keeps connections", T, async () => {
+    assert.equal(DEFAULT_CONFIG.keepAlive, true);
+    assert.throws(() => mergeConfig({ keepAlive: "no" }), ConfigError);
+    const e = await startEmulator({ keepAlive: false });
+    try {
+      const auth = { authorization: `Bearer ${K.poelis.apiKey}` };
+      for (const url of [`${e.urls.poelis}/workspaces`, `${e.url}/_emulator/health`]) {
+        const r = await rawRequest(url, { headers: { ...auth, connection: "keep-alive" } });
+        assert.equal(r.status, 200, url);
+        assert.equal(r.headers.connection, "close", url);
+      }
+      const faulted = await rawRequest(`${e.urls.poelis}/workspaces`, { headers: { ...auth, "x-keygate-fault": "503" } });
+      assert.equal(faulted.status, 503);
+      assert.equal(faulted.headers.connection, "close");
+      const kept = await rawRequest(`${emu.urls.poelis}/workspaces`, { headers: { ...auth, connection: "keep-alive" } });
+      assert.equal(kept.headers.connection, "keep-alive");
+    } finally {
+      await e.close();
+    }
+  });
+
   test("a config file path is accepted; a busy port rejects", T, async () => {
     const { writeFileSync, mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");

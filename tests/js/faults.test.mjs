@@ -1,92 +1,74 @@
 // Fault matrix: every fault the emulator injects, against every provider's helpers: the expected
-// error class, the right number of attempts, no unhandled rejection, no hang.
+// error class, the right number of attempts, no unhandled rejection, no hang. The FAULTS and HELPERS
+// tables and the per-cell checks are shared with the contract suite's "faultgrid" group (every
+// runtime): tests/contract/faultgrid.js. Here the emulator runs in-process.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Client, ServerError, RateLimitError, TimeoutError, NetworkError, ApiError } from "keygate";
+import * as k from "keygate";
+import { Client } from "keygate";
 import { startEmulator, DEMO_KEYS as K } from "keygate/emulator";
+import { planGrid, runFaultCell } from "../contract/faultgrid.js";
+import { FAULTGRID_CONFIG } from "../contract/harness.js";
 
 let emu;
 const unhandled = [];
 const onUnhandled = (e) => unhandled.push(e);
 before(async () => {
   process.on("unhandledRejection", onUnhandled);
-  emu = await startEmulator({ rateLimit: { poelis: { limit: 100_000, windowSec: 60 } } });
+  emu = await startEmulator(FAULTGRID_CONFIG);
 });
 after(async () => {
   await emu.close();
   process.off("unhandledRejection", onUnhandled);
 });
 
-const HELPERS = {
-  poesius: { opts: () => ({ apiKey: K.poesius.apiKey, baseUrl: emu.urls.poesius }), path: "/presentations", method: "GET", call: (c) => c.listPresentations() },
-  poelis: { opts: () => ({ apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis }), path: "/workspaces", method: "GET", call: (c) => c.listWorkspaces() },
-  powerpost: { opts: () => ({ apiKey: K.powerpost.apiKey, baseUrl: emu.urls.powerpost }), path: "/account/credits", method: "GET", call: (c) => c.getCredits() },
-  postiz: { opts: () => ({ apiKey: K.postiz.apiKey, baseUrl: emu.urls.postizRoot }), path: "/integrations", method: "GET", call: (c) => c.listIntegrations() },
-  "postiz createPost": { provider: "postiz", opts: () => ({ apiKey: K.postiz.apiKey, baseUrl: emu.urls.postizRoot }), path: "/posts", method: "POST", call: (c) => c.createPost({ content: "x" }) },
-  "powerpost publishPost": { provider: "powerpost", opts: () => ({ apiKey: K.powerpost.apiKey, workspaceId: K.powerpost.workspaceId, baseUrl: emu.urls.powerpost }), path: "/posts/*/publish", method: "POST",
-    call: async (c) => c.publishPost((await c.request({ method: "POST", path: "/posts", json: { content: "x" }, headers: { "X-Keygate-Fault": "ok" } })).data.id) },
-};
+/** Requests each scenario key saw, as counted by its cells: `JSON(match) -> {match, attempts}`. */
+const seen = new Map();
 
-// fault -> [expected class (null = success), attempts for an idempotent call, extra check]
-const FAULTS = {
-  500: [ServerError, 3], 502: [ServerError, 3], 503: [ServerError, 3], 504: [ServerError, 3],
-  "429:0": [RateLimitError, 3, (e) => assert.equal(e.retryAfterMs, 0)],
-  "429-date:120": [RateLimitError, 1, (e) => assert.ok(e.retryAfterMs > 60_000 && e.retryAfterMs <= 122_000, String(e.retryAfterMs))],
-  "429-body:90": [RateLimitError, 1, (e) => assert.equal(e.retryAfterMs, 90_000)],
-  "delay:400": [TimeoutError, 3],
-  "slow-body:600": [TimeoutError, 3],
-  reset: [NetworkError, 3],
-  hangup: [NetworkError, 3],
-  "truncated-json": [ApiError, 1, (e) => assert.equal(e.code, "invalid_json")],
-  "malformed-json:500": [ServerError, 3],
-  "empty-body:502": [ServerError, 3],
-  "html:503": [ServerError, 3],
-  "oversized:300000:500": [ServerError, 3],
-  "oversized:300000": [null, 1],
-  "redirect-same": [null, 2],
-  "redirect-same:307": [null, 2],
-  "redirect-cross": [ApiError, 1, (e) => assert.equal(e.code, "redirect_refused")],
-  "redirect-cross-307": [ApiError, 1, (e) => assert.equal(e.code, "redirect_refused")],
-};
+function env() {
+  return {
+    k,
+    D: K,
+    urls: emu.urls,
+    assert,
+    opaqueRedirects: false,
+    scenario: async (s) => emu.addScenario(s),
+    counts: async (filter) => emu.counts(filter),
+    onAttempts(match, attempts) {
+      const key = JSON.stringify(match);
+      const s = seen.get(key) ?? { match, attempts: 0 };
+      s.attempts += attempts;
+      seen.set(key, s);
+    },
+  };
+}
 
 test("fault matrix: every fault × every provider's helpers", { timeout: 180_000, concurrency: true }, async (t) => {
-  const runs = Object.entries(HELPERS).map(([name, h]) =>
-    t.test(name, async () => {
-      const provider = h.provider ?? name;
-      for (const [fault, [cls, idempotentAttempts, extra]] of Object.entries(FAULTS)) {
-        // A 302 turns a POST into a GET (as fetch does), which these POST-only paths refuse.
-        if (fault === "redirect-same" && h.method === "POST") continue;
-        const attemptsExpected = h.method === "GET" || !cls || cls === ApiError ? idempotentAttempts : 1;
-        // Exactly as many faults as attempts, so no fault is left over for the next case; a
-        // followed same-origin redirect finds no fault left and succeeds.
-        const faults = Array(fault.startsWith("redirect-same") ? 1 : attemptsExpected).fill(fault);
-        emu.addScenario({ match: { provider, method: h.method, path: h.path }, faults });
-        const before = emu.counts({ provider, method: h.method, path: h.path });
-        const client = new Client({ provider, timeoutMs: 200, maxRetries: 2, ...h.opts() });
-        const started = Date.now();
-        const outcome = await h.call(client).then((v) => ({ ok: v }), (e) => ({ err: e }));
-        // The emulator logs a request when its response finishes, which can trail the client by a
-        // moment: wait (bounded) for the count to reach what is expected before comparing.
-        const count = () => emu.counts({ provider, method: h.method, path: h.path }) - before;
-        for (let i = 0; i < 100 && count() < attemptsExpected; i++) await new Promise((r) => setTimeout(r, 10));
-        const attempts = count();
-        const label = `${name} × ${fault}`;
-        if (cls === null) {
-          assert.ok(outcome.ok !== undefined, `${label}: expected success, got ${outcome.err?.name} ${outcome.err?.message}`);
-        } else {
-          assert.ok(outcome.err instanceof cls, `${label}: expected ${cls.name}, got ${outcome.err?.name ?? "success"} ${outcome.err?.message ?? ""}`);
-          assert.equal(outcome.err.provider, provider, label);
-          extra?.(outcome.err);
+  // One subtest per lane (helpers sharing provider + method + path), lanes concurrently; the
+  // cells of a lane one after another, each its own subtest (skipped ones with their reason).
+  const lanes = new Map();
+  for (const cell of planGrid()) {
+    if (!lanes.has(cell.lane)) lanes.set(cell.lane, []);
+    lanes.get(cell.lane).push(cell);
+  }
+  await Promise.all(
+    [...lanes].map(([lane, cells]) =>
+      t.test(lane, async (tl) => {
+        for (const { fault, helper, skip } of cells) {
+          const name = `${helper.name} × ${fault.spec}`;
+          if (skip) await tl.test(name, { skip }, () => {});
+          else await tl.test(name, () => runFaultCell(env(), fault, helper));
         }
-        assert.equal(attempts, attemptsExpected, `${label}: attempts`);
-        assert.ok(Date.now() - started < 15_000, `${label}: bounded`);
-      }
-    }),
+      }),
+    ),
   );
-  await Promise.all(runs);
 });
 
-test("after the matrix: no unhandled rejection, nothing reached the cross-origin trap", () => {
+test("after the matrix: every scenario fault consumed, no late request, nothing reached the cross-origin trap, no unhandled rejection", async () => {
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(emu.pendingScenarios().filter((s) => s.faults.length > 0), []);
+  assert.ok(seen.size > 0);
+  for (const { match, attempts } of seen.values()) assert.equal(emu.counts(match), attempts, JSON.stringify(match));
   assert.equal(emu.crossOrigin.received.length, 0);
   assert.deepEqual(unhandled, []);
   emu.reset();

@@ -2,7 +2,7 @@
 // through the exports map (Bun matches the `node`/`import` condition: pkg/src/node.js). The
 // emulator runs in the Node parent (tests/runtimes/run.mjs), which passes its URLs:
 //   bun tests/runtimes/bun.mjs '<json>' [--only=..]
-// where <json> is {"main": {url, urls, crossOrigin}, "strict": {url, urls, crossOrigin}}.
+// where <json> is {"main": {url, urls, crossOrigin}, "strict": {...}, "grid": {...}} (the fault grid's).
 import * as k from "keygate";
 import { DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
@@ -16,6 +16,11 @@ setTimeout(() => {
   process.exit(3);
 }, LIMIT_MS).unref();
 
+// Every unhandled rejection, for the faultgrid group's check. Bun has both Node's event and the
+// web one; one listener (Node's), so each rejection is recorded once.
+const unhandled = [];
+process.on("unhandledRejection", (reason) => unhandled.push(reason));
+
 const args = parseRunnerArgs(process.argv.slice(2));
 if (args.rest.length !== 1) {
   console.error("usage: bun tests/runtimes/bun.mjs '<emulator json>'");
@@ -25,7 +30,7 @@ const emulators = JSON.parse(args.rest[0]);
 Object.assign(Bun.env, envVars(emulators.main.urls, DEMO_KEYS));
 const ctx = makeContext({
   k, runtime: RUNTIME, DEMO_KEYS, env: Bun.env,
-  emulator: emulators.main, strict: emulators.strict,
+  emulator: emulators.main, strict: emulators.strict, grid: emulators.grid, unhandled,
 });
 const result = await runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
 console.log(matrixLine(RUNTIME, result, { entry: import.meta.resolve("keygate"), version: Bun.version }));

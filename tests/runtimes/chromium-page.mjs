@@ -5,9 +5,16 @@
 // The runner exposes window.__log(line) and window.__done(json).
 import * as k from "keygate";
 import { cases } from "../contract/cases.js";
-import { makeContext, runCases } from "../contract/harness.js";
+import { makeContext, runCases, BROWSER_LANES } from "../contract/harness.js";
 
 const WORKER_URL = new URL("./chromium-worker.mjs", import.meta.url);
+
+// Every unhandled rejection, for the faultgrid group's check (preventDefault: not a page error).
+const unhandled = [];
+window.addEventListener("unhandledrejection", (e) => {
+  e.preventDefault();
+  unhandled.push(e.reason);
+});
 
 /** Runs one request in a fresh module Web Worker with a secret key (no dangerouslyAllowBrowser). */
 function spawnWorkerProbe(probe, timeoutMs = 10000) {
@@ -54,7 +61,7 @@ async function main() {
   if (mode === "worker") return runInWorker(cfg);
   const ctx = makeContext({
     k, runtime: "chromium", browser: "window", DEMO_KEYS: cfg.DEMO_KEYS,
-    emulator: cfg.emulators.main, strict: cfg.emulators.strict,
+    emulator: cfg.emulators.main, strict: cfg.emulators.strict, grid: cfg.emulators.grid, unhandled, laneConcurrency: BROWSER_LANES,
     clientDefaults: { dangerouslyAllowBrowser: true }, // the window needs it for secret keys (see the browser group)
   });
   ctx.spawnWorkerProbe = spawnWorkerProbe;

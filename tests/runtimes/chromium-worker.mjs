@@ -4,7 +4,14 @@
 //   {probe: {provider, apiKey, baseUrl}}  build a client with a secret key, make one call, post {probeResult}
 import * as k from "../../pkg/src/browser.js";
 import { cases } from "../contract/cases.js";
-import { makeContext, runCases } from "../contract/harness.js";
+import { makeContext, runCases, BROWSER_LANES } from "../contract/harness.js";
+
+// Every unhandled rejection, for the faultgrid group's check (preventDefault: not a worker error).
+const unhandled = [];
+self.addEventListener("unhandledrejection", (e) => {
+  e.preventDefault();
+  unhandled.push(e.reason);
+});
 
 async function probe({ provider, apiKey, baseUrl }) {
   try {
@@ -26,7 +33,7 @@ self.onmessage = async (ev) => {
       const cfg = ev.data.suite;
       const ctx = makeContext({
         k, runtime: "chromium-worker", browser: "worker", DEMO_KEYS: cfg.DEMO_KEYS,
-        emulator: cfg.emulators.main, strict: cfg.emulators.strict,
+        emulator: cfg.emulators.main, strict: cfg.emulators.strict, grid: cfg.emulators.grid, unhandled, laneConcurrency: BROWSER_LANES,
       });
       const result = await runCases(cases, ctx, {
         groups: cfg.groups, only: cfg.only ? new RegExp(cfg.only, "i") : null,

@@ -5,7 +5,8 @@
 //                    secret key allowed in a module Web Worker)
 //   chromium-worker  the whole suite inside a module Web Worker (pkg/src/browser.js, the exports
 //                    map's `worker` condition)
-// Each page has its own emulators (started in this process; one with Postiz's strict CORS). A
+// Each page has its own emulators (started in this process; one with Postiz's strict CORS, one for
+// the fault grid). A
 // loopback static server serves pkg/ and tests/ (application/wasm for the .wasm).
 //   node tests/runtimes/chromium.mjs [--only=regex] [--groups=a,b] [--quiet]
 import http from "node:http";
@@ -14,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
-import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, describeEmulator, matrixLine } from "../contract/harness.js";
+import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, FAULTGRID_CONFIG, describeEmulator, matrixLine } from "../contract/harness.js";
 import { parseRunnerArgs, caseLogger } from "./args.js";
 
 const LIMIT_MS = 150_000;
@@ -105,7 +106,7 @@ const configs = {};
 for (const mode of ["window", "worker"]) {
   configs[mode] = {
     DEMO_KEYS, groups: args.groups, only: args.only?.source ?? null,
-    emulators: { main: await start(EMULATOR_CONFIG), strict: await start(STRICT_CORS_CONFIG) },
+    emulators: { main: await start(EMULATOR_CONFIG), strict: await start(STRICT_CORS_CONFIG), grid: await start(FAULTGRID_CONFIG) },
   };
 }
 const server = await startStaticServer(configs);

@@ -3,7 +3,7 @@
 // pkg/src/node.js, which reads the .wasm with node:fs). The emulator runs in the Node parent
 // (tests/runtimes/run.mjs), which passes its URLs:
 //   deno run --allow-read --allow-net=127.0.0.1 --allow-env tests/runtimes/deno.mjs '<json>' [--only=..]
-// where <json> is {"main": {url, urls, crossOrigin}, "strict": {url, urls, crossOrigin}}.
+// where <json> is {"main": {url, urls, crossOrigin}, "strict": {...}, "grid": {...}} (the fault grid's).
 import * as k from "keygate";
 import { DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
@@ -18,6 +18,13 @@ const guard = setTimeout(() => {
 }, LIMIT_MS);
 Deno.unrefTimer(guard);
 
+// Every unhandled rejection, for the faultgrid group's check (preventDefault: Deno would exit).
+const unhandled = [];
+globalThis.addEventListener("unhandledrejection", (e) => {
+  e.preventDefault();
+  unhandled.push(e.reason);
+});
+
 const args = parseRunnerArgs(Deno.args);
 if (args.rest.length !== 1) {
   console.error("usage: deno run --allow-read --allow-net=127.0.0.1 --allow-env tests/runtimes/deno.mjs '<emulator json>'");
@@ -27,7 +34,7 @@ const emulators = JSON.parse(args.rest[0]);
 for (const [name, value] of Object.entries(envVars(emulators.main.urls, DEMO_KEYS))) Deno.env.set(name, value);
 const ctx = makeContext({
   k, runtime: RUNTIME, DEMO_KEYS, env: Deno.env, // Deno.env has get(): fromEnv reads it that way
-  emulator: emulators.main, strict: emulators.strict,
+  emulator: emulators.main, strict: emulators.strict, grid: emulators.grid, unhandled,
 });
 const result = await runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
 console.log(matrixLine(RUNTIME, result, { entry: import.meta.resolve("keygate"), version: Deno.version.deno }));

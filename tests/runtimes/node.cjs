@@ -12,6 +12,10 @@ setTimeout(() => {
   process.exit(3);
 }, LIMIT_MS).unref();
 
+// Every unhandled rejection, for the faultgrid group's check (with a listener, Node does not crash).
+const unhandled = [];
+process.on("unhandledRejection", (reason) => unhandled.push(reason));
+
 async function main() {
   const { startEmulator, DEMO_KEYS } = await import("keygate/emulator");
   const { cases } = await import("../contract/cases.js");
@@ -21,17 +25,18 @@ async function main() {
   if (typeof k.Client !== "function" || k.Client.name !== "Client") throw new Error("require(\"keygate\") gave no Client");
   const emu = await startEmulator(h.EMULATOR_CONFIG);
   const strict = await startEmulator(h.STRICT_CORS_CONFIG);
+  const grid = await startEmulator(h.FAULTGRID_CONFIG);
   try {
     Object.assign(process.env, h.envVars(emu.urls, DEMO_KEYS));
     const ctx = h.makeContext({
       k, runtime: RUNTIME, DEMO_KEYS, env: process.env,
-      emulator: h.describeEmulator(emu), strict: h.describeEmulator(strict),
+      emulator: h.describeEmulator(emu), strict: h.describeEmulator(strict), grid: h.describeEmulator(grid), unhandled,
     });
     const result = await h.runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
     console.log(h.matrixLine(RUNTIME, result, { entry: require.resolve("keygate") }));
     process.exitCode = result.failures.length ? 1 : 0;
   } finally {
-    await Promise.all([emu.close(), strict.close()]);
+    await Promise.all([emu.close(), strict.close(), grid.close()]);
   }
 }
 

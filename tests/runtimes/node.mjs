@@ -4,7 +4,7 @@
 import * as k from "keygate";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
-import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, describeEmulator, envVars, makeContext, runCases, matrixLine } from "../contract/harness.js";
+import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, FAULTGRID_CONFIG, describeEmulator, envVars, makeContext, runCases, matrixLine } from "../contract/harness.js";
 import { parseRunnerArgs, caseLogger } from "./args.js";
 
 const RUNTIME = "node-esm";
@@ -14,18 +14,23 @@ setTimeout(() => {
   process.exit(3);
 }, LIMIT_MS).unref();
 
+// Every unhandled rejection, for the faultgrid group's check (with a listener, Node does not crash).
+const unhandled = [];
+process.on("unhandledRejection", (reason) => unhandled.push(reason));
+
 const args = parseRunnerArgs(process.argv.slice(2));
 const emu = await startEmulator(EMULATOR_CONFIG);
 const strict = await startEmulator(STRICT_CORS_CONFIG);
+const grid = await startEmulator(FAULTGRID_CONFIG);
 try {
   Object.assign(process.env, envVars(emu.urls, DEMO_KEYS));
   const ctx = makeContext({
     k, runtime: RUNTIME, DEMO_KEYS, env: process.env,
-    emulator: describeEmulator(emu), strict: describeEmulator(strict),
+    emulator: describeEmulator(emu), strict: describeEmulator(strict), grid: describeEmulator(grid), unhandled,
   });
   const result = await runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
   console.log(matrixLine(RUNTIME, result, { entry: import.meta.resolve("keygate") }));
   process.exitCode = result.failures.length ? 1 : 0;
 } finally {
-  await Promise.all([emu.close(), strict.close()]);
+  await Promise.all([emu.close(), strict.close(), grid.close()]);
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "keygate/emulator";
 import { GROUPS } from "../contract/cases.js";
-import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, describeEmulator } from "../contract/harness.js";
+import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, FAULTGRID_CONFIG, describeEmulator } from "../contract/harness.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = (name) => path.join(ROOT, "node_modules/.bin", name);
@@ -32,13 +32,15 @@ const overall = setTimeout(() => {
 }, TOTAL_MS);
 overall.unref();
 
-// Emulators for the runtimes that cannot host one (Deno and Bun get one pair each).
+// Emulators for the runtimes that cannot host one (Deno and Bun get one set each: the main one,
+// one with Postiz's strict CORS, and the fault grid's).
 const emulators = [];
-async function emulatorPair() {
+async function emulatorSet() {
   const main = await startEmulator(EMULATOR_CONFIG);
   const strict = await startEmulator(STRICT_CORS_CONFIG);
-  emulators.push(main, strict);
-  return JSON.stringify({ main: describeEmulator(main), strict: describeEmulator(strict) });
+  const grid = await startEmulator(FAULTGRID_CONFIG);
+  emulators.push(main, strict, grid);
+  return JSON.stringify({ main: describeEmulator(main), strict: describeEmulator(strict), grid: describeEmulator(grid) });
 }
 
 const runners = [
@@ -47,9 +49,9 @@ const runners = [
   { name: "chromium", runtimes: ["chromium", "chromium-worker"], cmd: process.execPath, args: ["tests/runtimes/chromium.mjs"] },
   {
     name: "deno", runtimes: ["deno"], cmd: BIN("deno"),
-    args: async () => ["run", "--allow-read", "--allow-net=127.0.0.1", "--allow-env", "tests/runtimes/deno.mjs", await emulatorPair()],
+    args: async () => ["run", "--allow-read", "--allow-net=127.0.0.1", "--allow-env", "tests/runtimes/deno.mjs", await emulatorSet()],
   },
-  { name: "bun", runtimes: ["bun"], cmd: BIN("bun"), args: async () => ["tests/runtimes/bun.mjs", await emulatorPair()] },
+  { name: "bun", runtimes: ["bun"], cmd: BIN("bun"), args: async () => ["tests/runtimes/bun.mjs", await emulatorSet()] },
   { name: "workerd", runtimes: ["workerd"], cmd: process.execPath, args: ["tests/runtimes/workerd.mjs"] },
 ];
 
@@ -133,7 +135,7 @@ for (const res of results) {
       rows.push({ runtime, groups: null, ms: res.ms });
       continue;
     }
-    rows.push({ runtime, groups: m.groups, ms: m.ms, entry: m.entry, failures: m.failures });
+    rows.push({ runtime, groups: m.groups, ms: m.ms, entry: m.entry, failures: m.failures, skipped: m.skipped ?? [] });
     for (const f of m.failures ?? []) problems.push(`${runtime}: ${f.group} / ${f.name}: ${f.error}`);
     const ran = Object.values(m.groups).reduce((n, t) => n + t.pass + t.fail, 0);
     if (ran === 0) problems.push(`${runtime}: ran no cases`);
@@ -154,7 +156,8 @@ for (const res of results) {
 const columns = GROUPS.filter((g) => rows.some((r) => r.groups && r.groups[g]));
 const cell = (t) => {
   if (!t) return "-";
-  return t.fail ? `FAIL ${t.pass}/${t.pass + t.fail}` : `${t.pass}/${t.pass}`;
+  const skipped = t.skip ? ` +${t.skip} skip` : "";
+  return t.fail ? `FAIL ${t.pass}/${t.pass + t.fail}${skipped}` : `${t.pass}/${t.pass}${skipped}`;
 };
 const table = [["runtime", ...columns, "time"]];
 for (const r of rows) {
@@ -169,6 +172,21 @@ console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const row of table.slice(1)) console.log(line(row));
 console.log("");
 for (const r of rows) if (r.entry) console.log(`${r.runtime.padEnd(16)} keygate from ${r.entry}`);
+// Skipped cases (cases that do not apply in a runtime), each with its reason: never silent.
+const skips = new Map(); // reason -> Map(case -> [runtimes])
+for (const r of rows) {
+  for (const sk of r.skipped ?? []) {
+    const byCase = skips.get(sk.reason) ?? new Map();
+    skips.set(sk.reason, byCase);
+    const where = byCase.get(`${sk.group} / ${sk.name}`) ?? [];
+    byCase.set(`${sk.group} / ${sk.name}`, where);
+    where.push(r.runtime);
+  }
+}
+for (const [reason, byCase] of skips) {
+  console.log(`\nskipped, ${reason}:`);
+  for (const [name, where] of byCase) console.log(`  ${name} [${where.length === rows.length ? "every runtime" : where.join(", ")}]`);
+}
 console.log(`\nwall time ${(wall / 1000).toFixed(1)} s (jobs=${jobs})`);
 if (problems.length) {
   console.log(`\n${problems.length} problem(s):`);
@@ -176,5 +194,6 @@ if (problems.length) {
   process.exitCode = 1;
 } else {
   const total = rows.reduce((n, r) => n + Object.values(r.groups).reduce((a, t) => a + t.pass, 0), 0);
-  console.log(`all green: ${rows.length} runtimes, ${total} case runs`);
+  const skipped = rows.reduce((n, r) => n + r.skipped.length, 0);
+  console.log(`all green: ${rows.length} runtimes, ${total} case runs${skipped ? `, ${skipped} skipped (listed above with their reasons)` : ""}`);
 }

@@ -4,10 +4,18 @@
 // module), builds clients from its env bindings with Client.fromEnv, and answers
 // `GET /run?group=<name>[&only=<regex>]` with the group's results as JSON.
 // Bindings: the provider variables (POSTIZ_API_KEY, POSTIZ_API_URL, ...), EMULATORS (JSON:
-// {main, strict}) and DEMO_KEYS (JSON, from the emulator).
+// {main, strict, grid}) and DEMO_KEYS (JSON, from the emulator).
 import * as k from "keygate";
 import { cases } from "../contract/cases.js";
 import { makeContext, runCases } from "../contract/harness.js";
+
+// Every unhandled rejection, for the faultgrid group's check: workerd dispatches the web
+// `unhandledrejection` event on the global scope (module state lives as long as the isolate).
+const unhandled = [];
+addEventListener("unhandledrejection", (e) => {
+  e.preventDefault();
+  unhandled.push(e.reason);
+});
 
 export default {
   async fetch(request, env) {
@@ -21,7 +29,7 @@ export default {
     const lines = [];
     const ctx = makeContext({
       k, runtime: "workerd", DEMO_KEYS: env.DEMO_KEYS, env,
-      emulator: env.EMULATORS.main, strict: env.EMULATORS.strict,
+      emulator: env.EMULATORS.main, strict: env.EMULATORS.strict, grid: env.EMULATORS.grid, unhandled,
     });
     const result = await runCases(cases, ctx, {
       groups: group ? [group] : null,

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
 import { GROUPS } from "../contract/cases.js";
-import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, describeEmulator, envVars, matrixLine } from "../contract/harness.js";
+import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, FAULTGRID_CONFIG, describeEmulator, envVars, matrixLine } from "../contract/harness.js";
 import { parseRunnerArgs, caseLogger } from "./args.js";
 
 const RUNTIME = "workerd";
@@ -110,6 +110,7 @@ function collectModules(entry) {
 const args = parseRunnerArgs(process.argv.slice(2));
 const emu = await startEmulator(EMULATOR_CONFIG);
 const strict = await startEmulator(STRICT_CORS_CONFIG);
+const grid = await startEmulator(FAULTGRID_CONFIG);
 let mf;
 try {
   const { modules, resolved } = collectModules(ENTRY);
@@ -120,13 +121,13 @@ try {
     bindings: {
       ...envVars(emu.urls, DEMO_KEYS),
       DEMO_KEYS: structuredClone(DEMO_KEYS),
-      EMULATORS: { main: describeEmulator(emu), strict: describeEmulator(strict) },
+      EMULATORS: { main: describeEmulator(emu), strict: describeEmulator(strict), grid: describeEmulator(grid) },
     },
   });
   const log = caseLogger(RUNTIME, args.quiet, console.error);
   const health = await (await mf.dispatchFetch("http://worker.test/health")).json();
   if (health.client !== "function") throw new Error(`the Worker could not load keygate: ${JSON.stringify(health)}`);
-  const total = { groups: {}, failures: [], ms: 0 };
+  const total = { groups: {}, failures: [], skipped: [], ms: 0 };
   const started = Date.now();
   for (const group of args.groups ?? GROUPS) {
     const q = new URLSearchParams({ group });
@@ -143,6 +144,7 @@ try {
     for (const line of r.lines) log(line);
     Object.assign(total.groups, r.groups);
     total.failures.push(...r.failures);
+    total.skipped.push(...(r.skipped ?? []));
   }
   total.ms = Date.now() - started;
   console.log(matrixLine(RUNTIME, total, { entry: resolved.keygate, conditions: CONDITIONS }));
@@ -152,5 +154,5 @@ try {
   process.exitCode = 2;
 } finally {
   await mf?.dispose().catch(() => {});
-  await Promise.all([emu.close(), strict.close()]);
+  await Promise.all([emu.close(), strict.close(), grid.close()]);
 }
