@@ -17,7 +17,9 @@ if (!web || !node) {
 }
 const core = JSON.stringify(join(ROOT, "pkg", "src", "core.js"));
 const q = (dir) => JSON.stringify(join(dir, "keygate.js"));
-const common = { bundle: true, minify: true, keepNames: true, legalComments: "none", logLevel: "warning", target: "es2022" };
+// KEYGATE_NO_MINIFY=1 keeps the bundle readable (for profiling and debugging).
+const minify = !["1", "true"].includes(String(process.env.KEYGATE_NO_MINIFY ?? ""));
+const common = { bundle: true, minify, keepNames: true, legalComments: "none", logLevel: "warning", target: "es2022" };
 
 await build({
   ...common,

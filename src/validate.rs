@@ -201,10 +201,11 @@ pub(crate) fn check_body(body: &str, allowed: fn(u8) -> bool, what: &str) -> Che
 
 /// Checks a JWT's shape; `exp` is checked later against a clock.
 pub(crate) fn check_jwt(input: &str) -> Check {
-    match jwt::decode(input) {
-        Ok(_) => Ok(Vec::new()),
-        Err(why) => Err(refuse(Code::BadJwt, format!("not a JWT: {}", why))),
-    }
+    check_jwt_claims(input).map(|_| Vec::new())
+}
+
+fn check_jwt_claims(input: &str) -> Result<jwt::Claims, Refusal> {
+    jwt::decode(input).map_err(|why| refuse(Code::BadJwt, format!("not a JWT: {}", why)))
 }
 
 /// Recognises a provider (and credential kind) from the input's prefix.
@@ -258,17 +259,24 @@ pub fn validate_at(
     let p = provider.provider();
     let kind = (p.kind_for)(kind, input.trim());
     let redacted = redact_for(p, input);
-    let result = shared_checks(p, kind, input).and_then(|()| (p.check)(kind, input));
+    // A JWT is decoded once, here: its shape is the check and its claims give the expiry.
+    let mut claims = None;
+    let result = shared_checks(p, kind, input).and_then(|()| {
+        if kind == CredentialKind::Jwt {
+            claims = Some(check_jwt_claims(input)?);
+            Ok(Vec::new())
+        } else {
+            (p.check)(kind, input)
+        }
+    });
     let (code, message, warnings) = match result {
         Ok(mut warnings) => {
-            if kind == CredentialKind::Jwt {
-                if let (Some(now), Ok(claims)) = (now, jwt::decode(input)) {
-                    if claims.exp.is_some_and(|exp| exp < now as f64) {
-                        warnings.push(warn(
-                            WarningCode::JwtExpired,
-                            "the JWT's exp claim is in the past (decoded without verifying); sign in again for a fresh token",
-                        ));
-                    }
+            if let (Some(now), Some(claims)) = (now, &claims) {
+                if claims.exp.is_some_and(|exp| exp < now as f64) {
+                    warnings.push(warn(
+                        WarningCode::JwtExpired,
+                        "the JWT's exp claim is in the past (decoded without verifying); sign in again for a fresh token",
+                    ));
                 }
             }
             let message = format!("looks like a valid {} {}", p.name, kind_words(kind));

@@ -241,13 +241,20 @@ function createApi(wasm) {
     } catch (e) {
       throw toError(e, buildHeaders);
     }
-    const headers = {};
+    const headers = Object.create(headerDisplay);
     for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
-    const shown = () => wasm.redactHeaders(headers);
-    for (const [k, fn] of [["toJSON", shown], ["toString", () => JSON.stringify(shown())], [INSPECT, shown]]) {
-      Object.defineProperty(headers, k, { value: fn, enumerable: false });
-    }
     return headers;
+  }
+
+  // The prototype of `buildHeaders` results: the real values are own properties (what `fetch`
+  // and `new Headers()` read); display goes through these inherited methods, redacted.
+  const headerDisplay = {};
+  for (const [k, fn] of [
+    ["toJSON", function () { return wasm.redactHeaders(this); }],
+    ["toString", function () { return JSON.stringify(wasm.redactHeaders(this)); }],
+    [INSPECT, function () { return wasm.redactHeaders(this); }],
+  ]) {
+    Object.defineProperty(headerDisplay, k, { value: fn, enumerable: false });
   }
 
   class Client {
