@@ -1,10 +1,10 @@
-// Node, Deno and Bun (ESM): the wasm is compiled synchronously from the file next to the glue,
-// so no init() call is ever needed.
-import { readFileSync } from "node:fs";
-import * as wasm from "../wasm/keygate.js";
+// Node, Deno and Bun (ESM). This loads the CommonJS entry, so `import` and `require` of keygate in
+// one process share one wasm instance and one set of error classes (no dual-package hazard:
+// `instanceof KeygateError` holds whichever way the error's creator loaded keygate). The wasm is
+// compiled synchronously when that entry loads, so no init() call is ever needed.
+import { createRequire } from "node:module";
 
-wasm.initSync({ module: readFileSync(new URL("../wasm/keygate_bg.wasm", import.meta.url)) });
-const api = wasm.createApi(wasm);
+const api = createRequire(import.meta.url)("./node.cjs").default;
 
 export const {
   Client, validateKey, detectProvider, buildHeaders, redact, providers,

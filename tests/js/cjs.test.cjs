@@ -12,3 +12,18 @@ test("require('keygate') works without init and shares the API", () => {
   assert.equal(e.code, "wrong_prefix");
   assert.ok(require.resolve("keygate").endsWith("node.cjs"));
 });
+
+test("import and require share one instance: the same classes, so instanceof holds across them", async () => {
+  const esm = await import("keygate");
+  const cjs = require("keygate");
+  assert.equal(esm.KeygateError, cjs.KeygateError);
+  assert.equal(esm.Client, cjs.Client);
+  assert.equal(esm.default, cjs.default);
+  let caught;
+  try {
+    new cjs.Client({ provider: "poelis", apiKey: "nope" });
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof esm.KeyFormatError);
+});
