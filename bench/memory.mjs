@@ -3,6 +3,7 @@
 // Warms up, then runs N validateKey calls and M client requests in ten rounds (N/10 calls, then
 // M/10 requests), sampling the wasm linear memory (keygate only), the process RSS and the JS heap
 // after a GC at the end of each round. Prints one JSON line on stdout.
+import { createRequire } from "node:module";
 import { KEYS, VALIDATE_MIX } from "./corpus.mjs";
 
 const [mode, serverUrl, countsJson] = process.argv.slice(2);
@@ -17,22 +18,15 @@ let sameInstance = null;
 
 if (mode === "keygate") {
   const api = await import("keygate");
-  // The glue module is the one pkg/src/node.js already initialised (same file URL, so the same
-  // module instance): initSync() without a module returns the live exports, `memory` included.
-  const glue = await import("../pkg/wasm/keygate.js");
-  let exports;
-  try {
-    exports = glue.initSync();
-    sameInstance = true;
-  } catch {
-    // A different module instance (e.g. a symlinked install resolved elsewhere): initialise our own
-    // copy so the figure is still reported, and say so.
-    const { readFileSync } = await import("node:fs");
-    exports = glue.initSync({ module: readFileSync(new URL("../pkg/wasm/keygate_bg.wasm", import.meta.url)) });
-    sameInstance = false;
-  }
-  if (!(exports?.memory instanceof WebAssembly.Memory)) throw new Error("the wasm glue exposes no memory export");
-  memory = exports.memory;
+  // In Node the package's ESM entry loads its CommonJS entry, whose bundled glue module is the one
+  // below (same real path, so the same cached module and wasm instance): it reports the linear
+  // memory of the instance keygate uses. Had it not been loaded yet, this would be another one.
+  const require = createRequire(import.meta.url);
+  const gluePath = require.resolve("../pkg/wasm-cjs/keygate.js");
+  sameInstance = Object.hasOwn(require.cache, gluePath);
+  const glue = require(gluePath);
+  if (typeof glue.wasmMemoryBytes !== "function") throw new Error("the wasm glue has no wasmMemoryBytes export");
+  memory = { bytes: () => glue.wasmMemoryBytes() };
   validateKey = api.validateKey;
   const client = new api.Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: `${serverUrl}/v1/public`, maxRetries: 0, timeoutMs: 10_000 });
   request = async () => {
@@ -60,7 +54,7 @@ async function sample(label, validations, requests) {
   globalThis.gc();
   await tick();
   const mu = process.memoryUsage();
-  return { label, validations, requests, wasm: memory ? memory.buffer.byteLength : null, rss: mu.rss, heapUsed: mu.heapUsed, external: mu.external };
+  return { label, validations, requests, wasm: memory ? memory.bytes() : null, rss: mu.rss, heapUsed: mu.heapUsed, external: mu.external };
 }
 
 let sink = 0;

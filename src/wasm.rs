@@ -289,6 +289,12 @@ pub fn redact(input: JsValue) -> String {
         .unwrap_or_else(|| "…".into())
 }
 
+/// Bytes of wasm linear memory in use by this instance (for `make bench`'s memory figure).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
 /// The response headers the exchange reads (packed): the JS entry passes only these.
 #[wasm_bindgen(js_name = responseHeaders)]
 pub fn response_headers() -> String {
