@@ -12,7 +12,7 @@
 # are only read. A crash fails the make target; its input is kept in
 # fuzz/artifacts/<target>/ (git-ignored).
 
-FUZZ_TARGETS ?= validate headers plan classify retry_after jwt redirect json
+FUZZ_TARGETS ?= validate headers plan classify retry_after jwt redirect json exchange
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_TOOLS ?= $(CURDIR)/.tools

@@ -100,17 +100,19 @@ pub fn clean(s: &str, max: usize) -> String {
             if looks_secret(core) {
                 out.push_str(&redact(core));
                 out.push_str(&run[core.len()..]);
+            } else if let Some(i) = glued_start(core, true) {
+                // A JWT glued to the text before it (`tokeneyJ…`).
+                out.push_str(&core[..i]);
+                out.push_str(&redact(&core[i..]));
+                out.push_str(&run[core.len()..]);
             } else {
-                // A key glued to text by a dot (`v1.pk_…`) is checked piece by piece.
+                // A key glued to text by a dot (`v1.pk_…`) is checked piece by piece, each also
+                // from where a key prefix starts in it.
                 for (n, piece) in run.split('.').enumerate() {
                     if n > 0 {
                         out.push('.');
                     }
-                    if looks_secret(piece) {
-                        out.push_str(&redact(piece));
-                    } else {
-                        out.push_str(piece);
-                    }
+                    push_piece(&mut out, piece);
                 }
             }
             rest = &rest[run_len..];
@@ -124,6 +126,44 @@ pub fn clean(s: &str, max: usize) -> String {
 
 fn is_run_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'
+}
+
+/// Where a credential-shaped tail starts inside `w` (after its first byte; the leftmost such
+/// place): a JWT (`eyJ` and exactly two dots after it) when `jwt`, else a key prefix. `w` holds run
+/// characters only (ASCII), so every index is a character boundary. One pass from the end,
+/// counting dots, so a long run costs linear time.
+fn glued_start(w: &str, jwt: bool) -> Option<usize> {
+    let bytes = w.as_bytes();
+    let mut dots = 0;
+    let mut found = None;
+    for i in (1..bytes.len()).rev() {
+        if bytes[i] == b'.' {
+            dots += 1;
+        }
+        let tail = &w[i..];
+        let hit = if jwt {
+            dots == 2 && tail.starts_with("eyJ")
+        } else {
+            tail.len() >= 8 && detect(tail).is_some()
+        };
+        if hit {
+            found = Some(i);
+        }
+    }
+    found
+}
+
+/// A run piece (no dots): redacted whole when credential-shaped, else from where a key glued to the
+/// text before it starts (`idpp_live_…`).
+fn push_piece(out: &mut String, piece: &str) {
+    if looks_secret(piece) {
+        out.push_str(&redact(piece));
+    } else if let Some(i) = glued_start(piece, false) {
+        out.push_str(&piece[..i]);
+        out.push_str(&redact(&piece[i..]));
+    } else {
+        out.push_str(piece);
+    }
 }
 
 fn looks_secret(w: &str) -> bool {

@@ -17,6 +17,14 @@ use crate::url::same_origin_redirect;
 /// Redirects followed within one attempt.
 pub const MAX_REDIRECTS: u32 = 5;
 
+/// The response's request id, with the credential replaced should a server echo it there.
+fn scrubbed_id(config: &Config, headers: &[(String, String)]) -> Option<String> {
+    request_id(headers).map(|id| {
+        let secret = config.credential.secret();
+        crate::classify::clean(&id.replace(secret.expose(), secret.redacted()), 128)
+    })
+}
+
 /// What the runner must do next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -237,7 +245,7 @@ impl Exchange {
                 .with_code("redirect_refused"),
             };
             e.status = Some(status);
-            e.request_id = request_id(headers);
+            e.request_id = scrubbed_id(config, headers);
             return self.retry_or_fail(e.with_provider(p), jitter);
         }
         let body = if body.len() <= crate::classify::MAX_ERROR_BODY {
@@ -247,11 +255,12 @@ impl Exchange {
         };
         match classify(p, status, headers, body, now_ms) {
             Ok(()) => {
-                self.request_id = request_id(headers);
+                self.request_id = scrubbed_id(config, headers);
                 Step::Done
             }
             Err(mut e) => {
                 e.message = config.scrub(&e.message);
+                e.request_id = scrubbed_id(config, headers);
                 self.retry_or_fail(e, jitter)
             }
         }

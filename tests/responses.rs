@@ -290,3 +290,26 @@ fn glued_credentials_and_invisible_characters_are_cleaned() {
     let e = err(P::Poelis, 400, &[], r#"{"message":"a\u202eb\u200bc é"}"#);
     assert_eq!(e.message, "a?b?c ?");
 }
+
+#[test]
+fn keys_glued_to_the_text_before_them_are_redacted() {
+    let key = "pp_live_sk_a1B2c3D4e5F6g7H8i9J0";
+    for (input, kept) in [
+        (format!("$$e{}_127.", key), "$$e"),
+        (format!("id=x{}", key), "id=x"),
+        (
+            format!("tokeneyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlMDEy"),
+            "token",
+        ),
+    ] {
+        let out = keygate::clean(&input, 300);
+        assert!(out.starts_with(kept), "{} -> {}", input, out);
+        assert!(!out.contains("a1B2c3D4e5F6g7H8"), "{} -> {}", input, out);
+        assert!(!out.contains("eyJzdWIiOiIxIn0"), "{} -> {}", input, out);
+    }
+    // Ordinary words with a prefix inside them are left alone when nothing credential-shaped follows.
+    assert_eq!(keygate::clean("stop_pk_ ok", 300), "stop_pk_ ok");
+    // A long run of JWT-looking starts is handled in linear time.
+    let long = "eyJ".repeat(20_000);
+    assert!(keygate::clean(&long, 300).chars().count() <= 301);
+}
