@@ -298,7 +298,7 @@ fn keys_glued_to_the_text_before_them_are_redacted() {
         (format!("$$e{}_127.", key), "$$e"),
         (format!("id=x{}", key), "id=x"),
         (
-            format!("tokeneyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlMDEy"),
+            "tokeneyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlMDEy".to_string(),
             "token",
         ),
     ] {
