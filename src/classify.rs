@@ -100,20 +100,24 @@ pub fn clean(s: &str, max: usize) -> String {
             if looks_secret(core) {
                 out.push_str(&redact(core));
                 out.push_str(&run[core.len()..]);
-            } else if let Some(i) = glued_start(core, true) {
-                // A JWT glued to the text before it (`tokeneyJ…`).
-                out.push_str(&core[..i]);
-                out.push_str(&redact(&core[i..]));
-                out.push_str(&run[core.len()..]);
             } else {
-                // A key glued to text by a dot (`v1.pk_…`) is checked piece by piece, each also
-                // from where a key prefix starts in it.
-                for (n, piece) in run.split('.').enumerate() {
+                // A JWT glued to the text before it (`tokeneyJ…`) is redacted from where it
+                // starts; the text before it, and a run without one, piece by piece between dots
+                // (`v1.pk_…`), each piece also from where a key prefix starts in it.
+                let (head, jwt) = match glued_start(core, true) {
+                    Some(i) => (&core[..i], Some(&core[i..])),
+                    None => (core, None),
+                };
+                for (n, piece) in head.split('.').enumerate() {
                     if n > 0 {
                         out.push('.');
                     }
                     push_piece(&mut out, piece);
                 }
+                if let Some(jwt) = jwt {
+                    out.push_str(&redact(jwt));
+                }
+                out.push_str(&run[core.len()..]);
             }
             rest = &rest[run_len..];
         }

@@ -309,6 +309,9 @@ fn keys_glued_to_the_text_before_them_are_redacted() {
     }
     // Ordinary words with a prefix inside them are left alone when nothing credential-shaped follows.
     assert_eq!(keygate::clean("stop_pk_ ok", 300), "stop_pk_ ok");
+    // A key before a glued JWT-shaped tail is redacted too (fuzz `classify`, after the glued-JWT rule).
+    let out = keygate::clean("3.poelis_api_0246nggggggggg567eyJdow.ngggg23.abcde", 300);
+    assert!(!out.contains("0246ngggg"), "{}", out);
     // A long run of JWT-looking starts is handled in linear time.
     let long = "eyJ".repeat(20_000);
     assert!(keygate::clean(&long, 300).chars().count() <= 301);
