@@ -11,6 +11,8 @@ use crate::validate::{detect, redact};
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Longest provider message kept.
 pub const MAX_MESSAGE: usize = 300;
+/// Longest request id kept.
+pub const MAX_REQUEST_ID: usize = 128;
 
 /// Finds a header (case-insensitive).
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -44,7 +46,7 @@ pub fn request_id(headers: &[(String, String)]) -> Option<String> {
     REQUEST_ID_HEADERS
         .iter()
         .find_map(|n| header(headers, n))
-        .map(|v| clean(v, 128))
+        .map(|v| clean(v, MAX_REQUEST_ID))
         .filter(|v| !v.is_empty())
 }
 

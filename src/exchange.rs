@@ -19,10 +19,12 @@ pub const MAX_REDIRECTS: u32 = 5;
 
 /// The response's request id, with the credential replaced should a server echo it there.
 fn scrubbed_id(config: &Config, headers: &[(String, String)]) -> Option<String> {
-    request_id(headers).map(|id| {
-        let secret = config.credential.secret();
-        crate::classify::clean(&id.replace(secret.expose(), secret.redacted()), 128)
-    })
+    request_id(headers).map(|id| config.scrub_to(&id, crate::classify::MAX_REQUEST_ID))
+}
+
+/// Whether a request with this method carries the body.
+fn carries_body(method: &str) -> bool {
+    !matches!(method, "GET" | "HEAD")
 }
 
 /// What the runner must do next.
@@ -96,7 +98,7 @@ impl Exchange {
         Ok(Exchange {
             url: plan.url.clone(),
             method: plan.method,
-            send_body: !matches!(plan.method, "GET" | "HEAD"),
+            send_body: carries_body(plan.method),
             policy: max_retries.map(RetryPolicy::new).unwrap_or(config.retry),
             timeout_ms: timeout_ms.unwrap_or(config.timeout_ms),
             plan,
@@ -282,7 +284,7 @@ impl Exchange {
                 self.retries_done += 1;
                 self.url.clone_from(&self.plan.url);
                 self.method = self.plan.method;
-                self.send_body = !matches!(self.method, "GET" | "HEAD");
+                self.send_body = carries_body(self.method);
                 self.redirects = 0;
                 self.error = None;
                 Step::Sleep(ms)

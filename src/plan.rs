@@ -130,11 +130,13 @@ fn number_option(
 impl Config {
     /// Replaces the credential wherever it appears in `text`, then cleans it like a provider message.
     pub fn scrub(&self, text: &str) -> String {
+        self.scrub_to(text, crate::classify::MAX_MESSAGE)
+    }
+
+    /// [`Config::scrub`], keeping at most `max` characters.
+    pub fn scrub_to(&self, text: &str, max: usize) -> String {
         let secret = self.credential.secret();
-        crate::classify::clean(
-            &text.replace(secret.expose(), secret.redacted()),
-            crate::classify::MAX_MESSAGE,
-        )
+        crate::classify::clean(&text.replace(secret.expose(), secret.redacted()), max)
     }
 
     /// Validates the options for `credential`'s provider.

@@ -677,12 +677,14 @@ impl WasmExchange {
     /// headers it reads (`responseHeaders()`) packed, and its body bytes (read only for errors).
     pub fn response(&mut self, status: u16, opaque: bool, headers: &str, body: JsValue) -> f64 {
         let headers = unpack_headers(headers);
-        let small = (200..300).contains(&status)
-            || body
-                .dyn_ref::<Uint8Array>()
-                .is_some_and(|b| b.length() as usize <= crate::classify::MAX_ERROR_BODY);
+        // Copied into wasm only when the core will read it: an error body within the limit.
         let bytes = match body.dyn_ref::<Uint8Array>() {
-            Some(b) if small && !(200..300).contains(&status) => b.to_vec(),
+            Some(b)
+                if !(200..300).contains(&status)
+                    && b.length() as usize <= crate::classify::MAX_ERROR_BODY =>
+            {
+                b.to_vec()
+            }
             _ => Vec::new(),
         };
         let response = Response {

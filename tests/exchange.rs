@@ -37,6 +37,35 @@ fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 const NO_HEADERS: &[(String, String)] = &[];
 
+/// One response to the exchange (no clock: `Retry-After` dates are not used here).
+fn reply(
+    ex: &mut Exchange,
+    c: &Config,
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    jitter: f64,
+) -> Step {
+    let response = Response {
+        status,
+        opaque: false,
+        headers,
+        body,
+    };
+    ex.on_response(c, &response, None, jitter)
+}
+
+/// A response the runtime hid (a browser's opaque redirect).
+fn reply_opaque(ex: &mut Exchange, c: &Config) -> Step {
+    let response = Response {
+        status: 0,
+        opaque: true,
+        headers: NO_HEADERS,
+        body: b"",
+    };
+    ex.on_response(c, &response, None, 0.0)
+}
+
 #[test]
 fn a_2xx_is_done_at_once_with_its_request_id() {
     let c = config(2.0);
@@ -45,15 +74,12 @@ fn a_2xx_is_done_at_once_with_its_request_id() {
     assert_eq!(ex.method(), "GET");
     assert!(!ex.send_body());
     assert_eq!(ex.timeout_ms(), 1000);
-    let step = ex.on_response(
+    let step = reply(
+        &mut ex,
         &c,
-        &Response {
-            status: 200,
-            opaque: false,
-            headers: &h(&[("X-Request-Id", "req_1")]),
-            body: b"{}",
-        },
-        None,
+        200,
+        &h(&[("X-Request-Id", "req_1")]),
+        b"{}",
         0.5,
     );
     assert_eq!(step, Step::Done);
@@ -67,47 +93,14 @@ fn server_errors_are_retried_with_jittered_backoff_then_reported() {
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
     // Full jitter: jitter 0.5 of the 500 ms then 1000 ms ceilings.
     assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 503,
-                opaque: false,
-                headers: NO_HEADERS,
-                body: b""
-            },
-            None,
-            0.5
-        ),
+        reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.5),
         Step::Sleep(250)
     );
     assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 503,
-                opaque: false,
-                headers: NO_HEADERS,
-                body: b""
-            },
-            None,
-            0.5
-        ),
+        reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.5),
         Step::Sleep(500)
     );
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 503,
-                opaque: false,
-                headers: NO_HEADERS,
-                body: b""
-            },
-            None,
-            0.5
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.5), Step::Fail);
     assert_eq!(ex.retries_done(), 2);
     let e = ex.take_error().unwrap();
     assert_eq!(e.kind, ErrorKind::Server);
@@ -119,35 +112,9 @@ fn retry_after_is_the_wait_and_a_long_one_stops() {
     let c = config(2.0);
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
     let ra = h(&[("Retry-After", "3")]);
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 429,
-                opaque: false,
-                headers: &ra,
-                body: b""
-            },
-            None,
-            0.9
-        ),
-        Step::Sleep(3000)
-    );
+    assert_eq!(reply(&mut ex, &c, 429, &ra, b"", 0.9), Step::Sleep(3000));
     let long = h(&[("Retry-After", "120")]);
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 429,
-                opaque: false,
-                headers: &long,
-                body: b""
-            },
-            None,
-            0.9
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply(&mut ex, &c, 429, &long, b"", 0.9), Step::Fail);
     assert_eq!(ex.take_error().unwrap().retry_after_ms, Some(120_000));
 }
 
@@ -156,35 +123,12 @@ fn post_is_not_retried_without_an_idempotency_key() {
     let c = config(2.0);
     let mut ex = Exchange::new(&c, &req("POST", "/workspaces"), None, None).unwrap();
     assert!(ex.send_body());
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 503,
-                opaque: false,
-                headers: NO_HEADERS,
-                body: b""
-            },
-            None,
-            0.5
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.5), Step::Fail);
     let mut keyed = req("POST", "/workspaces");
     keyed.idempotency_key = Some("k1".into());
     let mut ex = Exchange::new(&c, &keyed, None, None).unwrap();
     assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 503,
-                opaque: false,
-                headers: NO_HEADERS,
-                body: b""
-            },
-            None,
-            0.0
-        ),
+        reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.0),
         Step::Sleep(0)
     );
 }
@@ -239,52 +183,16 @@ fn same_origin_redirects_are_followed_and_303_turns_post_into_get() {
     keyed.idempotency_key = Some("k".into());
     let mut ex = Exchange::new(&c, &keyed, None, None).unwrap();
     let loc = h(&[("Location", "/v1/public/elsewhere")]);
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 307,
-                opaque: false,
-                headers: &loc,
-                body: b""
-            },
-            None,
-            0.0
-        ),
-        Step::Fetch
-    );
+    assert_eq!(reply(&mut ex, &c, 307, &loc, b"", 0.0), Step::Fetch);
     assert_eq!(ex.url(), "https://api.poelis.example/v1/public/elsewhere");
     assert_eq!(ex.method(), "POST");
     assert!(ex.send_body());
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 303,
-                opaque: false,
-                headers: &loc,
-                body: b""
-            },
-            None,
-            0.0
-        ),
-        Step::Fetch
-    );
+    assert_eq!(reply(&mut ex, &c, 303, &loc, b"", 0.0), Step::Fetch);
     assert_eq!(ex.method(), "GET");
     assert!(!ex.send_body());
     // A retry starts over from the planned request.
     assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 502,
-                opaque: false,
-                headers: NO_HEADERS,
-                body: b""
-            },
-            None,
-            0.0
-        ),
+        reply(&mut ex, &c, 502, NO_HEADERS, b"", 0.0),
         Step::Sleep(0)
     );
     assert_eq!(ex.url(), format!("{}/workspaces", BASE));
@@ -297,73 +205,21 @@ fn cross_origin_opaque_and_endless_redirects_are_refused() {
     let c = config(2.0);
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
     let away = h(&[("Location", "https://evil.example/steal")]);
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 302,
-                opaque: false,
-                headers: &away,
-                body: b""
-            },
-            None,
-            0.0
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply(&mut ex, &c, 302, &away, b"", 0.0), Step::Fail);
     let e = ex.take_error().unwrap();
     assert_eq!(e.code, "redirect_refused");
     assert!(!ex.url().contains("evil"));
 
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 0,
-                opaque: true,
-                headers: NO_HEADERS,
-                body: b""
-            },
-            None,
-            0.0
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply_opaque(&mut ex, &c), Step::Fail);
     assert_eq!(ex.take_error().unwrap().code, "redirect_refused");
 
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
     let again = h(&[("Location", "/v1/public/workspaces")]);
     for _ in 0..keygate::MAX_REDIRECTS {
-        assert_eq!(
-            ex.on_response(
-                &c,
-                &Response {
-                    status: 301,
-                    opaque: false,
-                    headers: &again,
-                    body: b""
-                },
-                None,
-                0.0
-            ),
-            Step::Fetch
-        );
+        assert_eq!(reply(&mut ex, &c, 301, &again, b"", 0.0), Step::Fetch);
     }
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 301,
-                opaque: false,
-                headers: &again,
-                body: b""
-            },
-            None,
-            0.0
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply(&mut ex, &c, 301, &again, b"", 0.0), Step::Fail);
     assert_eq!(ex.take_error().unwrap().code, "too_many_redirects");
 }
 
@@ -372,20 +228,7 @@ fn error_bodies_give_the_provider_message_and_oversized_ones_are_not_parsed() {
     let c = config(0.0);
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
     let body = br#"{"error":"unauthorized","message":"API key has been revoked"}"#;
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 401,
-                opaque: false,
-                headers: NO_HEADERS,
-                body
-            },
-            None,
-            0.0
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply(&mut ex, &c, 401, NO_HEADERS, body, 0.0), Step::Fail);
     let e = ex.take_error().unwrap();
     assert_eq!(e.kind, ErrorKind::Authentication);
     assert_eq!(e.message, "API key has been revoked");
@@ -393,20 +236,7 @@ fn error_bodies_give_the_provider_message_and_oversized_ones_are_not_parsed() {
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
     let mut big = body.to_vec();
     big.resize(keygate::MAX_ERROR_BODY + 1, b' ');
-    assert_eq!(
-        ex.on_response(
-            &c,
-            &Response {
-                status: 401,
-                opaque: false,
-                headers: NO_HEADERS,
-                body: &big
-            },
-            None,
-            0.0
-        ),
-        Step::Fail
-    );
+    assert_eq!(reply(&mut ex, &c, 401, NO_HEADERS, &big, 0.0), Step::Fail);
     assert_ne!(ex.take_error().unwrap().message, "API key has been revoked");
 }
 
@@ -414,17 +244,7 @@ fn error_bodies_give_the_provider_message_and_oversized_ones_are_not_parsed() {
 fn invalid_json_names_the_status_and_request_id() {
     let c = config(0.0);
     let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
-    ex.on_response(
-        &c,
-        &Response {
-            status: 200,
-            opaque: false,
-            headers: &h(&[("x-request-id", "r9")]),
-            body: b"{",
-        },
-        None,
-        0.0,
-    );
+    reply(&mut ex, &c, 200, &h(&[("x-request-id", "r9")]), b"{", 0.0);
     let e = ex.invalid_json(&c);
     assert_eq!(e.code, "invalid_json");
     assert_eq!(e.status, Some(200));

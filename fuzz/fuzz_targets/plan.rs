@@ -15,29 +15,12 @@
 #![no_main]
 
 use keygate::{
-    plan, Body, Config, Credential, CredentialKind as K, KeyType, Options, ProviderId as P,
-    RequestSpec, Scheme, Target, PROVIDERS,
+    plan, Body, Config, Credential, KeyType, Options, RequestSpec, Scheme, Target, PROVIDERS,
 };
-use keygate_fuzz::{dot_segment, origin_of, path_of, secret_part, text, token, visible};
+use keygate_fuzz::{
+    dot_segment, origin_of, path_of, secret_part, text, token, visible, CREDENTIALS,
+};
 use libfuzzer_sys::fuzz_target;
-
-const CREDENTIALS: [(P, K, &str); 7] = [
-    (P::Poesius, K::ApiKey, "pk_live0123456789abcdefXYZ"),
-    (
-        P::Poesius,
-        K::Jwt,
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjQxMDI0NDQ4MDB9.bm90LWEtcmVhbC1zaWduYXR1cmUtMDEyMw",
-    ),
-    (P::Poesius, K::OAuthToken, "oat-AbCdEf0123456789.token~x"),
-    (P::Poelis, K::ApiKey, "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE"),
-    (P::PowerPost, K::ApiKey, "pp_live_sk_a1B2c3D4e5F6g7H8i9J0"),
-    (
-        P::Postiz,
-        K::ApiKey,
-        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-    ),
-    (P::Postiz, K::OAuthToken, "pos_abcdefghijABCDEFGHIJ0123456789klmnopqrst"),
-];
 
 fn endpoint_names() -> Vec<&'static str> {
     PROVIDERS

@@ -5,10 +5,29 @@
 //! ([`SEP`]): that byte never occurs in UTF-8, so every string stays reachable (each field is
 //! decoded lossily), and the seed files stay readable text with a few separators in them.
 
-use keygate::CredentialKind;
+use keygate::{CredentialKind, ProviderId};
 
 /// Field separator inside one fuzz input.
 pub const SEP: u8 = 0xFF;
+
+/// One valid credential of each provider and kind (shared by the `plan` and `exchange` targets).
+pub const CREDENTIALS: [(ProviderId, CredentialKind, &str); 7] = [
+    (ProviderId::Poesius, CredentialKind::ApiKey, "pk_live0123456789abcdefXYZ"),
+    (
+        ProviderId::Poesius,
+        CredentialKind::Jwt,
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjQxMDI0NDQ4MDB9.bm90LWEtcmVhbC1zaWduYXR1cmUtMDEyMw",
+    ),
+    (ProviderId::Poesius, CredentialKind::OAuthToken, "oat-AbCdEf0123456789.token~x"),
+    (ProviderId::Poelis, CredentialKind::ApiKey, "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE"),
+    (ProviderId::PowerPost, CredentialKind::ApiKey, "pp_live_sk_a1B2c3D4e5F6g7H8i9J0"),
+    (
+        ProviderId::Postiz,
+        CredentialKind::ApiKey,
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ),
+    (ProviderId::Postiz, CredentialKind::OAuthToken, "pos_abcdefghijABCDEFGHIJ0123456789klmnopqrst"),
+];
 
 /// Every credential kind.
 pub const KINDS: [CredentialKind; 3] = [

@@ -177,7 +177,6 @@ async function steps(ex, fetchImpl, signal, readHeaders) {
         }
       }
     }
-    if (step === -3) throw ex.error();
     if (step >= 0 && !(await wait(step, signal))) step = ex.failed(0);
     if (step === -3) throw ex.error();
   }
