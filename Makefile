@@ -67,15 +67,13 @@ wasm-release: setup-rust
 	@ls -l target/$(WASM_TARGET)/release/keygate.wasm | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
 
 build: wasm-release setup-wasm-bindgen setup-node
-	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs
+	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs $(PKG)/index.d.cts
 	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
-	$(WASM_BINDGEN) --target nodejs --weak-refs --no-typescript --out-dir $(GLUE)/nodejs --out-name keygate $(RAW_WASM)
-	mkdir -p $(PKG)/wasm $(PKG)/wasm-cjs
+	mkdir -p $(PKG)/wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/web/keygate_bg.wasm -o $(PKG)/wasm/keygate_bg.wasm
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/nodejs/keygate_bg.wasm -o $(PKG)/wasm-cjs/keygate_bg.wasm
-	echo '{ "type": "commonjs" }' > $(PKG)/wasm-cjs/package.json
-	echo '{ "type": "commonjs" }' > $(GLUE)/nodejs/package.json
-	node scripts/bundle.mjs $(GLUE)/web $(GLUE)/nodejs
+	node scripts/bundle.mjs $(GLUE)/web $(PKG)/wasm/keygate_bg.wasm
+	@# CommonJS consumers get CommonJS types: the same declarations, read as a .d.cts.
+	cp $(PKG)/index.d.ts $(PKG)/index.d.cts
 	@node scripts/sizes.mjs
 
 demo: build

@@ -22,7 +22,7 @@ if (mode === "keygate") {
   // below (same real path, so the same cached module and wasm instance): it reports the linear
   // memory of the instance keygate uses. Had it not been loaded yet, this would be another one.
   const require = createRequire(import.meta.url);
-  const gluePath = require.resolve("../pkg/wasm-cjs/keygate.js");
+  const gluePath = require.resolve("../pkg/wasm/keygate.cjs");
   sameInstance = Object.hasOwn(require.cache, gluePath);
   const glue = require(gluePath);
   if (typeof glue.wasmMemoryBytes !== "function") throw new Error("the wasm glue has no wasmMemoryBytes export");

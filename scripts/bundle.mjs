@@ -1,37 +1,74 @@
-// `make build`, last step: bundles the wasm-bindgen glue and pkg/src/core.js into one minified
-// module per module system, next to the .wasm it loads:
-//   pkg/wasm/keygate.js      ESM (browsers, workers, workerd, Node/Deno/Bun ESM entries)
-//   pkg/wasm-cjs/keygate.js  CommonJS (the `require` entry)
-// One module instead of two means one less load for the runtime at start-up, and minifying
-// (names kept, so error classes and stack frames stay readable) cuts about 3 KB gzip from what a
-// worker ships. Usage: node scripts/bundle.mjs <wasm-bindgen web dir> <wasm-bindgen nodejs dir>
+// `make build`, last step: bundles the wasm-bindgen glue (web target) and pkg/src/core.js into one
+// minified module per module system, and packs the optimised .wasm for the entries that cannot
+// load a file at run time:
+//   pkg/wasm/keygate_bg.wasm  the one binary copy (browsers fetch it; workerd and Next's edge
+//                             runtime import it as a compiled module)
+//   pkg/wasm/keygate.js       ESM glue + core (browsers, workers, workerd, edge, keygate/inline)
+//   pkg/wasm/keygate.cjs      CommonJS glue + core + the wasm, deflate-compressed and base64-encoded,
+//                             instantiated synchronously on require (Node, Deno, Bun; the ESM Node
+//                             entry loads this one too). No file read, no __dirname: a bundler for
+//                             Node (esbuild, bun build, Next/Turbopack, webpack) carries it as code.
+//   pkg/wasm/inline.js        ESM: the same compressed base64 text, for `keygate/inline` (bundlers
+//                             that do not copy assets: esbuild, Rollup, bun build for browsers)
+// Usage: node scripts/bundle.mjs <wasm-bindgen web dir> <optimised .wasm>
 import { build } from "esbuild";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { deflateRawSync, constants } from "node:zlib";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const [web, node] = process.argv.slice(2).map((d) => resolve(ROOT, d));
-if (!web || !node) {
-  console.error("usage: node scripts/bundle.mjs <web glue dir> <nodejs glue dir>");
+const [web, wasmFile] = process.argv.slice(2).map((d) => d && resolve(ROOT, d));
+if (!web || !wasmFile) {
+  console.error("usage: node scripts/bundle.mjs <web glue dir> <optimised .wasm>");
   process.exit(2);
 }
+const OUT = join(ROOT, "pkg", "wasm");
+
+// The glue's default init fetches `new URL('keygate_bg.wasm', import.meta.url)` when given no wasm.
+// Every keygate entry passes its own, so that fallback is removed: it would make bundlers emit the
+// .wasm for entries that never load it and it cannot be expressed in CommonJS.
+const gluePath = join(web, "keygate.js");
+const glue = readFileSync(gluePath, "utf8");
+const fallback = "module_or_path = new URL('keygate_bg.wasm', import.meta.url);";
+if (!glue.includes(fallback)) throw new Error(`bundle.mjs: the glue's default wasm URL line changed; update ${fallback}`);
+const patched = join(web, "keygate.patched.js");
+writeFileSync(patched, glue.replace(fallback, 'throw new Error("keygate: no WebAssembly module given");'));
+
+const wasmBytes = readFileSync(wasmFile);
+const packed = deflateRawSync(wasmBytes, { level: 9, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY }).toString("base64");
+
 const core = JSON.stringify(join(ROOT, "pkg", "src", "core.js"));
-const q = (dir) => JSON.stringify(join(dir, "keygate.js"));
+const q = JSON.stringify(patched);
 // KEYGATE_NO_MINIFY=1 keeps the bundle readable (for profiling and debugging).
 const minify = !["1", "true"].includes(String(process.env.KEYGATE_NO_MINIFY ?? ""));
 const common = { bundle: true, minify, keepNames: true, legalComments: "none", logLevel: "warning", target: "es2022" };
 
 await build({
   ...common,
-  stdin: { contents: `export * from ${q(web)};\nexport { default } from ${q(web)};\nexport { createApi } from ${core};\n`, resolveDir: ROOT, sourcefile: "keygate-esm.js" },
+  stdin: { contents: `export * from ${q};\nexport { default } from ${q};\nexport { createApi } from ${core};\n`, resolveDir: ROOT, sourcefile: "keygate-esm.js" },
   format: "esm",
   platform: "neutral",
-  outfile: join(ROOT, "pkg", "wasm", "keygate.js"),
+  outfile: join(OUT, "keygate.js"),
 });
 await build({
   ...common,
-  stdin: { contents: `const glue = require(${q(node)});\nconst { createApi } = require(${core});\nmodule.exports = { ...glue, createApi };\n`, resolveDir: ROOT, sourcefile: "keygate-cjs.js" },
+  stdin: {
+    contents: [
+      `import * as glue from ${q};`,
+      `import { createApi } from ${core};`,
+      `import { inflateRawSync } from "node:zlib";`,
+      `import { Buffer } from "node:buffer";`,
+      `glue.initSync({ module: inflateRawSync(Buffer.from(${JSON.stringify(packed)}, "base64")) });`,
+      `export * from ${q};`,
+      `export { createApi };`,
+    ].join("\n"),
+    resolveDir: ROOT,
+    sourcefile: "keygate-cjs.js",
+  },
   format: "cjs",
   platform: "node",
-  outfile: join(ROOT, "pkg", "wasm-cjs", "keygate.js"),
+  outfile: join(OUT, "keygate.cjs"),
 });
+writeFileSync(join(OUT, "inline.js"),
+  `// The optimised keygate wasm, deflate-raw compressed and base64-encoded (made by scripts/bundle.mjs).\nexport default ${JSON.stringify(packed)};\n`);

@@ -1,8 +1,17 @@
 // Browsers and Web Workers: the wasm is fetched next to this module and instantiated with top-level
-// await; `ready` resolves once it is (importing this module already waits for it).
+// await; `ready` resolves once it is (importing this module already waits for it). Bundlers that
+// copy assets referenced by `new URL(…, import.meta.url)` (Vite, webpack, Next.js, Parcel) ship the
+// .wasm; for those that do not (esbuild, Rollup, bun build) import "keygate/inline" instead.
 import init, * as wasm from "../wasm/keygate.js";
 
-export const ready = init({ module_or_path: new URL("../wasm/keygate_bg.wasm", import.meta.url) });
+const url = new URL("../wasm/keygate_bg.wasm", import.meta.url);
+export const ready = init({ module_or_path: url }).then(
+  () => undefined,
+  (cause) => {
+    throw new Error(`keygate: could not load its WebAssembly from ${url} (${cause?.message ?? cause}). ` +
+      `If your bundler does not copy .wasm files (esbuild, Rollup, bun build), import from "keygate/inline".`, { cause });
+  },
+);
 await ready;
 const api = wasm.createApi(wasm);
 

@@ -1,11 +1,11 @@
-// Node, Deno and Bun (ESM). This loads the CommonJS entry, so `import` and `require` of keygate in
+// Node, Deno and Bun (ESM). This imports the CommonJS entry, so `import` and `require` of keygate in
 // one process share one wasm instance and one set of error classes (no dual-package hazard:
-// `instanceof KeygateError` holds whichever way the error's creator loaded keygate). The wasm is
-// compiled synchronously when that entry loads, so no init() call is ever needed.
-import { createRequire } from "node:module";
+// `instanceof KeygateError` holds whichever way the error's creator loaded keygate). A plain
+// import of a relative file, which every bundler follows; the wasm is instantiated synchronously
+// when that entry loads, so no init() call is ever needed.
+import cjs from "./node.cjs";
 
-const api = createRequire(import.meta.url)("./node.cjs").default;
-
+const api = cjs.default;
 export const {
   Client, validateKey, detectProvider, buildHeaders, redact, providers,
   KeygateError, KeyFormatError, ConfigError, BadRequestError, AuthenticationError, PaymentRequiredError,

@@ -1,19 +1,42 @@
-// `npm pack --dry-run` lists only the intended files: entries, types, the built wasm, emulator, CLI.
+// `npm pack --dry-run` lists only the intended files (entries, types, one wasm, emulator, CLI,
+// README, LICENSE), and package.json carries what the npm page and registry tools read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+const cwd = fileURLToPath(new URL("../../pkg/", import.meta.url));
+const packed = () => JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd, encoding: "utf8" }))[0];
+
 test("npm pack ships exactly the intended files", { timeout: 60_000 }, () => {
-  const cwd = fileURLToPath(new URL("../../pkg/", import.meta.url));
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd, encoding: "utf8" });
-  const files = JSON.parse(out)[0].files.map((f) => f.path).sort();
-  for (const must of ["package.json", "index.d.ts", "src/node.js", "src/node.cjs", "src/browser.js",
-    "src/workerd.js", "wasm/keygate.js", "wasm/keygate_bg.wasm", "wasm-cjs/keygate.js", "wasm-cjs/keygate_bg.wasm",
-    "wasm-cjs/package.json", "bin/keygate.js", "emulator/index.js", "emulator/index.d.ts", "emulator/cli.js"]) {
+  const files = packed().files.map((f) => f.path).sort();
+  for (const must of ["package.json", "README.md", "LICENSE", "index.d.ts", "index.d.cts", "src/node.js", "src/node.cjs",
+    "src/browser.js", "src/inline.js", "src/edge.js", "src/workerd.js", "wasm/keygate.js", "wasm/keygate.cjs",
+    "wasm/inline.js", "wasm/keygate_bg.wasm", "bin/keygate.js", "emulator/index.js", "emulator/index.d.ts", "emulator/cli.js"]) {
     assert.ok(files.includes(must), `missing ${must}`);
   }
-  const allowed = /^(package\.json|README\.md|index\.d\.ts|src\/(node\.js|node\.cjs|browser\.js|workerd\.js)|wasm\/keygate(\.js|_bg\.wasm)|wasm-cjs\/(keygate\.js|keygate_bg\.wasm|package\.json)|bin\/keygate\.js|emulator\/.+\.(js|d\.ts|json|md))$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|index\.d\.c?ts|src\/(node\.js|node\.cjs|browser\.js|inline\.js|edge\.js|workerd\.js)|wasm\/(keygate\.js|keygate\.cjs|inline\.js|keygate_bg\.wasm)|bin\/keygate\.js|emulator\/.+\.(js|d\.ts|json|md))$/;
   for (const f of files) assert.match(f, allowed, `unexpected file in the package: ${f}`);
   assert.ok(!files.some((f) => f.includes("test")), "no tests in the package");
+  assert.equal(files.filter((f) => f.endsWith(".wasm")).length, 1, "one copy of the wasm");
+});
+
+test("package.json has the metadata npm shows and the entries point at shipped files", { timeout: 60_000 }, () => {
+  const pkg = JSON.parse(readFileSync(new URL("package.json", `file://${cwd}`), "utf8"));
+  assert.equal(pkg.license, "MIT");
+  assert.match(readFileSync(new URL("LICENSE", `file://${cwd}`), "utf8"), /^MIT License/);
+  assert.match(pkg.repository?.url ?? "", /^git\+https:\/\//);
+  assert.match(pkg.homepage ?? "", /^https:\/\//);
+  assert.match(pkg.bugs?.url ?? "", /^https:\/\//);
+  assert.ok(Array.isArray(pkg.keywords) && pkg.keywords.length >= 5);
+  const readme = readFileSync(new URL("README.md", `file://${cwd}`), "utf8");
+  for (const word of ["npm install keygate", "keygate/inline", "Next.js", "Vite", "Cloudflare", "Deno", "Bun"]) {
+    assert.ok(readme.includes(word), `pkg/README.md mentions ${word}`);
+  }
+  const files = new Set(packed().files.map((f) => f.path));
+  const targets = [];
+  const walk = (v) => (typeof v === "string" ? targets.push(v) : Object.values(v).forEach(walk));
+  walk(pkg.exports);
+  for (const t of [...targets, pkg.main, pkg.module, pkg.types]) assert.ok(files.has(t.replace(/^\.\//, "")), `${t} is in the tarball`);
 });

@@ -1,6 +1,6 @@
 // The contract suite in Deno. `import * as k from "keygate"` is resolved by Deno 2 itself from
 // node_modules (the workspace package.json lists keygate; the exports map's `deno` condition picks
-// pkg/src/node.js, which reads the .wasm with node:fs). The emulator runs in the Node parent
+// pkg/src/node.js, which loads node.cjs: the wasm travels inside it as text). The emulator runs in the Node parent
 // (tests/runtimes/run.mjs), which passes its URLs:
 //   deno run --allow-read --allow-net=127.0.0.1 --allow-env tests/runtimes/deno.mjs '<json>' [--only=..]
 // where <json> is {"main": {url, urls, crossOrigin}, "strict": {...}, "grid": {...}} (the fault grid's).

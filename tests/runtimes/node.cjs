@@ -1,5 +1,5 @@
 // The contract suite in Node through CommonJS: `require("keygate")` (the exports map's
-// node/require condition: pkg/src/node.cjs with the nodejs-target wasm glue). The cases and the
+// node/require condition: pkg/src/node.cjs, which carries the wasm inside wasm/keygate.cjs). The cases and the
 // emulator are ES modules, loaded with import().
 //   node tests/runtimes/node.cjs [--only=regex] [--groups=a,b] [--quiet]
 "use strict";
