@@ -72,3 +72,9 @@ await build({
 });
 writeFileSync(join(OUT, "inline.js"),
   `// The optimised keygate wasm, deflate-raw compressed and base64-encoded (made by scripts/bundle.mjs).\nexport default ${JSON.stringify(packed)};\n`);
+
+// The emulator for CommonJS test suites (Jest): `require("keygate/emulator")` gets one bundled
+// CommonJS file made from the ESM sources, with the same declarations as a .d.cts.
+const emu = join(ROOT, "pkg", "emulator");
+await build({ ...common, minify: false, entryPoints: [join(emu, "index.js")], format: "cjs", platform: "node", outfile: join(emu, "index.cjs") });
+writeFileSync(join(emu, "index.d.cts"), readFileSync(join(emu, "index.d.ts")));

@@ -5,7 +5,9 @@
 // when that entry loads, so no init() call is ever needed.
 import cjs from "./node.cjs";
 
-const api = cjs.default;
+// Node and most bundlers hand a CommonJS module's `module.exports` to a default import; those that
+// honour `__esModule` (Rollup's commonjs plugin, Vite dev) hand over `exports.default` itself.
+const api = cjs.default ?? cjs;
 export const {
   Client, validateKey, detectProvider, buildHeaders, redact, providers,
   KeygateError, KeyFormatError, ConfigError, BadRequestError, AuthenticationError, PaymentRequiredError,

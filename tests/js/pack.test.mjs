@@ -2,7 +2,7 @@
 // README, LICENSE), and package.json carries what the npm page and registry tools read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -13,10 +13,10 @@ test("npm pack ships exactly the intended files", { timeout: 60_000 }, () => {
   const files = packed().files.map((f) => f.path).sort();
   for (const must of ["package.json", "README.md", "LICENSE", "index.d.ts", "index.d.cts", "src/node.js", "src/node.cjs",
     "src/browser.js", "src/inline.js", "src/edge.js", "src/workerd.js", "wasm/keygate.js", "wasm/keygate.cjs",
-    "wasm/inline.js", "wasm/keygate_bg.wasm", "bin/keygate.js", "emulator/index.js", "emulator/index.d.ts", "emulator/cli.js"]) {
+    "wasm/inline.js", "wasm/keygate_bg.wasm", "bin/keygate.js", "emulator/index.js", "emulator/index.cjs", "emulator/index.d.ts", "emulator/index.d.cts", "emulator/cli.js"]) {
     assert.ok(files.includes(must), `missing ${must}`);
   }
-  const allowed = /^(package\.json|README\.md|LICENSE|index\.d\.c?ts|src\/(node\.js|node\.cjs|browser\.js|inline\.js|edge\.js|workerd\.js)|wasm\/(keygate\.js|keygate\.cjs|inline\.js|keygate_bg\.wasm)|bin\/keygate\.js|emulator\/.+\.(js|d\.ts|json|md))$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|index\.d\.c?ts|src\/(node\.js|node\.cjs|browser\.js|inline\.js|edge\.js|workerd\.js)|wasm\/(keygate\.js|keygate\.cjs|inline\.js|keygate_bg\.wasm)|inline\/package\.json|bin\/keygate\.js|emulator\/.+\.(js|cjs|d\.c?ts|json|md))$/;
   for (const f of files) assert.match(f, allowed, `unexpected file in the package: ${f}`);
   assert.ok(!files.some((f) => f.includes("test")), "no tests in the package");
   assert.equal(files.filter((f) => f.endsWith(".wasm")).length, 1, "one copy of the wasm");
@@ -39,4 +39,11 @@ test("package.json has the metadata npm shows and the entries point at shipped f
   const walk = (v) => (typeof v === "string" ? targets.push(v) : Object.values(v).forEach(walk));
   walk(pkg.exports);
   for (const t of [...targets, pkg.main, pkg.module, pkg.types]) assert.ok(files.has(t.replace(/^\.\//, "")), `${t} is in the tarball`);
+});
+
+test("npm publish --dry-run has nothing to correct", { timeout: 120_000 }, () => {
+  const r = spawnSync("npm", ["publish", "--dry-run", "--ignore-scripts"], { cwd, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const warnings = r.stderr.split("\n").filter((l) => /npm warn/i.test(l) && !/requires you to be logged in/.test(l));
+  assert.deepEqual(warnings, []);
 });
