@@ -1,5 +1,5 @@
 // Node, Deno and Bun (CommonJS; the ESM entry loads this one too). wasm/keygate.cjs carries the
-// wasm as compressed text and instantiates it synchronously on require: nothing is read from disk,
+// wasm as base64 text and instantiates it synchronously on require: nothing is read from disk,
 // so a bundler for Node (esbuild, bun build, webpack, Next.js with Turbopack or webpack) carries
 // it like any other code and `output: "standalone"` needs no extra file.
 // Written as `exports.name = …` with the __esModule marker, so the declarations' `export default`
