@@ -2,7 +2,8 @@
 // from the tarball `npm pack` makes of pkg/, and run for real (pages in Chromium, servers fetched on
 // loopback, workers in workerd), each checking validateKey, detectProvider, the typed errors and one
 // request to the provider emulator (tests/bundlers/probe/probe.js).
-//   node tests/bundlers/run.mjs [--only=regex] [--jobs=N] [--verbose]
+//   node tests/bundlers/run.mjs [--only=regex] [--jobs=N] [--tarball=file.tgz] [--verbose]
+// --tarball (or $KEYGATE_TARBALL) tests a given tarball instead of packing pkg/ (an older build, say).
 // Scratch: $KEYGATE_BUNDLERS_DIR or /tmp/keygate-bundlers (outside the repo, so no ancestor
 // lockfile confuses a tool's root inference). Tools: tests/bundlers/toolsets/<set>/ (pinned
 // package.json + package-lock.json), installed with `npm ci` into <scratch>/<set>/ unless its stamp
@@ -153,6 +154,38 @@ async function spawnServer(cmd, args = [], { cwd, env, readyUrl, timeoutMs = 90_
   throw new Error(`${path.basename(cmd)} ${args.join(" ")}: ${exited ?? `no answer on ${readyUrl} within ${timeoutMs} ms`}\n${tail(output)}`);
 }
 
+const MIME = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm", ".map": "application/json",
+};
+
+/** A loopback static server for a built directory (index.html for "/"; application/wasm). */
+async function serveStatic(root) {
+  const base = path.resolve(root);
+  const server = http.createServer(async (req, res) => {
+    try {
+      let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (rel.endsWith("/")) rel += "index.html";
+      const file = path.resolve(base, `.${rel}`);
+      if (file !== base && !file.startsWith(base + path.sep)) throw new Error("outside");
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": MIME[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    stop: () => new Promise((r) => {
+      server.closeAllConnections?.();
+      server.close(() => r());
+    }),
+  };
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -185,7 +218,12 @@ async function newPage(pages) {
   const page = await context.newPage();
   pages.add(context);
   const events = [];
-  page.on("pageerror", (e) => events.push(`page error: ${e.message}`));
+  let onError;
+  page.keygateError = new Promise((r) => (onError = r));
+  page.on("pageerror", (e) => {
+    events.push(`page error: ${e.message}`);
+    onError(e);
+  });
   page.on("console", (m) => {
     if (m.type() === "error") events.push(`console.error: ${m.text()}`);
   });
@@ -248,6 +286,12 @@ function parseProbeLine(out, where) {
 // ------------------------------------------------------------------ setup
 async function pack() {
   await mkdir(SCRATCH, { recursive: true });
+  const given = opt("tarball") ?? process.env.KEYGATE_TARBALL;
+  if (given) {
+    const tarball = path.join(SCRATCH, "keygate.tgz");
+    await cp(path.resolve(given), tarball);
+    return tarball;
+  }
   const out = await exec("npm", ["pack", "--silent", "--pack-destination", SCRATCH], { cwd: PKG, timeoutMs: 120_000 });
   const name = out.stdout.trim().split("\n").pop();
   if (out.code !== 0 || !name) throw new Error(`npm pack failed: ${tail(out.stderr)}`);
@@ -374,15 +418,26 @@ async function runCase(c, shared) {
       return s;
     },
     browser: () => newPage(pages),
+    async serveStatic(root) {
+      const s = await serveStatic(path.resolve(dir, root));
+      servers.add(s);
+      return s;
+    },
     /** Opens url#<probe arg> in a fresh page and waits for the page's probe result. */
     async probePage(url, { timeoutMs = 60_000 } = {}) {
       const page = await newPage(pages);
       const target = `${url}#${encodeURIComponent(JSON.stringify(shared.baseUrls))}`;
       await page.goto(target, { timeout: timeoutMs, waitUntil: "load" });
-      try {
-        await page.waitForFunction(() => window.__keygateProbe !== undefined, null, { timeout: timeoutMs, polling: 100 });
-      } catch {
-        throw new Error(`the page at ${url} produced no probe result within ${timeoutMs} ms\n${[...new Set(page.keygateEvents)].slice(0, 8).join("\n")}`);
+      // An uncaught page error (keygate failing to load, say) ends the wait after a short grace.
+      const failed = page.keygateError.then(() => new Promise((r) => setTimeout(() => r("error"), 1500)));
+      const waited = await Promise.race([
+        page.waitForFunction(() => window.__keygateProbe !== undefined, null, { timeout: timeoutMs, polling: 100 }).then(() => "ok", () => "timeout"),
+        failed,
+      ]);
+      const ok = waited === "ok" || (await page.evaluate(() => window.__keygateProbe !== undefined).catch(() => false));
+      if (!ok) {
+        const why = waited === "error" ? "failed" : `produced no probe result within ${timeoutMs} ms`;
+        throw new Error(`the page at ${url} ${why}\n${[...new Set(page.keygateEvents)].slice(0, 8).join("\n")}`);
       }
       const r = await page.evaluate(() => window.__keygateProbe);
       if (r.error) throw new Error(`the page's probe threw: ${r.error.split("\n")[0]}`);
@@ -439,7 +494,7 @@ if (!selected.length) {
 
 say(`scratch ${SCRATCH}`);
 const tarball = await pack();
-say(`packed ${path.relative(ROOT, PKG)} into ${tarball}`);
+say(opt("tarball") ?? process.env.KEYGATE_TARBALL ? `testing the given tarball ${opt("tarball") ?? process.env.KEYGATE_TARBALL}` : `packed ${path.relative(ROOT, PKG)} into ${tarball}`);
 
 const sets = [...new Set(selected.map((c) => c.toolset))];
 const installs = new Map();
