@@ -548,6 +548,7 @@ const columns = [...CHECKS, ...extraChecks];
 const table = [["case", ...columns, "time"]];
 const problems = [];
 const notes = [];
+const naReasons = new Map(); // reason -> case ids
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -588,7 +589,12 @@ for (const r of results) {
   else if (skipReasons.length === checks.length) skipped++;
   else passed++;
   if (c.note) notes.push(`${c.id}: ${c.note}`);
-  if (skipReasons.length) notes.push(`${c.id}: n-a ${[...new Set(skipReasons.map((s) => s.replace(/^\w+: /, "")))].join("; ")}`);
+  if (r.result?.note) notes.push(`${c.id}: ${redactText(r.result.note)}`);
+  for (const reason of new Set(skipReasons.map((s) => s.replace(/^\w+: /, "")))) {
+    const list = naReasons.get(reason) ?? [];
+    naReasons.set(reason, list);
+    list.push(c.id);
+  }
   if (caseFailed && verbose && r.logs.length) console.error(`---- ${c.id} log ----\n${r.logs.join("\n")}\n----`);
 }
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
@@ -597,6 +603,7 @@ console.log("");
 console.log(line(table[0]));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const row of table.slice(1)) console.log(line(row));
+for (const [reason, ids] of naReasons) notes.push(`n-a (${reason}): ${ids.join(", ")}`);
 if (notes.length) {
   console.log("\nnotes:");
   for (const n of notes) console.log(`  ${n}`);
