@@ -9,7 +9,8 @@ export const ready = init({ module_or_path: url }).then(
   () => undefined,
   (cause) => {
     throw new Error(`keygate: could not load its WebAssembly from ${url} (${cause?.message ?? cause}). ` +
-      `If your bundler does not copy .wasm files (esbuild, Rollup, bun build), import from "keygate/inline".`, { cause });
+      `If your bundler does not copy .wasm files (esbuild, Rollup, bun build), import from "keygate/inline"; ` +
+      `under Vite 7's dev server, add optimizeDeps: { exclude: ["keygate"] } to vite.config.`, { cause });
   },
 );
 await ready;
