@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
+import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
@@ -184,6 +185,27 @@ async function serveStatic(root) {
       server.close(() => r());
     }),
   };
+}
+
+/** "N KB js (N KB gzip) + N KB wasm" for the files a build wrote (source maps left out). */
+async function bundleSize(root) {
+  let js = 0;
+  let gz = 0;
+  let wasm = 0;
+  const walk = async (d) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) await walk(f);
+      else if (/\.(m|c)?js$/.test(e.name)) {
+        const b = await readFile(f);
+        js += b.length;
+        gz += gzipSync(b).length;
+      } else if (e.name.endsWith(".wasm")) wasm += (await readFile(f)).length;
+    }
+  };
+  await walk(root);
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  return `${kb(js)} js (${kb(gz)} gzip)${wasm ? ` + ${kb(wasm)} wasm` : ""}`;
 }
 
 function freePort() {
@@ -418,6 +440,7 @@ async function runCase(c, shared) {
       return s;
     },
     browser: () => newPage(pages),
+    bundleSize: (rel) => bundleSize(path.resolve(dir, rel)),
     async serveStatic(root) {
       const s = await serveStatic(path.resolve(dir, root));
       servers.add(s);

@@ -30,8 +30,15 @@ async function moveOut(ctx, from) {
 }
 
 async function servePage(ctx, root) {
+  const size = await ctx.bundleSize(root);
   const s = await ctx.serveStatic(root);
-  return ctx.probePage(s.url);
+  return { ...(await ctx.probePage(s.url)), note: `${root}/: ${size}` };
+}
+
+async function runMoved(ctx, cmd, file) {
+  const size = await ctx.bundleSize("dist");
+  const moved = await moveOut(ctx, "dist");
+  return { ...(await ctx.probeCommand(cmd, [file], { cwd: moved })), note: `dist/: ${size}` };
 }
 
 export const cases = [
@@ -64,8 +71,7 @@ export const cases = [
     async run(ctx) {
       await scaffold(ctx, { entry: "esm" });
       await ctx.mustExec(ctx.toolsetBin("esbuild"), ["src/main.mjs", "--bundle", "--platform=node", "--format=esm", "--outfile=dist/main.mjs"], { timeoutMs: 60_000 });
-      const moved = await moveOut(ctx, "dist");
-      return ctx.probeCommand(process.execPath, ["main.mjs"], { cwd: moved });
+      return runMoved(ctx, process.execPath, "main.mjs");
     },
   },
   {
@@ -75,8 +81,7 @@ export const cases = [
     async run(ctx) {
       await scaffold(ctx, { type: "commonjs", entry: "cjs" });
       await ctx.mustExec(ctx.toolsetBin("esbuild"), ["src/main.cjs", "--bundle", "--platform=node", "--outfile=dist/main.cjs"], { timeoutMs: 60_000 });
-      const moved = await moveOut(ctx, "dist");
-      return ctx.probeCommand(process.execPath, ["main.cjs"], { cwd: moved });
+      return runMoved(ctx, process.execPath, "main.cjs");
     },
   },
   {
@@ -116,8 +121,7 @@ export default {
     async run(ctx) {
       await scaffold(ctx, { entry: "esm" });
       await ctx.mustExec(ctx.repoBin("bun"), ["build", "src/main.mjs", "--target", "bun", "--outdir", "dist"], { timeoutMs: 60_000 });
-      const moved = await moveOut(ctx, "dist");
-      return ctx.probeCommand(ctx.repoBin("bun"), ["main.js"], { cwd: moved });
+      return runMoved(ctx, ctx.repoBin("bun"), "main.js");
     },
   },
 ];

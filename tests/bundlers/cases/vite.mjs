@@ -46,7 +46,7 @@ function viteCases(set) {
         const port = await ctx.freePort();
         const url = `http://127.0.0.1:${port}/`;
         await ctx.spawnServer(vite, ["preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], { readyUrl: url });
-        return ctx.probePage(url);
+        return { ...(await ctx.probePage(url)), note: `dist/: ${await ctx.bundleSize("dist")}` };
       },
     },
     {
@@ -73,7 +73,8 @@ function viteCases(set) {
           if (Object.values(r.detail ?? {}).length === 0) return { ...r, note: "zero config" };
           zeroError = Object.values(r.detail)[0];
         } catch (e) {
-          zeroError = e.message.split("\n").filter((l) => /error/i.test(l)).pop() ?? e.message.split("\n")[0];
+          const lines = e.message.split("\n");
+          zeroError = lines.find((l) => l.startsWith("page error")) ?? lines.find((l) => /error/i.test(l)) ?? lines[0];
         }
         await rm(path.join(ctx.dir, "node_modules/.vite"), { recursive: true, force: true });
         await ctx.write("vite.config.js", DEV_FALLBACK.get(set).config);

@@ -67,7 +67,7 @@ export default {
         const res = await mf.dispatchFetch(`http://worker.test/?arg=${encodeURIComponent(JSON.stringify(ctx.baseUrls))}`);
         const text = await res.text();
         if (res.status !== 200) throw new Error(`the Worker answered ${res.status}: ${text.split("\n")[0].slice(0, 300)}`);
-        return JSON.parse(text);
+        return { ...JSON.parse(text), note: `dist/: ${await ctx.bundleSize("dist")}` };
       } finally {
         await mf.dispose();
       }
