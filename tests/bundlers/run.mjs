@@ -13,7 +13,7 @@
 // silently: a tool that cannot run here fails its case with the reason.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
@@ -515,6 +515,34 @@ if (!selected.length) {
   process.exit(1);
 }
 
+// One run per scratch dir at a time: a second run would repack keygate.tgz under the first one's
+// cases (and race its npm ci). The lock holds the pid; a dead holder's lock is taken over.
+await mkdir(SCRATCH, { recursive: true });
+const LOCK = path.join(SCRATCH, ".run-lock");
+for (;;) {
+  try {
+    writeFileSync(LOCK, String(process.pid), { flag: "wx" });
+    break;
+  } catch (e) {
+    if (e.code !== "EEXIST") throw e;
+    const holder = Number(readFileSync(LOCK, "utf8"));
+    let alive = false;
+    try {
+      alive = holder > 0 && holder !== process.pid && (process.kill(holder, 0), true);
+    } catch {}
+    if (alive) {
+      console.error(`bundlers: another run (pid ${holder}) is using ${SCRATCH}; set KEYGATE_BUNDLERS_DIR to run beside it`);
+      process.exit(2);
+    }
+    unlinkSync(LOCK);
+  }
+}
+process.on("exit", () => {
+  try {
+    if (readFileSync(LOCK, "utf8") === String(process.pid)) unlinkSync(LOCK);
+  } catch {}
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
 say(`scratch ${SCRATCH}`);
 const tarball = await pack();
 say(opt("tarball") ?? process.env.KEYGATE_TARBALL ? `testing the given tarball ${opt("tarball") ?? process.env.KEYGATE_TARBALL}` : `packed ${path.relative(ROOT, PKG)} into ${tarball}`);
