@@ -57,8 +57,10 @@ await build({
     contents: [
       `import * as glue from ${q};`,
       `import { createApi } from ${core};`,
-      `import { Buffer } from "node:buffer";`,
-      `glue.initSync({ module: Buffer.from(${JSON.stringify(wasmBytes.toString("base64"))}, "base64") });`,
+      `const b64 = ${JSON.stringify(wasmBytes.toString("base64"))};`,
+      // No require() of a builtin: an ESM bundle of this file (esbuild --format=esm) cannot require.
+      `const bytes = typeof globalThis.Buffer === "function" ? globalThis.Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));`,
+      `glue.initSync({ module: bytes });`,
       `export * from ${q};`,
       `export { createApi };`,
     ].join("\n"),
