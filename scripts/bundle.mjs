@@ -32,8 +32,14 @@ const gluePath = join(web, "keygate.js");
 const glue = readFileSync(gluePath, "utf8");
 const fallback = "module_or_path = new URL('keygate_bg.wasm', import.meta.url);";
 if (!glue.includes(fallback)) throw new Error(`bundle.mjs: the glue's default wasm URL line changed; update ${fallback}`);
+// A compiled module may come from another realm (Next.js runs edge code in its own context, and
+// its `?module` import is made outside it), where `instanceof WebAssembly.Module` is false.
+const moduleCheck = "if (!(module instanceof WebAssembly.Module)) {";
+if (!glue.includes(moduleCheck)) throw new Error(`bundle.mjs: the glue's initSync changed; update ${moduleCheck}`);
 const patched = join(web, "keygate.patched.js");
-writeFileSync(patched, glue.replace(fallback, 'throw new Error("keygate: no WebAssembly module given");'));
+writeFileSync(patched, glue
+  .replace(fallback, 'throw new Error("keygate: no WebAssembly module given");')
+  .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
 
 const wasmBytes = readFileSync(wasmFile);
 const packed = deflateRawSync(wasmBytes, { level: 9, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY }).toString("base64");
