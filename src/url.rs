@@ -302,8 +302,9 @@ pub fn append_query(url: &mut String, query: &[(String, String)]) {
 /// returns the new URL only if it stays on `origin` (scheme, host and port); `None` means refuse.
 ///
 /// Stricter than a browser: a `Location` that is empty or holds anything but visible ASCII, user
-/// info (`user@`), a host that is not ASCII after percent-decoding, or an IPv6 host not written
-/// exactly as in `current` is refused.
+/// info (`user@`), a host with anything but letters, digits, `-` and `.` after percent-decoding
+/// (a base URL cannot have another), or an IPv6 host not written exactly as in `current` is
+/// refused.
 pub fn same_origin_redirect(current: &str, location: &str, origin: &str) -> Option<String> {
     if location.is_empty() {
         return None;
@@ -597,7 +598,7 @@ fn parse_host(raw: &str) -> Option<String> {
 }
 
 /// The WHATWG IPv4 number parser: `0x` hex, a leading `0` octal, else decimal (`None` when it
-/// is not a number, or past 2^32).
+/// is not a number; a huge one saturates, and the IPv4 parser then refuses it).
 fn ipv4_number(s: &str) -> Option<u64> {
     if s.is_empty() {
         return None;
@@ -614,10 +615,9 @@ fn ipv4_number(s: &str) -> Option<u64> {
     }
     let mut v: u64 = 0;
     for c in digits.chars() {
-        v = v * radix + u64::from(c.to_digit(radix as u32)?);
-        if v > u64::from(u32::MAX) {
-            return None;
-        }
+        v = v
+            .saturating_mul(radix)
+            .saturating_add(u64::from(c.to_digit(radix as u32)?));
     }
     Some(v)
 }

@@ -491,6 +491,8 @@ const REDIRECTS: &[(&str, Option<&str>)] = &[
     ("/p%zz%41", Some("https://api.poelis.com/p%zz%41")),
     ("/a@b", Some("https://api.poelis.com/a@b")),
     ("/x?a\\b", Some("https://api.poelis.com/x?a\\b")),
+    // WHATWG keeps a drive-letter segment only for file: URLs (the url crate keeps it here too).
+    ("../p:/../q", Some("https://api.poelis.com/v1/q")),
     // Refused: another origin, user info, another scheme, or not visible ASCII.
     ("https://evil.com/", None),
     ("//evil.com/x", None),
@@ -543,6 +545,15 @@ fn redirects_resolve_like_whatwg_and_stay_on_origin() {
         let got = keygate::same_origin_redirect(cur, loc, o);
         if got.as_deref() != want {
             bad.push(format!("{:?}: got {:?}, want {:?}", loc, got, want));
+        }
+    }
+    // Found by the redirect fuzz target: a hex label past 2^32 makes the host an invalid IPv4
+    // address (WHATWG), not a name, so such a URL is never followed.
+    for host in ["0x1dddddddddddddddddddd", "a.0x100000000", "4294967296"] {
+        let cur = format!("http://{}/x", host);
+        let got = keygate::same_origin_redirect(&cur, "y", &format!("http://{}", host));
+        if got.is_some() {
+            bad.push(format!("{:?}: got {:?}, want None", host, got));
         }
     }
     assert!(bad.is_empty(), "\n{}", bad.join("\n"));
@@ -635,6 +646,10 @@ fn duplicate_json_keys_are_last_wins() {
 /// One known divergence of the crate (2.5.8) is undone first: a relative `///host/…` is
 /// `EmptyHost` there, while the WHATWG relative slash and special authority ignore slashes states
 /// skip every further slash or backslash (as `\\\\\\host` already does in the crate).
+///
+/// A second one is skipped ([`crate_diverges`]): on `..` the crate keeps a segment that looks
+/// like a Windows drive letter (`p:`, `c|`) in http(s) URLs too, where WHATWG keeps it only for
+/// `file:`.
 fn oracle(current: &str, location: &str, origin: &str) -> Option<String> {
     let rest = location.trim_start_matches(['/', '\\']);
     let location = if location.len() - rest.len() >= 3 {
@@ -660,6 +675,14 @@ fn stricter(location: &str) -> bool {
             .any(|w| w[0] == b'%' && matches!(w[1], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
 }
 
+/// A path segment the url crate treats as a Windows drive letter (see [`oracle`]).
+fn crate_diverges(s: &str) -> bool {
+    s.split(['/', '\\', '?', '#']).any(|seg| {
+        let b = seg.as_bytes();
+        b.len() == 2 && b[0].is_ascii_alphabetic() && matches!(b[1], b':' | b'|')
+    })
+}
+
 #[test]
 fn redirect_table_agrees_with_the_url_crate() {
     let cur = "https://api.poelis.com/v1/public/items?x=1";
@@ -667,6 +690,9 @@ fn redirect_table_agrees_with_the_url_crate() {
     let mut bad = Vec::new();
     for (loc, want) in REDIRECTS {
         let reference = oracle(cur, loc, o);
+        if crate_diverges(loc) {
+            continue;
+        }
         if reference.as_deref() != *want && !(want.is_none() && stricter(loc)) {
             bad.push(format!(
                 "{:?}: table {:?}, url crate {:?}",
@@ -748,7 +774,7 @@ proptest::proptest! {
         let loc: String = pieces.concat();
         let ours = keygate::same_origin_redirect(cur, &loc, o);
         let reference = oracle(cur, &loc, o);
-        if stricter(&loc) && ours.is_none() {
+        if (stricter(&loc) && ours.is_none()) || crate_diverges(&loc) {
             return Ok(());
         }
         proptest::prop_assert_eq!(ours, reference, "from {:?} to {:?}", cur, loc);
