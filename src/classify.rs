@@ -119,9 +119,9 @@ pub fn clean(s: &str, max: usize) -> String {
             }
             let run = &rest[..run_len];
             let core = run.trim_end_matches('.');
-            // A redacted form (`pp_live_sk_…9f2c`) stays as it is: cleaning twice changes nothing.
-            let redacted_form =
-                core.len() == run_len && rest[run_len..].starts_with('…') && is_bare_prefix(core);
+            // A public prefix alone (`pp_live_sk_`, also the start of a redacted form
+            // `pp_live_sk_…9f2c`) holds nothing secret: cleaning twice changes nothing.
+            let redacted_form = core.len() == run_len && is_bare_prefix(core);
             if redacted_form {
                 out.push_str(run);
             } else if looks_secret(core) {

@@ -780,3 +780,90 @@ proptest::proptest! {
         proptest::prop_assert_eq!(ours, reference, "from {:?} to {:?}", cur, loc);
     }
 }
+
+#[test]
+fn the_sanitiser_api_table() {
+    let odd = cred(P::Poesius, K::ApiKey, ODD_KEY);
+    let pp = cred(P::PowerPost, K::ApiKey, POWERPOST_KEY);
+    let token = jwt(r#"{"sub":"user-1","exp":4102444800}"#);
+    let j = cred(P::Poesius, K::Jwt, &token);
+    let body = body_of(POWERPOST_KEY);
+    for (name, c, input, want) in [
+        (
+            "ordinary text",
+            &pp,
+            "Invalid API key",
+            "Invalid API key".to_string(),
+        ),
+        (
+            "a bare prefix is public",
+            &pp,
+            "keys start with pp_live_sk_ here",
+            "keys start with pp_live_sk_ here".to_string(),
+        ),
+        (
+            "7 characters of the body are kept",
+            &pp,
+            &format!("id {} end", &body[3..10]),
+            format!("id {} end", &body[3..10]),
+        ),
+        (
+            "8 characters of the body are not",
+            &pp,
+            &format!("id {} end", &body[3..11]),
+            format!("id {} end", pp.secret().redacted()),
+        ),
+        (
+            "prefix and body",
+            &pp,
+            &format!("k={}&", POWERPOST_KEY),
+            format!("k={}&", pp.secret().redacted()),
+        ),
+        (
+            "the redacted form is left as it is",
+            &pp,
+            pp.secret().redacted(),
+            pp.secret().redacted().to_string(),
+        ),
+        (
+            "Basic, padding included",
+            &odd,
+            &format!(
+                "Authorization: Basic {}.",
+                b64(format!("{}:", ODD_KEY).as_bytes(), false)
+            ),
+            format!("Authorization: Basic {}.", odd.secret().redacted()),
+        ),
+        (
+            "a JWT credential, percent-encoded",
+            &j,
+            &format!("bad token {}", pct(&token, true, true)),
+            format!("bad token {}", j.secret().redacted()),
+        ),
+    ] {
+        let got = keygate::sanitize(c, input, 300);
+        assert!(got == want, "{}", name);
+        assert!(
+            keygate::sanitize(c, &got, 300) == got,
+            "idempotent: {}",
+            name
+        );
+    }
+    // The cut comes after redaction: a key straddling it leaves only the redacted form's start.
+    let text = format!("{}{}", "x".repeat(296), POWERPOST_KEY);
+    let got = keygate::sanitize(&pp, &text, 300);
+    assert!(
+        !leaks(&got, POWERPOST_KEY) && got.chars().count() <= 301,
+        "cut"
+    );
+    // Linear enough for the largest error body with the longest credential.
+    let long_token = jwt(&format!(r#"{{"sub":"{}"}}"#, "u".repeat(3000)));
+    let big = cred(P::Poesius, K::Jwt, &long_token);
+    let text = "ab%2F+/=".repeat(keygate::MAX_ERROR_BODY / 8);
+    let start = std::time::Instant::now();
+    let _ = keygate::sanitize(&big, &text, 300);
+    assert!(
+        start.elapsed().as_secs() < 5,
+        "sanitising 64 KB took too long"
+    );
+}
