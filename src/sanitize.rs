@@ -83,7 +83,14 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
     if hits.is_empty() {
         return text.to_string();
     }
-    hits.sort_unstable();
+    // Few hits: an insertion sort keeps the generic sort out of the wasm.
+    for i in 1..hits.len() {
+        let mut j = i;
+        while j > 0 && hits[j - 1] > hits[j] {
+            hits.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let mut out = Vec::with_capacity(text.len());
     let mut at = 0;
     let redacted = credential.secret().redacted().as_bytes();
@@ -101,8 +108,9 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
         at = end.max(at);
     }
     out.extend_from_slice(&text.as_bytes()[at..]);
-    // Every cut is next to an ASCII byte (credentials are ASCII), so this stays UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // Every cut is next to an ASCII byte (credentials are ASCII), so this stays UTF-8; were it
+    // not, nothing is returned rather than a part of the text.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `text` with `%XX` escapes decoded, and for each decoded byte the span it came from.
@@ -127,7 +135,8 @@ fn percent_view(text: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
     (out, spans)
 }
 
-fn hex_at(text: &[u8], i: usize) -> Option<u8> {
+/// The byte a `%XX` escape's two hex digits at `i` encode.
+pub(crate) fn hex_at(text: &[u8], i: usize) -> Option<u8> {
     let h = text.get(i..i + 2)?;
     let d = |c: u8| (c as char).to_digit(16);
     Some((d(h[0])? * 16 + d(h[1])?) as u8)
@@ -141,11 +150,17 @@ fn find(view: &[u8], pattern: &[u8]) -> Vec<(usize, usize)> {
     if n == 0 || view.len() < n {
         return out;
     }
-    let mut windows: Vec<&[u8]> = pattern.windows(n).collect();
-    windows.sort_unstable();
-    windows.dedup();
+    // Where each byte value starts a window of `pattern` (no sorting: smaller wasm).
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); 256];
+    for j in 0..=pattern.len() - n {
+        starts[usize::from(pattern[j])].push(j);
+    }
     for i in 0..=view.len() - n {
-        if windows.binary_search(&&view[i..i + n]).is_ok() {
+        let w = &view[i..i + n];
+        if starts[usize::from(w[0])]
+            .iter()
+            .any(|&j| &pattern[j..j + n] == w)
+        {
             match out.last_mut() {
                 Some(last) if last.1 >= i => last.1 = i + n,
                 _ => out.push((i, i + n)),

@@ -545,10 +545,7 @@ fn parse_host(raw: &str) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         let c = if b[i] == b'%' {
-            let v = b
-                .get(i + 1..i + 3)
-                .and_then(|h| core::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())?;
+            let v = crate::sanitize::hex_at(b, i + 1)?;
             i += 3;
             v
         } else {
