@@ -5,6 +5,8 @@ use crate::json::Json as Value;
 
 use crate::error::{Error, ErrorKind};
 use crate::providers::{ErrorStyle, ProviderId};
+use crate::sanitize::sanitize;
+use crate::secret::Credential;
 use crate::validate::{detect, redact};
 
 /// Bodies larger than this are not parsed for a message.
@@ -13,6 +15,8 @@ pub const MAX_ERROR_BODY: usize = 64 * 1024;
 pub const MAX_MESSAGE: usize = 300;
 /// Longest request id kept.
 pub const MAX_REQUEST_ID: usize = 128;
+/// Longest provider code kept.
+pub const MAX_PROVIDER_CODE: usize = 64;
 
 /// Finds a header (case-insensitive).
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -41,31 +45,47 @@ pub const READ_HEADERS: [&str; 6] = [
     REQUEST_ID_HEADERS[3],
 ];
 
-/// The request id from `X-Request-ID` or a similar header.
+/// The raw request id header (`X-Request-ID` or a similar one), before any cleaning.
+pub fn raw_request_id(headers: &[(String, String)]) -> Option<&str> {
+    REQUEST_ID_HEADERS.iter().find_map(|n| header(headers, n))
+}
+
+/// The request id from `X-Request-ID` or a similar header, cleaned by the pattern rules only
+/// (with a credential at hand, use [`crate::Config::sanitize_to`] on [`raw_request_id`]).
 pub fn request_id(headers: &[(String, String)]) -> Option<String> {
-    REQUEST_ID_HEADERS
-        .iter()
-        .find_map(|n| header(headers, n))
+    raw_request_id(headers)
         .map(|v| clean(v, MAX_REQUEST_ID))
         .filter(|v| !v.is_empty())
 }
 
-/// Parses `Retry-After`: delay-seconds or an HTTP date (needs `now_ms`, Unix milliseconds).
-pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
-    let v = value.trim();
-    if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u64>().ok().map(|s| s.saturating_mul(1000));
-    }
-    if let Some(secs) = Value::parse(v.as_bytes()).and_then(|j| j.as_f64()) {
-        if (0.0..1e9).contains(&secs) {
-            return Some((secs * 1000.0).ceil() as u64);
-        }
+/// The longest wait keygate reports (2^53 - 1 ms, JavaScript's largest exact integer): longer
+/// ones saturate to it.
+pub const MAX_RETRY_AFTER_MS: u64 = (1 << 53) - 1;
+
+/// RFC 9110 delay-seconds (`1*DIGIT`, surrounding spaces and tabs allowed) in milliseconds,
+/// saturating at [`MAX_RETRY_AFTER_MS`]; anything else (`1.5`, `1e3`, `+5`, `-1`) is `None`.
+pub fn delay_seconds_ms(value: &str) -> Option<u64> {
+    let v = value.trim_matches([' ', '\t']);
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let secs = v.bytes().fold(0u64, |n, d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    });
+    Some(secs.saturating_mul(1000).min(MAX_RETRY_AFTER_MS))
+}
+
+/// Parses `Retry-After`: delay-seconds (digits only, see [`delay_seconds_ms`]) or an HTTP date
+/// (needs `now_ms`, Unix milliseconds). A huge value is a long wait, not an invalid one.
+pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
+    if let Some(ms) = delay_seconds_ms(value) {
+        return Some(ms);
+    }
+    let v = value.trim_matches([' ', '\t']);
     let when_ms = crate::httpdate::parse(v)? as f64 * 1000.0;
     let now = now_ms?;
     Some(if when_ms > now {
-        (when_ms - now).ceil() as u64
+        ((when_ms - now).ceil() as u64).min(MAX_RETRY_AFTER_MS)
     } else {
         0
     })
@@ -99,7 +119,12 @@ pub fn clean(s: &str, max: usize) -> String {
             }
             let run = &rest[..run_len];
             let core = run.trim_end_matches('.');
-            if looks_secret(core) {
+            // A public prefix alone (`pp_live_sk_`, also the start of a redacted form
+            // `pp_live_sk_…9f2c`) holds nothing secret: cleaning twice changes nothing.
+            let redacted_form = core.len() == run_len && is_bare_prefix(core);
+            if redacted_form {
+                out.push_str(run);
+            } else if looks_secret(core) {
                 out.push_str(&redact(core));
                 out.push_str(&run[core.len()..]);
             } else {
@@ -128,6 +153,12 @@ pub fn clean(s: &str, max: usize) -> String {
         out = out.chars().take(max).collect::<String>() + "…";
     }
     out
+}
+
+/// A public key prefix alone (`pp_live_sk_`): what a redacted form shows before its `…`.
+fn is_bare_prefix(w: &str) -> bool {
+    let r = redact(w);
+    r.len() == w.len() + '…'.len_utf8() && r.starts_with(w)
 }
 
 fn is_run_char(c: char) -> bool {
@@ -190,8 +221,8 @@ fn first_of<'a>(v: &'a Value, list: &str, field: &str) -> Option<&'a str> {
     v.get(list)?.first()?.get(field)?.as_str()
 }
 
-/// The provider's own message and code from an error body.
-pub fn parse_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) {
+/// The provider's own message and code from an error body, as sent.
+fn raw_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return (None, None);
     }
@@ -220,13 +251,12 @@ pub fn parse_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<Str
     .or_else(|| str_at(&v, &["error_code"]))
     .or_else(|| str_at(&v, &["code"]))
     .or_else(|| str_at(&v, &["error", "code"]));
-    (
-        message.map(|m| clean(m, MAX_MESSAGE)),
-        code.map(|c| clean(c, 64)),
-    )
+    (message.map(str::to_string), code.map(str::to_string))
 }
 
-/// `retryAfter` (seconds) from a JSON body, top level or under `error`.
+/// `retryAfter` (seconds) from a JSON body, top level or under `error`: a JSON number that is a
+/// whole number of seconds (`30`, `1e3`; `1e308` saturates to [`MAX_RETRY_AFTER_MS`]), or a
+/// string of digits. A fraction, a negative number or anything else is absent.
 pub fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return None;
@@ -235,12 +265,18 @@ pub fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
     let n = v
         .get("retryAfter")
         .or_else(|| v.get("error")?.get("retryAfter"))?;
-    let secs = n
-        .as_f64()
-        .or_else(|| Value::parse(n.as_str()?.trim().as_bytes())?.as_f64())?;
-    (0.0..1e9)
-        .contains(&secs)
-        .then(|| (secs * 1000.0).ceil() as u64)
+    match n {
+        Value::Num(secs) if *secs >= 0.0 && (secs.is_infinite() || secs.fract() == 0.0) => {
+            let ms = secs * 1000.0;
+            Some(if ms >= MAX_RETRY_AFTER_MS as f64 {
+                MAX_RETRY_AFTER_MS
+            } else {
+                ms as u64
+            })
+        }
+        Value::Str(s) => delay_seconds_ms(s),
+        _ => None,
+    }
 }
 
 fn kind_for_status(status: u16) -> ErrorKind {
@@ -257,7 +293,8 @@ fn kind_for_status(status: u16) -> ErrorKind {
     }
 }
 
-/// Classifies a final (non-redirect) response: `Ok(())` for 2xx, else the typed error.
+/// Classifies a final (non-redirect) response: `Ok(())` for 2xx, else the typed error, its texts
+/// cleaned by the pattern rules only. With the credential at hand, use [`classify_for`].
 pub fn classify(
     provider: ProviderId,
     status: u16,
@@ -265,11 +302,45 @@ pub fn classify(
     body: &[u8],
     now_ms: Option<f64>,
 ) -> Result<(), Error> {
+    classify_with(provider, status, headers, body, now_ms, &|s, max| {
+        clean(s, max)
+    })
+}
+
+/// [`classify`] for a client's credential: message, provider code and request id go through
+/// [`crate::sanitize`] (the credential removed in every form before the pattern rules and the cut).
+pub fn classify_for(
+    credential: &Credential,
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    now_ms: Option<f64>,
+) -> Result<(), Error> {
+    classify_with(
+        credential.provider(),
+        status,
+        headers,
+        body,
+        now_ms,
+        &|s, max| sanitize(credential, s, max),
+    )
+}
+
+fn classify_with(
+    provider: ProviderId,
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    now_ms: Option<f64>,
+    sanitize: &dyn Fn(&str, usize) -> String,
+) -> Result<(), Error> {
     if (200..300).contains(&status) {
         return Ok(());
     }
     let p = provider.provider();
-    let (message, provider_code) = parse_body(p.error_style, body);
+    let (message, provider_code) = raw_body(p.error_style, body);
+    let message = message.map(|m| sanitize(&m, MAX_MESSAGE));
+    let provider_code = provider_code.map(|c| sanitize(&c, MAX_PROVIDER_CODE));
     let mut kind = kind_for_status(status);
     let mut code = kind.default_code();
     if provider_code.as_deref() == Some("CREDITS_EXHAUSTED")
@@ -308,7 +379,9 @@ pub fn classify(
         provider: Some(provider),
         status: Some(status),
         provider_code,
-        request_id: request_id(headers),
+        request_id: raw_request_id(headers)
+            .map(|v| sanitize(v, MAX_REQUEST_ID))
+            .filter(|v| !v.is_empty()),
         retry_after_ms,
     })
 }

@@ -8,9 +8,9 @@
 //!              └──(failure)───> Sleep(ms) ──> Fetch | Fail
 //! ```
 
-use crate::classify::{classify, header, is_redirect, request_id};
+use crate::classify::{classify_for, header, is_redirect, raw_request_id, MAX_REQUEST_ID};
 use crate::error::{Error, ErrorKind};
-use crate::plan::{plan, Config, Plan, RequestSpec};
+use crate::plan::{max_retries_option, plan, timeout_option, Config, Plan, RequestSpec};
 use crate::retry::{Decision, RetryPolicy};
 use crate::url::same_origin_redirect;
 
@@ -19,7 +19,9 @@ pub const MAX_REDIRECTS: u32 = 5;
 
 /// The response's request id, with the credential replaced should a server echo it there.
 fn scrubbed_id(config: &Config, headers: &[(String, String)]) -> Option<String> {
-    request_id(headers).map(|id| config.scrub_to(&id, crate::classify::MAX_REQUEST_ID))
+    raw_request_id(headers)
+        .map(|id| config.sanitize_to(id, MAX_REQUEST_ID))
+        .filter(|id| !id.is_empty())
 }
 
 /// Whether a request with this method carries the body.
@@ -87,13 +89,33 @@ pub struct Exchange {
 }
 
 impl Exchange {
-    /// Plans `req` against `config`; `timeout_ms` and `max_retries` override the client's.
+    /// Plans `req` against `config`; `timeout_ms` and `max_retries` override the client's, and
+    /// must be in the client's ranges ([`crate::timeout_option`], [`crate::max_retries_option`]).
     pub fn new(
         config: &Config,
         req: &RequestSpec,
         timeout_ms: Option<u64>,
         max_retries: Option<u32>,
     ) -> Result<Exchange, Error> {
+        Exchange::with_options(
+            config,
+            req,
+            timeout_ms.map(|t| t as f64),
+            max_retries.map(f64::from),
+        )
+    }
+
+    /// [`Exchange::new`] with the per-request options as given (JS numbers), checked by the same
+    /// rules as the client's: `1500.5` is refused here as it is on the client.
+    pub fn with_options(
+        config: &Config,
+        req: &RequestSpec,
+        timeout_ms: Option<f64>,
+        max_retries: Option<f64>,
+    ) -> Result<Exchange, Error> {
+        let p = config.provider;
+        let timeout_ms = timeout_option(timeout_ms).map_err(|e| e.with_provider(p))?;
+        let max_retries = max_retries_option(max_retries).map_err(|e| e.with_provider(p))?;
         let plan = plan(config, req)?;
         Ok(Exchange {
             url: plan.url.clone(),
@@ -184,13 +206,13 @@ impl Exchange {
                 format!("no complete answer within {} ms", self.timeout_ms),
             ),
             Failure::Network { detail, cause } => {
-                let mut msg = format!("network error: {}", config.scrub(detail));
+                let mut msg = format!("network error: {}", detail);
                 if let Some(c) = cause {
                     msg.push_str(" (");
-                    msg.push_str(&config.scrub(c));
+                    msg.push_str(c);
                     msg.push(')');
                 }
-                Error::new(ErrorKind::Network, msg)
+                Error::new(ErrorKind::Network, config.sanitize(&msg))
             }
         };
         self.retry_or_fail(err.with_provider(p), jitter)
@@ -255,16 +277,12 @@ impl Exchange {
         } else {
             &[]
         };
-        match classify(p, status, headers, body, now_ms) {
+        match classify_for(&config.credential, status, headers, body, now_ms) {
             Ok(()) => {
                 self.request_id = scrubbed_id(config, headers);
                 Step::Done
             }
-            Err(mut e) => {
-                e.message = config.scrub(&e.message);
-                e.request_id = scrubbed_id(config, headers);
-                self.retry_or_fail(e, jitter)
-            }
+            Err(e) => self.retry_or_fail(e, jitter),
         }
     }
 

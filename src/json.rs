@@ -17,7 +17,8 @@ pub enum Json {
     Str(String),
     /// An array.
     Arr(Vec<Json>),
-    /// An object, keys in document order (the first of duplicate keys wins on lookup).
+    /// An object, keys in document order (the last of duplicate keys wins on lookup, as in
+    /// `JSON.parse`).
     Obj(Vec<(String, Json)>),
 }
 
@@ -36,10 +37,10 @@ impl Json {
         (p.i == p.s.len()).then_some(v)
     }
 
-    /// The member `key` of an object.
+    /// The member `key` of an object (the last one when the key repeats, as `JSON.parse` does).
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
-            Json::Obj(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Json::Obj(m) => m.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }

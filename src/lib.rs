@@ -16,6 +16,7 @@ mod jwt;
 mod plan;
 mod providers;
 mod retry;
+mod sanitize;
 mod secret;
 mod url;
 mod validate;
@@ -24,20 +25,25 @@ mod validate;
 pub mod wasm;
 
 pub use classify::{
-    classify, clean, header, is_redirect, parse_retry_after, request_id, MAX_ERROR_BODY,
-    READ_HEADERS, REQUEST_ID_HEADERS,
+    classify, classify_for, clean, delay_seconds_ms, header, is_redirect, parse_retry_after,
+    raw_request_id, request_id, MAX_ERROR_BODY, MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID,
+    MAX_RETRY_AFTER_MS, READ_HEADERS, REQUEST_ID_HEADERS,
 };
 pub use error::{Error, ErrorKind};
 pub use exchange::{Exchange, Failure, Response, Step, MAX_REDIRECTS};
 pub use headers::{build_headers, Header, HeaderValue};
 pub use json::Json;
 pub use jwt::{decode as decode_jwt, Claims};
-pub use plan::{check_endpoint, plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target};
+pub use plan::{
+    check_endpoint, max_retries_option, plan, timeout_option, Body, Config, KeyType, Options, Plan,
+    RequestSpec, Target, MAX_RETRIES, MAX_TIMEOUT_MS,
+};
 pub use providers::{
     CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider, ProviderId, Scheme,
     ALL as PROVIDERS,
 };
 pub use retry::{retryable, Decision, RetryPolicy};
+pub use sanitize::{redact_own, sanitize, MIN_FRAGMENT};
 pub use secret::{key_error, Credential, Secret};
 pub use url::{join as join_path, same_origin_redirect, BaseUrl};
 pub use validate::{detect, redact, validate, validate_at, Code, Validation, Warning, WarningCode};

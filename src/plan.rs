@@ -108,17 +108,11 @@ fn parse_base(
     Ok(url)
 }
 
-fn number_option(
-    v: Option<f64>,
-    default: u64,
-    max: u64,
-    name: &str,
-    min: u64,
-) -> Result<u64, Error> {
+fn number_option(v: Option<f64>, max: u64, name: &str, min: u64) -> Result<Option<u64>, Error> {
     match v {
-        None => Ok(default),
+        None => Ok(None),
         Some(n) if n.is_finite() && n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => {
-            Ok(n as u64)
+            Ok(Some(n as u64))
         }
         Some(_) => Err(Error::config(
             "invalid_option",
@@ -127,16 +121,53 @@ fn number_option(
     }
 }
 
+/// The one `timeoutMs` rule, for the client and for a request: a whole number of milliseconds
+/// from 1 to [`MAX_TIMEOUT_MS`] (`None`: not given).
+pub fn timeout_option(v: Option<f64>) -> Result<Option<u64>, Error> {
+    number_option(v, MAX_TIMEOUT_MS, "timeoutMs", 1)
+}
+
+/// The one `maxRetries` rule, for the client and for a request: a whole number from 0 to
+/// [`MAX_RETRIES`] (`None`: not given).
+pub fn max_retries_option(v: Option<f64>) -> Result<Option<u32>, Error> {
+    number_option(v, u64::from(MAX_RETRIES), "maxRetries", 0).map(|n| n.map(|n| n as u32))
+}
+
 impl Config {
-    /// Replaces the credential wherever it appears in `text`, then cleans it like a provider message.
-    pub fn scrub(&self, text: &str) -> String {
-        self.scrub_to(text, crate::classify::MAX_MESSAGE)
+    /// [`crate::sanitize`] with this client's credential, at most [`crate::MAX_MESSAGE`]
+    /// characters: for any error message, whoever built it.
+    pub fn sanitize(&self, text: &str) -> String {
+        self.sanitize_to(text, crate::classify::MAX_MESSAGE)
     }
 
-    /// [`Config::scrub`], keeping at most `max` characters.
+    /// [`crate::sanitize`] with this client's credential, at most `max` characters.
+    pub fn sanitize_to(&self, text: &str, max: usize) -> String {
+        crate::sanitize::sanitize(&self.credential, text, max)
+    }
+
+    /// `e` with its `message`, `providerCode` and `requestId` sanitised (for errors built
+    /// outside the request loop, e.g. from a JSON-RPC body).
+    pub fn sanitize_error(&self, mut e: Error) -> Error {
+        use crate::classify::{MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID};
+        e.message = self.sanitize_to(&e.message, MAX_MESSAGE);
+        e.provider_code = e
+            .provider_code
+            .map(|c| self.sanitize_to(&c, MAX_PROVIDER_CODE));
+        e.request_id = e
+            .request_id
+            .map(|r| self.sanitize_to(&r, MAX_REQUEST_ID))
+            .filter(|r| !r.is_empty());
+        e
+    }
+
+    /// The same as [`Config::sanitize`] (its earlier name).
+    pub fn scrub(&self, text: &str) -> String {
+        self.sanitize(text)
+    }
+
+    /// The same as [`Config::sanitize_to`] (its earlier name).
     pub fn scrub_to(&self, text: &str, max: usize) -> String {
-        let secret = self.credential.secret();
-        crate::classify::clean(&text.replace(secret.expose(), secret.redacted()), max)
+        self.sanitize_to(text, max)
     }
 
     /// Validates the options for `credential`'s provider.
@@ -180,11 +211,12 @@ impl Config {
             }
             _ => None,
         };
-        let timeout_ms = number_option(opts.timeout_ms, 30_000, MAX_TIMEOUT_MS, "timeoutMs", 1)
-            .map_err(|e| e.with_provider(provider))?;
-        let max_retries =
-            number_option(opts.max_retries, 2, u64::from(MAX_RETRIES), "maxRetries", 0)
-                .map_err(|e| e.with_provider(provider))? as u32;
+        let timeout_ms = timeout_option(opts.timeout_ms)
+            .map_err(|e| e.with_provider(provider))?
+            .unwrap_or(30_000);
+        let max_retries = max_retries_option(opts.max_retries)
+            .map_err(|e| e.with_provider(provider))?
+            .unwrap_or(2);
         Ok(Config {
             provider,
             credential,

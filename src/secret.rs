@@ -100,6 +100,12 @@ impl Credential {
         &self.secret
     }
 
+    /// `text` with this credential removed in every form, then cleaned and cut to `max`
+    /// characters: see [`crate::sanitize`].
+    pub fn sanitize(&self, text: &str, max: usize) -> String {
+        crate::sanitize::sanitize(self, text, max)
+    }
+
     /// The validation that admitted it (warnings included).
     pub fn validation(&self) -> &Validation {
         &self.validation

@@ -421,7 +421,7 @@ fn redirects_stay_on_origin() {
     );
     assert_eq!(
         r(cur, "https://api.poelis.com:443/z", o).as_deref(),
-        Some("https://api.poelis.com:443/z")
+        Some("https://api.poelis.com/z")
     );
     assert_eq!(
         r(cur, "//api.poelis.com/q", o).as_deref(),

@@ -193,7 +193,7 @@ fn messages_never_echo_keys() {
 fn retry_after_forms() {
     assert_eq!(parse_retry_after("5", None), Some(5000));
     assert_eq!(parse_retry_after(" 0 ", None), Some(0));
-    assert_eq!(parse_retry_after("1.5", None), Some(1500));
+    assert_eq!(parse_retry_after("1.5", None), None); // RFC 9110: digits only
     assert_eq!(parse_retry_after("-1", None), None);
     assert_eq!(parse_retry_after("soon", None), None);
     let now = 1_700_000_000_000.0; // 2023-11-14T22:13:20Z

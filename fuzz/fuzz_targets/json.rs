@@ -41,15 +41,13 @@ fn same(k: &Json, s: &Value, path: &str) {
             }
         }
         (Json::Obj(a), Value::Object(b)) => {
-            // serde_json keeps the last of duplicate keys, keygate the first: compare by lookup,
-            // and only keys that occur once.
-            for (key, v) in a {
-                if a.iter().filter(|(k2, _)| k2 == key).count() == 1 {
-                    let w = b
-                        .get(key)
-                        .unwrap_or_else(|| panic!("at {}: key {:?} missing", path, key));
-                    same(v, w, &format!("{}.{}", path, key));
-                }
+            // Both keep the last of duplicate keys (as `JSON.parse` does): compare by lookup.
+            for (key, _) in a {
+                let w = b
+                    .get(key)
+                    .unwrap_or_else(|| panic!("at {}: key {:?} missing", path, key));
+                let v = k.get(key).expect("own key");
+                same(v, w, &format!("{}.{}", path, key));
             }
             for key in b.keys() {
                 assert!(

@@ -1,0 +1,261 @@
+//! The one sanitiser every error text passes through (`message`, `providerCode`, `requestId`,
+//! network details, and text the JS layer builds): first the client's **own** credential is
+//! removed exactly, in every form a server or runtime might echo, over the whole text; then the
+//! pattern rules of [`crate::clean`] run (anything else that looks like a key or JWT, invisible
+//! characters); the length cut comes last, so nothing crossing it can leave a fragment.
+//!
+//! What counts as the credential (each replaced by its redacted form, e.g. `pk_…9f2c`):
+//! - any run of at least [`MIN_FRAGMENT`] consecutive characters of its secret part (the
+//!   credential without its public prefix, such as `pk_` or `pp_live_sk_`; all of it when shorter),
+//!   so the whole key, its body, and an echo a server truncated are all caught, with the prefix in
+//!   front of such a run taken along;
+//! - the same, percent-encoded (any mix of encoded and plain characters, upper or lower hex,
+//!   one level of encoding);
+//! - the same inside base64 or base64url of the credential or of its secret part, at any of the
+//!   three byte alignments, so `base64(key)`, `Basic base64(key:)` and `Basic base64(user:key)`
+//!   are caught; the whole base64 token is replaced (up to its padding);
+//! - a Postiz hex key is matched whatever the case of its letters.
+//!
+//! Not caught: a credential a server deliberately disguises (split by other characters, reversed,
+//! encoded twice or in another scheme); runs shorter than [`MIN_FRAGMENT`] characters.
+
+use crate::classify::clean;
+use crate::secret::Credential;
+
+/// The shortest run of a credential's secret part redacted on its own (8 characters: 48 bits of
+/// a base64url key body; the redacted form itself shows 4).
+pub const MIN_FRAGMENT: usize = 8;
+
+/// Removes `credential` from `text` in every form (see the module docs), then applies
+/// [`crate::clean`] (pattern rules, visible ASCII only) and keeps at most `max` characters.
+pub fn sanitize(credential: &Credential, text: &str, max: usize) -> String {
+    clean(&redact_own(credential, text), max)
+}
+
+/// Only the first step of [`sanitize`]: the credential's forms replaced, nothing else changed.
+pub fn redact_own(credential: &Credential, text: &str) -> String {
+    let secret = credential.secret().expose();
+    if secret.is_empty() || text.is_empty() {
+        return text.to_string();
+    }
+    let prefix = (credential.provider().provider().redact_prefix)(secret)
+        .filter(|p| secret.len() > p.len() && secret.starts_with(p))
+        .unwrap_or("");
+    let body = &secret[prefix.len()..];
+    let fold = body.len() >= 32 && body.bytes().all(|b| b.is_ascii_hexdigit());
+
+    let (decoded, spans) = percent_view(text.as_bytes());
+    let plain: Vec<u8> = if fold {
+        decoded.iter().map(u8::to_ascii_lowercase).collect()
+    } else {
+        decoded.clone()
+    };
+    let b64: Vec<u8> = decoded
+        .iter()
+        .map(|&b| match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            b => b,
+        })
+        .collect();
+
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    let body_pattern: Vec<u8> = if fold {
+        body.bytes().map(|b| b.to_ascii_lowercase()).collect()
+    } else {
+        body.as_bytes().to_vec()
+    };
+    for (s, e) in find(&plain, &body_pattern) {
+        let (mut start, end) = (spans[s].0, spans[e - 1].1);
+        if !prefix.is_empty() && text.as_bytes()[..start].ends_with(prefix.as_bytes()) {
+            start -= prefix.len();
+        }
+        hits.push((start, end));
+    }
+    for source in [secret.as_bytes(), body.as_bytes()] {
+        for align in 0..3 {
+            let run = b64_run(source, align);
+            for (s, e) in find(&b64, &run) {
+                hits.push(widen_b64(text.as_bytes(), spans[s].0, spans[e - 1].1));
+            }
+        }
+    }
+    if hits.is_empty() {
+        return text.to_string();
+    }
+    // Few hits: an insertion sort keeps the generic sort out of the wasm.
+    for i in 1..hits.len() {
+        let mut j = i;
+        while j > 0 && hits[j - 1] > hits[j] {
+            hits.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    let redacted = credential.secret().redacted().as_bytes();
+    let mut i = 0;
+    while i < hits.len() {
+        let (start, mut end) = hits[i];
+        i += 1;
+        while i < hits.len() && hits[i].0 <= end {
+            end = end.max(hits[i].1);
+            i += 1;
+        }
+        let start = start.max(at);
+        out.extend_from_slice(&text.as_bytes()[at..start]);
+        out.extend_from_slice(redacted);
+        at = end.max(at);
+    }
+    out.extend_from_slice(&text.as_bytes()[at..]);
+    // Every cut is next to an ASCII byte (credentials are ASCII), so this stays UTF-8; were it
+    // not, nothing is returned rather than a part of the text.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `text` with `%XX` escapes decoded, and for each decoded byte the span it came from.
+fn percent_view(text: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
+    let mut out = Vec::with_capacity(text.len());
+    let mut spans = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match (text[i], hex_at(text, i + 1)) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                spans.push((i, i + 3));
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                spans.push((i, i + 1));
+                i += 1;
+            }
+        }
+    }
+    (out, spans)
+}
+
+/// The byte a `%XX` escape's two hex digits at `i` encode.
+pub(crate) fn hex_at(text: &[u8], i: usize) -> Option<u8> {
+    let h = text.get(i..i + 2)?;
+    let d = |c: u8| (c as char).to_digit(16);
+    Some((d(h[0])? * 16 + d(h[1])?) as u8)
+}
+
+/// Ranges of `view` covered by windows of [`MIN_FRAGMENT`] bytes (all of `pattern` when shorter)
+/// that occur in `pattern`; overlapping windows are merged.
+fn find(view: &[u8], pattern: &[u8]) -> Vec<(usize, usize)> {
+    let n = MIN_FRAGMENT.min(pattern.len());
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    if n == 0 || view.len() < n {
+        return out;
+    }
+    // Where each byte value starts a window of `pattern` (no sorting: smaller wasm).
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); 256];
+    for j in 0..=pattern.len() - n {
+        starts[usize::from(pattern[j])].push(j);
+    }
+    for i in 0..=view.len() - n {
+        let w = &view[i..i + n];
+        if starts[usize::from(w[0])]
+            .iter()
+            .any(|&j| &pattern[j..j + n] == w)
+        {
+            match out.last_mut() {
+                Some(last) if last.1 >= i => last.1 = i + n,
+                _ => out.push((i, i + n)),
+            }
+        }
+    }
+    out
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The base64 characters determined by `bytes` alone when they follow `align` other bytes
+/// (the characters at either end that mix in neighbouring bytes are left out).
+fn b64_run(bytes: &[u8], align: usize) -> Vec<u8> {
+    let start_bit = 8 * align;
+    let end_bit = 8 * (align + bytes.len());
+    let bit = |k: usize| -> u32 {
+        let byte = k / 8;
+        if byte < align || byte >= align + bytes.len() {
+            return 0;
+        }
+        u32::from(bytes[byte - align] >> (7 - k % 8)) & 1
+    };
+    let mut out = Vec::new();
+    let mut c = start_bit.div_ceil(6);
+    while 6 * c + 6 <= end_bit {
+        let v = (0..6).fold(0u32, |acc, j| (acc << 1) | bit(6 * c + j));
+        out.push(B64[v as usize]);
+        c += 1;
+    }
+    out
+}
+
+fn is_b64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+}
+
+/// One base64 character (or its `%XX` form) ending at `end`, if there is one: its start.
+fn b64_before(t: &[u8], end: usize) -> Option<usize> {
+    if end >= 3 && t[end - 3] == b'%' && hex_at(t, end - 2).is_some_and(is_b64) {
+        return Some(end - 3);
+    }
+    (end >= 1 && is_b64(t[end - 1])).then(|| end - 1)
+}
+
+/// One character satisfying `ok` (or its `%XX` form) starting at `start`: its end.
+fn char_after(t: &[u8], start: usize, ok: fn(u8) -> bool) -> Option<usize> {
+    match t.get(start)? {
+        b'%' if hex_at(t, start + 1).is_some_and(ok) => Some(start + 3),
+        &b if ok(b) => Some(start + 1),
+        _ => None,
+    }
+}
+
+/// A base64 hit widened to the characters that mix the credential with its neighbours (at most 2
+/// before and 3 after) and the padding.
+fn widen_b64(t: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    for _ in 0..2 {
+        match b64_before(t, start) {
+            Some(s) => start = s,
+            None => break,
+        }
+    }
+    for _ in 0..3 {
+        match char_after(t, end, is_b64) {
+            Some(e) => end = e,
+            None => break,
+        }
+    }
+    for _ in 0..2 {
+        match char_after(t, end, |b| b == b'=') {
+            Some(e) => end = e,
+            None => break,
+        }
+    }
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_runs_are_the_determined_characters() {
+        // base64("abc") = "YWJj"; after one byte "?abc" = "P2FiYw==": "FiY" depend on "abc" only
+        // ("2" mixes in the byte before it, "w" the padding).
+        assert_eq!(b64_run(b"abc", 0), b"YWJj");
+        assert_eq!(b64_run(b"abc", 1), b"FiY");
+        assert_eq!(b64_run(b"abcd", 0), b"YWJjZ"); // "YWJjZA=="
+    }
+
+    #[test]
+    fn windows_merge() {
+        assert_eq!(find(b"xxabcdefghijyy", b"abcdefghij"), vec![(2, 12)]);
+        assert_eq!(find(b"abcdefg", b"abcdefghij"), vec![]);
+        assert_eq!(find(b"abc", b"abc"), vec![(0, 3)]);
+    }
+}
