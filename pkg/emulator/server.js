@@ -8,6 +8,7 @@ import { headerValue } from "./lib/auth.js";
 import { redactHeaders, scrubText, CREDENTIAL_HEADERS } from "./lib/redact.js";
 import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from "./lib/faults.js";
 import { createLimiter } from "./lib/ratelimit.js";
+import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse } from "./lib/target.js";
 import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
 import { createPoesius } from "./providers/poesius.js";
 import { createPoelis } from "./providers/poelis.js";
@@ -30,10 +31,6 @@ const MAX_TRAP_BODY = 1024 * 1024;
 
 function findMount(pathname) {
   return MOUNTS.find((m) => pathname === m.prefix || pathname.startsWith(`${m.prefix}/`)) ?? null;
-}
-
-function formatHost(host) {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
 
 function cleanEcho(value) {
@@ -474,35 +471,59 @@ export async function startEmulator(config = {}, options = {}) {
 
   // ---- listeners --------------------------------------------------------------
 
+  /** Answer a request whose target could not be parsed, on a connection that then closes. */
+  function refuseTarget(req, res, headers, target) {
+    req.resume();
+    const body = Buffer.from(JSON.stringify({ emulator_error: target.reason }));
+    res.writeHead(target.status, { ...headers, "content-type": JSON_TYPE, "content-length": String(body.length), connection: "close" });
+    res.end(body);
+  }
+
   async function onRequest(req, res) {
-    // keepAlive: false answers everything with `Connection: close`, so each request has a
-    // connection of its own and a `hangup` never lands on a reused one (which fetch in Chromium,
-    // Deno and Bun takes for a stale keep-alive connection and silently resends).
-    if (cfg.keepAlive === false) res.setHeader("connection", "close");
     const requestId = ids.requestId();
-    const echo = cleanEcho(headerValue(req.headers, "x-keygate-echo"));
     const headers = { "x-request-id": requestId };
-    if (echo !== null) headers["x-keygate-echo"] = echo;
-    const url = new URL(req.url, "http://emulator.invalid");
-    const bypass = url.searchParams.get(BYPASS_PARAM) === "off";
-    url.searchParams.delete(BYPASS_PARAM);
-    const host = headerValue(req.headers, "host") || `${formatHost(opts.host)}:${handle.port}`;
-    const base = { requestId, echo, headers, bypass, selfOrigin: `http://${host}` };
     try {
+      // keepAlive: false answers everything with `Connection: close`, so each request has a
+      // connection of its own and a `hangup` never lands on a reused one (which fetch in Chromium,
+      // Deno and Bun takes for a stale keep-alive connection and silently resends).
+      if (cfg.keepAlive === false) res.setHeader("connection", "close");
+      const echo = cleanEcho(headerValue(req.headers, "x-keygate-echo"));
+      if (echo !== null) headers["x-keygate-echo"] = echo;
+      const target = checkRequest(req, opts.host, port);
+      if (!target.ok) return refuseTarget(req, res, headers, target);
+      const { url } = target;
+      const bypass = url.searchParams.get(BYPASS_PARAM) === "off";
+      url.searchParams.delete(BYPASS_PARAM);
+      const host = cleanHostHeader(headerValue(req.headers, "host")) ?? `${formatHost(opts.host)}:${port}`;
+      const base = { requestId, echo, headers, bypass, selfOrigin: `http://${host}` };
       const mount = findMount(url.pathname);
       if (mount) await handleProvider(req, res, url, mount, base);
       else await handleOwn(req, res, url, base);
     } catch (err) {
       say(`internal error: ${err.stack}`);
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { ...headers, "content-type": JSON_TYPE });
-        res.end(JSON.stringify({ emulator_error: "internal emulator error" }));
-      } else res.destroy();
+      try {
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { ...headers, "content-type": JSON_TYPE });
+          res.end(JSON.stringify({ emulator_error: "internal emulator error" }));
+        } else res.destroy();
+      } catch {
+        res.destroy();
+      }
     }
   }
 
   function onTrapRequest(req, res) {
+    try {
+      trapRequest(req, res);
+    } catch (err) {
+      say(`trap error: ${err.stack}`);
+      res.destroy();
+    }
+  }
+
+  function trapRequest(req, res) {
     const requestId = ids.requestId();
+    const target = checkRequest(req, opts.host, trapPort);
     const record = { method: req.method.toUpperCase(), url: req.url, headers: { ...req.headers }, body: "", time: new Date().toISOString() };
     received.push(record);
     seq += 1;
@@ -513,7 +534,7 @@ export async function startEmulator(config = {}, options = {}) {
       mount: "cross-origin",
       variant: null,
       method: record.method,
-      path: scrubText(new URL(req.url, "http://x").pathname, secrets()),
+      path: scrubText(target.ok ? target.url.pathname : "", secrets()),
       url: scrubText(req.url, secrets()),
       status: null,
       requestId,
@@ -529,6 +550,10 @@ export async function startEmulator(config = {}, options = {}) {
     });
     req.on("end", () => {
       record.body = Buffer.concat(chunks).toString("utf8");
+      if (!target.ok) {
+        entry.status = target.status;
+        return refuseTarget(req, res, { "x-request-id": requestId }, target);
+      }
       const preflight = record.method === "OPTIONS";
       const headers = { "x-request-id": requestId, ...trapCorsHeaders(req.headers, preflight) };
       entry.status = preflight ? 204 : 200;
@@ -543,14 +568,23 @@ export async function startEmulator(config = {}, options = {}) {
     req.on("error", () => {});
   }
 
-  const main = http.createServer((req, res) => void onRequest(req, res));
+  const main = http.createServer((req, res) => {
+    onRequest(req, res).catch(() => res.destroy());
+  });
   const trap = http.createServer(onTrapRequest);
   for (const s of [main, trap]) {
     s.on("connection", (socket) => {
       sockets.add(socket);
       socket.on("close", () => sockets.delete(socket));
     });
-    s.on("clientError", (err, socket) => socket.destroy());
+    // A request the HTTP parser refuses (NUL bytes, a bad request line, oversized headers) gets a
+    // plain 4xx answer on its connection, which then closes; nothing reaches a handler.
+    s.on("clientError", (err, socket) => {
+      if (!socket.writable || err.code === "ECONNRESET" || socket.bytesWritten > 0) return socket.destroy();
+      const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+      socket.end(rawErrorResponse(status, `malformed request (${String(err.code ?? "bad request")})`));
+      socket.on("error", () => {});
+    });
   }
 
   const listen = (server, port) =>
