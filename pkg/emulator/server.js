@@ -8,7 +8,8 @@ import { headerValue } from "./lib/auth.js";
 import { redactHeaders, scrubText, CREDENTIAL_HEADERS } from "./lib/redact.js";
 import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from "./lib/faults.js";
 import { createLimiter } from "./lib/ratelimit.js";
-import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse } from "./lib/target.js";
+import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isWildcardHost } from "./lib/target.js";
+import { isIP } from "node:net";
 import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
 import { createPoesius } from "./providers/poesius.js";
 import { createPoelis } from "./providers/poelis.js";
@@ -101,7 +102,20 @@ function filterMatches(entry, filter) {
  */
 export async function startEmulator(config = {}, options = {}) {
   const cfg = mergeConfig(typeof config === "string" ? loadConfigFile(config) : config ?? {});
-  const opts = { port: 0, host: "127.0.0.1", quiet: true, crossOriginPort: 0, ...options };
+  const opts = { port: 0, host: "127.0.0.1", quiet: true, crossOriginPort: 0, controlOrigins: [], ...options };
+  const controlOrigins = new Set();
+  const addControlOrigin = (o) => {
+    let u;
+    try {
+      u = new URL(String(o));
+    } catch {
+      throw new TypeError(`controlOrigins: ${JSON.stringify(String(o))} is not an origin (scheme://host[:port])`);
+    }
+    if (u.origin === "null") throw new TypeError(`controlOrigins: ${JSON.stringify(String(o))} is not an origin (scheme://host[:port])`);
+    controlOrigins.add(u.origin);
+  };
+  if (!Array.isArray(opts.controlOrigins)) throw new TypeError("controlOrigins must be an array of origins");
+  for (const o of opts.controlOrigins) addControlOrigin(o);
   const ids = createIdSource();
   const env = { config: cfg, ids, now: () => Date.now() };
   const providers = {
@@ -422,20 +436,82 @@ export async function startEmulator(config = {}, options = {}) {
     }));
   }
 
+  /** Whether a browser page at `origin` may use the emulator's own endpoints. */
+  function controlOriginAllowed(origin) {
+    if (controlOrigins.has(origin)) return true;
+    let u;
+    try {
+      u = new URL(origin);
+    } catch {
+      return false;
+    }
+    return u.protocol === "http:" && u.origin === origin && isOwnAuthority(u.host, opts.host, port);
+  }
+
+  /** Whether the Host header names this listener (a DNS-rebinding page sends its own name). */
+  function controlHostAllowed(host) {
+    if (host === "") return true;
+    if (isOwnAuthority(host, opts.host, port)) return true;
+    if (!isWildcardHost(opts.host)) return false;
+    // Bound to every interface: any IP literal of this port (a rebinding attack needs a name).
+    const m = /^\[?([0-9A-Fa-f:.]+?)\]?:(\d+)$/.exec(host);
+    return m !== null && isIP(m[1]) !== 0 && Number(m[2]) === port;
+  }
+
+  /**
+   * The rule for `/`, `/_emulator/*` and every other path of the emulator's own: a request with an
+   * `Origin` is served only from the emulator's own origin (loopback or the bound address, this
+   * port) or an origin allowed with `controlOrigins`; one without `Origin` that a browser marks
+   * as coming from another site (`Sec-Fetch-Site`) is refused too; the Host must name this
+   * listener. A POST body must be JSON (`application/json`), which no page on another site can
+   * send without a preflight, and a preflight is answered only for an allowed origin.
+   * @returns {string|null} why the request is refused
+   */
+  function controlRefusal(req) {
+    if (!controlHostAllowed(headerValue(req.headers, "host"))) return "the Host header does not name this emulator";
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      if (!controlOriginAllowed(String(origin))) return "the emulator's own endpoints refuse cross-origin use (see controlOrigins)";
+    } else {
+      const site = headerValue(req.headers, "sec-fetch-site");
+      if (site === "cross-site" || site === "same-site") return "the emulator's own endpoints refuse cross-origin use";
+    }
+    return null;
+  }
+
+  function jsonContentType(req) {
+    const type = headerValue(req.headers, "content-type").split(";")[0].trim().toLowerCase();
+    return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+  }
+
   async function handleOwn(req, res, url, base) {
     const method = req.method.toUpperCase();
-    const headers = { ...base.headers, ...corsResponseHeaders("open", null, headerValue(req.headers, "origin")) };
+    const origin = headerValue(req.headers, "origin");
+    const refusal = controlRefusal(req);
+    // CORS headers only ever name an allowed origin; nothing is reflected for any other.
+    const allowedOrigin = refusal === null && origin !== "" ? origin : null;
+    const cors = allowedOrigin ? { "access-control-allow-origin": allowedOrigin, vary: "Origin" } : { vary: "Origin" };
+    const headers = { ...base.headers, ...cors };
     const send = (status, body) => {
       const { buffer } = encodeBody({ body });
       res.writeHead(status, { ...headers, "content-type": JSON_TYPE, "content-length": String(buffer.length) });
       res.end(buffer);
     };
+    if (refusal !== null) {
+      req.resume();
+      return send(403, { emulator_error: refusal });
+    }
     if (method === "OPTIONS") {
       req.resume();
-      res.writeHead(204, { ...base.headers, ...corsPreflightHeaders("open", null, headerValue(req.headers, "origin"), req.headers) });
+      const pre = allowedOrigin ? corsPreflightHeaders("open", null, allowedOrigin, req.headers) : {};
+      res.writeHead(204, { ...base.headers, ...pre, vary: "Origin, Access-Control-Request-Headers" });
       return res.end();
     }
-    const { buffer } = await readBody(req, 1024 * 1024);
+    const { buffer, tooLarge } = await readBody(req, 1024 * 1024);
+    if (tooLarge) return send(413, { emulator_error: "body over 1 MiB" });
+    if (method !== "GET" && method !== "HEAD" && (buffer.length > 0 || headerValue(req.headers, "content-type") !== "") && !jsonContentType(req)) {
+      return send(415, { emulator_error: "the emulator's own endpoints take only application/json bodies" });
+    }
     const p = url.pathname;
     if (p === "/" && method === "GET") return send(200, describe());
     if (p === "/_emulator/health") return send(200, { ok: true });
@@ -644,6 +720,10 @@ export async function startEmulator(config = {}, options = {}) {
       for (const p of Object.values(providers)) p.reset();
       buildLimiters();
       scenarios.reset(cfg.scenarios);
+    },
+    /** Let a page at `origin` (e.g. a test page on another loopback port) use `/_emulator/*`. */
+    allowControlOrigin(origin) {
+      addControlOrigin(origin);
     },
     /** Add a scenario at run time: `{match, faults}`. */
     addScenario(scenario) {
