@@ -5,11 +5,10 @@ import { mergeConfig, loadConfigFile, DEMO_KEYS } from "./config.js";
 import { createIdSource } from "./lib/ids.js";
 import { encodeBody, readBody, JSON_TYPE, statusText, parseJsonBody } from "./lib/http.js";
 import { headerValue } from "./lib/auth.js";
-import { redactHeaders, scrubText, CREDENTIAL_HEADERS } from "./lib/redact.js";
+import { createScrubber, CREDENTIAL_HEADERS } from "./lib/redact.js";
 import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from "./lib/faults.js";
 import { createLimiter } from "./lib/ratelimit.js";
-import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isWildcardHost } from "./lib/target.js";
-import { isIP } from "node:net";
+import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isOwnHostName } from "./lib/target.js";
 import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
 import { createPoesius } from "./providers/poesius.js";
 import { createPoelis } from "./providers/poelis.js";
@@ -83,14 +82,18 @@ function pad(response, bytes) {
   return { ...response, body };
 }
 
+/** The raw idempotency key and echo of a log entry (the entry itself keeps them scrubbed). */
+const rawFields = new WeakMap();
+
 function filterMatches(entry, filter) {
   if (entry.preflight && filter.preflight !== true && String(filter.method ?? "").toUpperCase() !== "OPTIONS") return false;
   if (filter.provider && filter.provider !== entry.provider && filter.provider !== entry.mount) return false;
   if (filter.variant && filter.variant !== entry.variant) return false;
   if (filter.method && String(filter.method).toUpperCase() !== entry.method) return false;
   if (filter.path !== undefined && !matchesScenario({ path: filter.path }, { path: entry.path })) return false;
+  const raw = rawFields.get(entry) ?? {};
   for (const k of ["status", "idempotencyKey", "echo", "fault", "requestId"]) {
-    if (filter[k] !== undefined && filter[k] !== entry[k]) return false;
+    if (filter[k] !== undefined && filter[k] !== entry[k] && (raw[k] === undefined || filter[k] !== raw[k])) return false;
   }
   return true;
 }
@@ -266,7 +269,8 @@ export async function startEmulator(config = {}, options = {}) {
     return response;
   }
 
-  function newEntry(req, fields) {
+  /** A log entry: every string in it is scrubbed of the configured and the presented credentials. */
+  function newEntry(req, fields, scrub) {
     seq += 1;
     const entry = {
       seq,
@@ -277,9 +281,15 @@ export async function startEmulator(config = {}, options = {}) {
       preflight: false,
       fault: null,
       faultSource: null,
-      headers: redactHeaders(req.headers, secrets()),
+      headers: scrub.headers(req.headers),
       ...fields,
     };
+    for (const k of ["idempotencyKey", "echo", "origin"]) {
+      if (typeof entry[k] === "string") entry[k] = scrub.text(entry[k]);
+    }
+    if (typeof fields.url === "string") entry.url = scrub.url(fields.url);
+    if (typeof fields.path === "string") entry.path = scrub.url(fields.path);
+    rawFields.set(entry, { idempotencyKey: fields.idempotencyKey, echo: fields.echo });
     log.push(entry);
     return { entry, started: Date.now() };
   }
@@ -293,18 +303,19 @@ export async function startEmulator(config = {}, options = {}) {
     const idempotencyKey = headerValue(req.headers, "idempotency-key") || null;
     const attemptKey = [mount.key, method, relPath, idempotencyKey ?? ""].join(" ");
     attempts.set(attemptKey, (attempts.get(attemptKey) ?? 0) + 1);
+    const scrub = createScrubber(secrets(), req.headers);
     const { entry, started } = newEntry(req, {
       provider: mount.provider,
       mount: mount.key,
       variant: mount.variant,
-      path: scrubText(relPath, secrets()),
-      url: scrubText(`${url.pathname}${url.search}`, secrets()),
+      path: relPath,
+      url: `${url.pathname}${url.search}`,
       requestId: base.requestId,
       idempotencyKey,
       attempt: attempts.get(attemptKey),
       echo: base.echo,
       origin: headerValue(req.headers, "origin") || null,
-    });
+    }, scrub);
     res.on("close", () => {
       entry.durationMs = Date.now() - started;
       if (!res.writableFinished) entry.aborted = true;
@@ -345,10 +356,10 @@ export async function startEmulator(config = {}, options = {}) {
     } catch (err) {
       if (!(err instanceof FaultSpecError)) throw err;
       req.resume();
-      entry.fault = faultText;
+      entry.fault = scrub.text(faultText);
       return deliver(res, entry, { status: 400, body: { emulator_error: err.message }, headers: common }, null);
     }
-    entry.fault = fault.spec || null;
+    entry.fault = fault.spec ? scrub.text(fault.spec) : null;
     const t = fault.terminal;
 
     if (t?.kind === "hangup") {
@@ -408,8 +419,8 @@ export async function startEmulator(config = {}, options = {}) {
         try {
           response = await provider.handle(ctx);
         } catch (err) {
-          entry.error = err.message;
-          say(`handler error: ${err.stack}`);
+          entry.error = scrub.text(err.message);
+          say(`handler error: ${scrub.text(err.stack)}`);
           response = { status: 500, body: provider.errorBody(500), headers: {} };
         }
       }
@@ -428,12 +439,15 @@ export async function startEmulator(config = {}, options = {}) {
   }
 
   function trapView() {
-    return received.map((r) => ({
+    return received.map((r) => {
+      const scrub = createScrubber(secrets(), r.headers);
+      return {
       method: r.method,
-      url: scrubText(r.url, secrets()),
-      headers: redactHeaders(r.headers, secrets()),
+      url: scrub.url(r.url),
+      headers: scrub.headers(r.headers),
       credentialHeaders: Object.keys(r.headers).filter((h) => CREDENTIAL_HEADERS.has(h)),
-    }));
+      };
+    });
   }
 
   /** Whether a browser page at `origin` may use the emulator's own endpoints. */
@@ -450,12 +464,7 @@ export async function startEmulator(config = {}, options = {}) {
 
   /** Whether the Host header names this listener (a DNS-rebinding page sends its own name). */
   function controlHostAllowed(host) {
-    if (host === "") return true;
-    if (isOwnAuthority(host, opts.host, port)) return true;
-    if (!isWildcardHost(opts.host)) return false;
-    // Bound to every interface: any IP literal of this port (a rebinding attack needs a name).
-    const m = /^\[?([0-9A-Fa-f:.]+?)\]?:(\d+)$/.exec(host);
-    return m !== null && isIP(m[1]) !== 0 && Number(m[2]) === port;
+    return host === "" || isOwnHostName(host, opts.host);
   }
 
   /**
@@ -600,6 +609,7 @@ export async function startEmulator(config = {}, options = {}) {
   function trapRequest(req, res) {
     const requestId = ids.requestId();
     const target = checkRequest(req, opts.host, trapPort);
+    const scrub = createScrubber(secrets(), req.headers);
     const record = { method: req.method.toUpperCase(), url: req.url, headers: { ...req.headers }, body: "", time: new Date().toISOString() };
     received.push(record);
     seq += 1;
@@ -610,12 +620,12 @@ export async function startEmulator(config = {}, options = {}) {
       mount: "cross-origin",
       variant: null,
       method: record.method,
-      path: scrubText(target.ok ? target.url.pathname : "", secrets()),
-      url: scrubText(req.url, secrets()),
+      path: scrub.url(target.ok ? target.url.pathname : ""),
+      url: scrub.url(req.url),
       status: null,
       requestId,
       preflight: record.method === "OPTIONS",
-      headers: redactHeaders(req.headers, secrets()),
+      headers: scrub.headers(req.headers),
     };
     log.push(entry);
     const chunks = [];

@@ -51,6 +51,23 @@ export function isOwnAuthority(authority, bindHost, port) {
   return u.hostname === formatHost(String(bindHost).toLowerCase());
 }
 
+/**
+ * Whether a Host header's name is this machine's loopback or the bound address (the port is not
+ * compared: a DNS-rebinding page is caught by its name). Bound to every interface, any IP literal.
+ */
+export function isOwnHostName(hostHeader, bindHost) {
+  let u;
+  try {
+    u = new URL(`http://${hostHeader}`);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password || u.pathname !== "/" || u.search || u.hash) return false;
+  if (isLoopbackHost(u.hostname)) return true;
+  if (isWildcardHost(bindHost)) return isIP(unbracket(u.hostname)) !== 0;
+  return u.hostname === formatHost(String(bindHost).toLowerCase());
+}
+
 const bad = (status, reason) => ({ ok: false, status, reason });
 
 /**
