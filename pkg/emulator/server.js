@@ -8,7 +8,7 @@ import { headerValue } from "./lib/auth.js";
 import { createScrubber, CREDENTIAL_HEADERS } from "./lib/redact.js";
 import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from "./lib/faults.js";
 import { createLimiter } from "./lib/ratelimit.js";
-import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isOwnHostName } from "./lib/target.js";
+import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isOwnHostName, isLoopbackHost } from "./lib/target.js";
 import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
 import { createPoesius } from "./providers/poesius.js";
 import { createPoelis } from "./providers/poelis.js";
@@ -96,6 +96,15 @@ function filterMatches(entry, filter) {
     if (filter[k] !== undefined && filter[k] !== entry[k] && (raw[k] === undefined || filter[k] !== raw[k])) return false;
   }
   return true;
+}
+
+/** The one-line warning for a bind beyond loopback. */
+export function exposureWarning(host, port, trapPort) {
+  return (
+    `keygate emulator bound to ${host} (ports ${port} and ${trapPort}): it is reachable beyond this machine, ` +
+    "by anyone who can reach this host; its demo credentials are public and /_emulator/* can read its log and change its behaviour. " +
+    "Use 127.0.0.1 unless that is what you want."
+  );
 }
 
 /**
@@ -691,6 +700,8 @@ export async function startEmulator(config = {}, options = {}) {
     await new Promise((r) => main.close(r));
     throw err;
   }
+  const exposed = !isLoopbackHost(opts.host);
+  if (exposed && opts.warnExposed !== false) process.emitWarning(exposureWarning(opts.host, port, trapPort), { code: "KEYGATE_EMULATOR_EXPOSED" });
   baseUrl = `http://${formatHost(opts.host)}:${port}`;
   trapUrl = `http://${formatHost(opts.host)}:${trapPort}`;
 
@@ -704,6 +715,8 @@ export async function startEmulator(config = {}, options = {}) {
     url: baseUrl,
     port,
     host: opts.host,
+    /** true when bound to an address other machines can reach (anything but loopback). */
+    exposed,
     urls: {
       poesius: `${baseUrl}/poesius/api/v1`,
       poesiusMcp: `${baseUrl}/poesius/api/v1/mcp`,
