@@ -8,7 +8,8 @@ const USAGE = `Usage:
   keygate doctor [--live] [--json] [--base-url P=URL ...] [--timeout MS]
                                                    validate the providers' env variables; --live
                                                    makes one cheap authenticated call per provider
-  keygate emulator [--port N] [--config FILE]        run the local provider emulator
+  keygate emulator [--port N] [--config FILE]        run the local provider emulator until Ctrl+C
+                                                   (SIGINT) or SIGTERM; --help for its options
 
 Exit codes: 0 all good; 1 a key is invalid or a live check failed; 2 usage error.`;
 
@@ -154,8 +155,9 @@ export async function main(argv, io = { out: process.stdout, err: process.stderr
       case "check": return await check(rest, io);
       case "doctor": return await doctor(rest, io);
       case "emulator": {
-        const { main: emulatorMain } = await import("../emulator/cli.js");
-        return await emulatorMain(rest);
+        // Resolves once the emulator has stopped (SIGINT/SIGTERM), with its exit code.
+        const { serve } = await import("../emulator/cli.js");
+        return await serve(rest, { stdout: io.out, stderr: io.err });
       }
       case undefined:
       case "-h":
@@ -177,8 +179,6 @@ export async function main(argv, io = { out: process.stdout, err: process.stderr
 
 const invoked = process.argv[1] && import.meta.url === new URL(`file://${(await import("node:fs")).realpathSync(process.argv[1])}`).href;
 if (invoked) {
-  const cmd = process.argv[2];
-  const code = await main(process.argv.slice(2));
-  // The emulator keeps running until a signal; other commands exit with their code.
-  if (cmd !== "emulator" || code !== undefined) process.exitCode = code ?? 0;
+  // Every command resolves to its exit code (`emulator` only once it has stopped).
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -3,7 +3,7 @@
 // The package's `keygate` bin delegates `keygate emulator ...` to `main(argv)`.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startEmulator } from "./server.js";
+import { startEmulator, exposureWarning } from "./server.js";
 import { ConfigError } from "./config.js";
 
 export const USAGE = `Usage: keygate emulator [options]
@@ -12,7 +12,8 @@ Start the keygate provider emulator (Poesius, Poelis, PowerPost, Postiz) on loop
 
 Options:
   --port <n>              port of the provider listener (default 8787; 0 = any free port)
-  --host <addr>           address to bind (default 127.0.0.1)
+  --host <addr>           address to bind (default 127.0.0.1; anything but loopback
+                          makes it reachable from other machines, with a warning)
   --cross-origin-port <n> port of the cross-origin trap listener (default: any free port)
   --config <file.json>    configuration file (see pkg/emulator/README.md)
   --json                  print the URLs as one JSON line instead of a table
@@ -90,26 +91,23 @@ function table(emu) {
 }
 
 /**
- * Run the CLI. Resolves to the running emulator handle, or to null after
- * `--help` or an error (then `process.exitCode` is set).
- * @param {string[]} argv arguments after the program name, e.g. ["emulator", "--port", "0"]
- * @param {{stdout?:NodeJS.WritableStream, stderr?:NodeJS.WritableStream, handleSignals?:boolean, exit?:(code:number)=>void}} [io]
+ * Start the emulator from CLI arguments and print its banner. Signal handlers (when wanted) are
+ * installed before the banner, so a supervisor that signals as soon as it sees the banner is heard.
+ * @returns {Promise<{emu: object|null, code: number}>}
  */
-export async function main(argv = process.argv.slice(2), io = {}) {
+async function start(argv, io, onStop) {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const exit = io.exit ?? ((code) => process.exit(code));
   let args;
   try {
     args = parseArgs(argv);
   } catch (err) {
     stderr.write(`keygate emulator: ${err.message}\n\n${USAGE}\n`);
-    process.exitCode = 2;
-    return null;
+    return { emu: null, code: 2 };
   }
   if (args.help) {
     stdout.write(`${USAGE}\n`);
-    return null;
+    return { emu: null, code: 0 };
   }
   let emu;
   try {
@@ -118,32 +116,71 @@ export async function main(argv = process.argv.slice(2), io = {}) {
       host: args.host,
       crossOriginPort: args.crossOriginPort,
       quiet: !args.verbose,
+      warnExposed: false,
     });
   } catch (err) {
     const reason = err instanceof ConfigError ? err.message : err.code === "EADDRINUSE" ? `port ${args.port} is in use` : err.message;
     stderr.write(`keygate emulator: ${reason}\n`);
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
-    return null;
+    return { emu: null, code: err instanceof ConfigError ? 2 : 1 };
   }
+  if (onStop) {
+    let stopping = false;
+    const stop = async (signal) => {
+      if (stopping) return;
+      stopping = true;
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      const force = setTimeout(() => onStop(0, true), 3000);
+      force.unref();
+      await emu.close();
+      clearTimeout(force);
+      stderr.write(`keygate emulator: stopped (${signal})\n`);
+      onStop(0, false);
+    };
+    const onInt = () => void stop("SIGINT");
+    const onTerm = () => void stop("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+  }
+  if (emu.exposed) stderr.write(`keygate emulator: WARNING: ${exposureWarning(emu.host, emu.port, emu.crossOrigin.port)}\n`);
   if (args.json) {
     stdout.write(`${JSON.stringify({ url: emu.url, urls: emu.urls, crossOrigin: emu.crossOrigin.url })}\n`);
   } else {
     stdout.write(`${table(emu)}\n`);
   }
-  if (io.handleSignals !== false) {
-    let stopping = false;
-    const stop = async (signal) => {
-      if (stopping) return;
-      stopping = true;
-      const force = setTimeout(() => exit(0), 3000);
-      force.unref();
-      await emu.close();
-      stderr.write(`keygate emulator: stopped (${signal})\n`);
-      exit(0);
-    };
-    process.once("SIGINT", () => void stop("SIGINT"));
-    process.once("SIGTERM", () => void stop("SIGTERM"));
-  }
+  return { emu, code: 0 };
+}
+
+/**
+ * Run the CLI and keep the emulator up until SIGINT or SIGTERM. Resolves to the exit code: 0 after
+ * `--help` or a clean stop, 2 for bad arguments or config, 1 when it cannot start.
+ * @param {string[]} argv arguments after the program name, e.g. ["emulator", "--port", "0"]
+ * @param {{stdout?:NodeJS.WritableStream, stderr?:NodeJS.WritableStream}} [io]
+ * @returns {Promise<number>}
+ */
+export function serve(argv = process.argv.slice(2), io = {}) {
+  return new Promise((resolve, reject) => {
+    start(argv, io, (code, forced) => {
+      // close() drops every connection; if it still hangs, the exit is forced.
+      if (forced) process.exit(code);
+      resolve(code);
+    }).then(({ emu, code }) => {
+      if (!emu) resolve(code);
+    }, reject);
+  });
+}
+
+/**
+ * Start the CLI in-process. Resolves to the running emulator handle, or to null after `--help`
+ * or an error (then `process.exitCode` is set). With signals handled (the default), SIGINT or
+ * SIGTERM closes it and calls `io.exit(0)` (default `process.exit`).
+ * @param {string[]} argv arguments after the program name, e.g. ["emulator", "--port", "0"]
+ * @param {{stdout?:NodeJS.WritableStream, stderr?:NodeJS.WritableStream, handleSignals?:boolean, exit?:(code:number)=>void}} [io]
+ */
+export async function main(argv = process.argv.slice(2), io = {}) {
+  const exit = io.exit ?? ((code) => process.exit(code));
+  const { emu, code } = await start(argv, io, io.handleSignals === false ? null : (c) => exit(c));
+  if (!emu && code !== 0) process.exitCode = code;
   return emu;
 }
 
@@ -157,5 +194,5 @@ function isEntryPoint() {
 }
 
 if (isEntryPoint()) {
-  await main(process.argv.slice(2));
+  process.exitCode = await serve(process.argv.slice(2));
 }

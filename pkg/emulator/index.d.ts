@@ -6,8 +6,12 @@ export type CorsPolicy = "open" | "strict" | "none" | string[];
 export interface EmulatorOptions {
   /** Provider listener port; 0 (default) picks a free one. */
   port?: number;
-  /** Address to bind; default "127.0.0.1". */
+  /** Address to bind; default "127.0.0.1". Anything but loopback emits a KEYGATE_EMULATOR_EXPOSED warning. */
   host?: string;
+  /** false: no process warning for a bind beyond loopback (the CLI prints its own). Default true. */
+  warnExposed?: boolean;
+  /** Extra origins (e.g. "http://127.0.0.1:5173", a test page) allowed to use /_emulator/*. */
+  controlOrigins?: string[];
   /** false: print one line per request to stderr (credentials redacted). Default true. */
   quiet?: boolean;
   /** Port of the cross-origin trap listener; 0 (default) picks a free one. */
@@ -110,6 +114,8 @@ export interface Emulator {
   url: string;
   port: number;
   host: string;
+  /** true when bound to an address other machines can reach (anything but loopback). */
+  exposed: boolean;
   urls: {
     poesius: string;
     poesiusMcp: string;
@@ -127,6 +133,8 @@ export interface Emulator {
   counts(filter?: CountFilter): number;
   reset(): void;
   addScenario(scenario: Scenario): void;
+  /** Let a page at `origin` use /_emulator/* from now on. Throws a TypeError for a non-origin. */
+  allowControlOrigin(origin: string): void;
   pendingScenarios(): Scenario[];
   state(): Record<ProviderId, Record<string, number>>;
   close(): Promise<void>;

@@ -5,9 +5,10 @@ import { mergeConfig, loadConfigFile, DEMO_KEYS } from "./config.js";
 import { createIdSource } from "./lib/ids.js";
 import { encodeBody, readBody, JSON_TYPE, statusText, parseJsonBody } from "./lib/http.js";
 import { headerValue } from "./lib/auth.js";
-import { redactHeaders, scrubText, CREDENTIAL_HEADERS } from "./lib/redact.js";
+import { createScrubber, CREDENTIAL_HEADERS } from "./lib/redact.js";
 import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from "./lib/faults.js";
 import { createLimiter } from "./lib/ratelimit.js";
+import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isOwnHostName, isLoopbackHost } from "./lib/target.js";
 import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
 import { createPoesius } from "./providers/poesius.js";
 import { createPoelis } from "./providers/poelis.js";
@@ -30,10 +31,6 @@ const MAX_TRAP_BODY = 1024 * 1024;
 
 function findMount(pathname) {
   return MOUNTS.find((m) => pathname === m.prefix || pathname.startsWith(`${m.prefix}/`)) ?? null;
-}
-
-function formatHost(host) {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
 
 function cleanEcho(value) {
@@ -85,16 +82,29 @@ function pad(response, bytes) {
   return { ...response, body };
 }
 
+/** The raw idempotency key and echo of a log entry (the entry itself keeps them scrubbed). */
+const rawFields = new WeakMap();
+
 function filterMatches(entry, filter) {
   if (entry.preflight && filter.preflight !== true && String(filter.method ?? "").toUpperCase() !== "OPTIONS") return false;
   if (filter.provider && filter.provider !== entry.provider && filter.provider !== entry.mount) return false;
   if (filter.variant && filter.variant !== entry.variant) return false;
   if (filter.method && String(filter.method).toUpperCase() !== entry.method) return false;
   if (filter.path !== undefined && !matchesScenario({ path: filter.path }, { path: entry.path })) return false;
+  const raw = rawFields.get(entry) ?? {};
   for (const k of ["status", "idempotencyKey", "echo", "fault", "requestId"]) {
-    if (filter[k] !== undefined && filter[k] !== entry[k]) return false;
+    if (filter[k] !== undefined && filter[k] !== entry[k] && (raw[k] === undefined || filter[k] !== raw[k])) return false;
   }
   return true;
+}
+
+/** The one-line warning for a bind beyond loopback. */
+export function exposureWarning(host, port, trapPort) {
+  return (
+    `keygate emulator bound to ${host} (ports ${port} and ${trapPort}): it is reachable beyond this machine, ` +
+    "by anyone who can reach this host; its demo credentials are public and /_emulator/* can read its log and change its behaviour. " +
+    "Use 127.0.0.1 unless that is what you want."
+  );
 }
 
 /**
@@ -104,7 +114,20 @@ function filterMatches(entry, filter) {
  */
 export async function startEmulator(config = {}, options = {}) {
   const cfg = mergeConfig(typeof config === "string" ? loadConfigFile(config) : config ?? {});
-  const opts = { port: 0, host: "127.0.0.1", quiet: true, crossOriginPort: 0, ...options };
+  const opts = { port: 0, host: "127.0.0.1", quiet: true, crossOriginPort: 0, controlOrigins: [], ...options };
+  const controlOrigins = new Set();
+  const addControlOrigin = (o) => {
+    let u;
+    try {
+      u = new URL(String(o));
+    } catch {
+      throw new TypeError(`controlOrigins: ${JSON.stringify(String(o))} is not an origin (scheme://host[:port])`);
+    }
+    if (u.origin === "null") throw new TypeError(`controlOrigins: ${JSON.stringify(String(o))} is not an origin (scheme://host[:port])`);
+    controlOrigins.add(u.origin);
+  };
+  if (!Array.isArray(opts.controlOrigins)) throw new TypeError("controlOrigins must be an array of origins");
+  for (const o of opts.controlOrigins) addControlOrigin(o);
   const ids = createIdSource();
   const env = { config: cfg, ids, now: () => Date.now() };
   const providers = {
@@ -255,7 +278,8 @@ export async function startEmulator(config = {}, options = {}) {
     return response;
   }
 
-  function newEntry(req, fields) {
+  /** A log entry: every string in it is scrubbed of the configured and the presented credentials. */
+  function newEntry(req, fields, scrub) {
     seq += 1;
     const entry = {
       seq,
@@ -266,9 +290,15 @@ export async function startEmulator(config = {}, options = {}) {
       preflight: false,
       fault: null,
       faultSource: null,
-      headers: redactHeaders(req.headers, secrets()),
+      headers: scrub.headers(req.headers),
       ...fields,
     };
+    for (const k of ["idempotencyKey", "echo", "origin"]) {
+      if (typeof entry[k] === "string") entry[k] = scrub.text(entry[k]);
+    }
+    if (typeof fields.url === "string") entry.url = scrub.url(fields.url);
+    if (typeof fields.path === "string") entry.path = scrub.url(fields.path);
+    rawFields.set(entry, { idempotencyKey: fields.idempotencyKey, echo: fields.echo });
     log.push(entry);
     return { entry, started: Date.now() };
   }
@@ -282,18 +312,19 @@ export async function startEmulator(config = {}, options = {}) {
     const idempotencyKey = headerValue(req.headers, "idempotency-key") || null;
     const attemptKey = [mount.key, method, relPath, idempotencyKey ?? ""].join(" ");
     attempts.set(attemptKey, (attempts.get(attemptKey) ?? 0) + 1);
+    const scrub = createScrubber(secrets(), req.headers);
     const { entry, started } = newEntry(req, {
       provider: mount.provider,
       mount: mount.key,
       variant: mount.variant,
-      path: scrubText(relPath, secrets()),
-      url: scrubText(`${url.pathname}${url.search}`, secrets()),
+      path: relPath,
+      url: `${url.pathname}${url.search}`,
       requestId: base.requestId,
       idempotencyKey,
       attempt: attempts.get(attemptKey),
       echo: base.echo,
       origin: headerValue(req.headers, "origin") || null,
-    });
+    }, scrub);
     res.on("close", () => {
       entry.durationMs = Date.now() - started;
       if (!res.writableFinished) entry.aborted = true;
@@ -334,10 +365,10 @@ export async function startEmulator(config = {}, options = {}) {
     } catch (err) {
       if (!(err instanceof FaultSpecError)) throw err;
       req.resume();
-      entry.fault = faultText;
+      entry.fault = scrub.text(faultText);
       return deliver(res, entry, { status: 400, body: { emulator_error: err.message }, headers: common }, null);
     }
-    entry.fault = fault.spec || null;
+    entry.fault = fault.spec ? scrub.text(fault.spec) : null;
     const t = fault.terminal;
 
     if (t?.kind === "hangup") {
@@ -397,8 +428,8 @@ export async function startEmulator(config = {}, options = {}) {
         try {
           response = await provider.handle(ctx);
         } catch (err) {
-          entry.error = err.message;
-          say(`handler error: ${err.stack}`);
+          entry.error = scrub.text(err.message);
+          say(`handler error: ${scrub.text(err.stack)}`);
           response = { status: 500, body: provider.errorBody(500), headers: {} };
         }
       }
@@ -417,28 +448,88 @@ export async function startEmulator(config = {}, options = {}) {
   }
 
   function trapView() {
-    return received.map((r) => ({
+    return received.map((r) => {
+      const scrub = createScrubber(secrets(), r.headers);
+      return {
       method: r.method,
-      url: scrubText(r.url, secrets()),
-      headers: redactHeaders(r.headers, secrets()),
+      url: scrub.url(r.url),
+      headers: scrub.headers(r.headers),
       credentialHeaders: Object.keys(r.headers).filter((h) => CREDENTIAL_HEADERS.has(h)),
-    }));
+      };
+    });
+  }
+
+  /** Whether a browser page at `origin` may use the emulator's own endpoints. */
+  function controlOriginAllowed(origin) {
+    if (controlOrigins.has(origin)) return true;
+    let u;
+    try {
+      u = new URL(origin);
+    } catch {
+      return false;
+    }
+    return u.protocol === "http:" && u.origin === origin && isOwnAuthority(u.host, opts.host, port);
+  }
+
+  /** Whether the Host header names this listener (a DNS-rebinding page sends its own name). */
+  function controlHostAllowed(host) {
+    return host === "" || isOwnHostName(host, opts.host);
+  }
+
+  /**
+   * The rule for `/`, `/_emulator/*` and every other path of the emulator's own: a request with an
+   * `Origin` is served only from the emulator's own origin (loopback or the bound address, this
+   * port) or an origin allowed with `controlOrigins`; one without `Origin` that a browser marks
+   * as coming from another site (`Sec-Fetch-Site`) is refused too; the Host must name this
+   * listener. A POST body must be JSON (`application/json`), which no page on another site can
+   * send without a preflight, and a preflight is answered only for an allowed origin.
+   * @returns {string|null} why the request is refused
+   */
+  function controlRefusal(req) {
+    if (!controlHostAllowed(headerValue(req.headers, "host"))) return "the Host header does not name this emulator";
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      if (!controlOriginAllowed(String(origin))) return "the emulator's own endpoints refuse cross-origin use (see controlOrigins)";
+    } else {
+      const site = headerValue(req.headers, "sec-fetch-site");
+      if (site === "cross-site" || site === "same-site") return "the emulator's own endpoints refuse cross-origin use";
+    }
+    return null;
+  }
+
+  function jsonContentType(req) {
+    const type = headerValue(req.headers, "content-type").split(";")[0].trim().toLowerCase();
+    return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
   }
 
   async function handleOwn(req, res, url, base) {
     const method = req.method.toUpperCase();
-    const headers = { ...base.headers, ...corsResponseHeaders("open", null, headerValue(req.headers, "origin")) };
+    const origin = headerValue(req.headers, "origin");
+    const refusal = controlRefusal(req);
+    // CORS headers only ever name an allowed origin; nothing is reflected for any other.
+    const allowedOrigin = refusal === null && origin !== "" ? origin : null;
+    const cors = allowedOrigin ? { "access-control-allow-origin": allowedOrigin, vary: "Origin" } : { vary: "Origin" };
+    const headers = { ...base.headers, ...cors };
     const send = (status, body) => {
       const { buffer } = encodeBody({ body });
       res.writeHead(status, { ...headers, "content-type": JSON_TYPE, "content-length": String(buffer.length) });
       res.end(buffer);
     };
+    if (refusal !== null) {
+      req.resume();
+      return send(403, { emulator_error: refusal });
+    }
     if (method === "OPTIONS") {
       req.resume();
-      res.writeHead(204, { ...base.headers, ...corsPreflightHeaders("open", null, headerValue(req.headers, "origin"), req.headers) });
+      const pre = allowedOrigin ? corsPreflightHeaders("open", null, allowedOrigin, req.headers) : {};
+      res.writeHead(204, { ...base.headers, ...pre, vary: "Origin, Access-Control-Request-Headers" });
       return res.end();
     }
-    const { buffer } = await readBody(req, 1024 * 1024);
+    const { buffer, tooLarge } = await readBody(req, 1024 * 1024);
+    if (tooLarge) return send(413, { emulator_error: "body over 1 MiB" });
+    if (method !== "GET" && method !== "HEAD" && (buffer.length > 0 || headerValue(req.headers, "content-type") !== "") && !jsonContentType(req)) {
+      return send(415, { emulator_error: "the emulator's own endpoints take only application/json bodies" });
+    }
     const p = url.pathname;
     if (p === "/" && method === "GET") return send(200, describe());
     if (p === "/_emulator/health") return send(200, { ok: true });
@@ -474,35 +565,60 @@ export async function startEmulator(config = {}, options = {}) {
 
   // ---- listeners --------------------------------------------------------------
 
+  /** Answer a request whose target could not be parsed, on a connection that then closes. */
+  function refuseTarget(req, res, headers, target) {
+    req.resume();
+    const body = Buffer.from(JSON.stringify({ emulator_error: target.reason }));
+    res.writeHead(target.status, { ...headers, "content-type": JSON_TYPE, "content-length": String(body.length), connection: "close" });
+    res.end(body);
+  }
+
   async function onRequest(req, res) {
-    // keepAlive: false answers everything with `Connection: close`, so each request has a
-    // connection of its own and a `hangup` never lands on a reused one (which fetch in Chromium,
-    // Deno and Bun takes for a stale keep-alive connection and silently resends).
-    if (cfg.keepAlive === false) res.setHeader("connection", "close");
     const requestId = ids.requestId();
-    const echo = cleanEcho(headerValue(req.headers, "x-keygate-echo"));
     const headers = { "x-request-id": requestId };
-    if (echo !== null) headers["x-keygate-echo"] = echo;
-    const url = new URL(req.url, "http://emulator.invalid");
-    const bypass = url.searchParams.get(BYPASS_PARAM) === "off";
-    url.searchParams.delete(BYPASS_PARAM);
-    const host = headerValue(req.headers, "host") || `${formatHost(opts.host)}:${handle.port}`;
-    const base = { requestId, echo, headers, bypass, selfOrigin: `http://${host}` };
     try {
+      // keepAlive: false answers everything with `Connection: close`, so each request has a
+      // connection of its own and a `hangup` never lands on a reused one (which fetch in Chromium,
+      // Deno and Bun takes for a stale keep-alive connection and silently resends).
+      if (cfg.keepAlive === false) res.setHeader("connection", "close");
+      const echo = cleanEcho(headerValue(req.headers, "x-keygate-echo"));
+      if (echo !== null) headers["x-keygate-echo"] = echo;
+      const target = checkRequest(req, opts.host, port);
+      if (!target.ok) return refuseTarget(req, res, headers, target);
+      const { url } = target;
+      const bypass = url.searchParams.get(BYPASS_PARAM) === "off";
+      url.searchParams.delete(BYPASS_PARAM);
+      const host = cleanHostHeader(headerValue(req.headers, "host")) ?? `${formatHost(opts.host)}:${port}`;
+      const base = { requestId, echo, headers, bypass, selfOrigin: `http://${host}` };
       const mount = findMount(url.pathname);
       if (mount) await handleProvider(req, res, url, mount, base);
       else await handleOwn(req, res, url, base);
     } catch (err) {
       say(`internal error: ${err.stack}`);
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { ...headers, "content-type": JSON_TYPE });
-        res.end(JSON.stringify({ emulator_error: "internal emulator error" }));
-      } else res.destroy();
+      try {
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { ...headers, "content-type": JSON_TYPE });
+          res.end(JSON.stringify({ emulator_error: "internal emulator error" }));
+        } else res.destroy();
+      } catch {
+        res.destroy();
+      }
     }
   }
 
   function onTrapRequest(req, res) {
+    try {
+      trapRequest(req, res);
+    } catch (err) {
+      say(`trap error: ${err.stack}`);
+      res.destroy();
+    }
+  }
+
+  function trapRequest(req, res) {
     const requestId = ids.requestId();
+    const target = checkRequest(req, opts.host, trapPort);
+    const scrub = createScrubber(secrets(), req.headers);
     const record = { method: req.method.toUpperCase(), url: req.url, headers: { ...req.headers }, body: "", time: new Date().toISOString() };
     received.push(record);
     seq += 1;
@@ -513,12 +629,12 @@ export async function startEmulator(config = {}, options = {}) {
       mount: "cross-origin",
       variant: null,
       method: record.method,
-      path: scrubText(new URL(req.url, "http://x").pathname, secrets()),
-      url: scrubText(req.url, secrets()),
+      path: scrub.url(target.ok ? target.url.pathname : ""),
+      url: scrub.url(req.url),
       status: null,
       requestId,
       preflight: record.method === "OPTIONS",
-      headers: redactHeaders(req.headers, secrets()),
+      headers: scrub.headers(req.headers),
     };
     log.push(entry);
     const chunks = [];
@@ -529,6 +645,10 @@ export async function startEmulator(config = {}, options = {}) {
     });
     req.on("end", () => {
       record.body = Buffer.concat(chunks).toString("utf8");
+      if (!target.ok) {
+        entry.status = target.status;
+        return refuseTarget(req, res, { "x-request-id": requestId }, target);
+      }
       const preflight = record.method === "OPTIONS";
       const headers = { "x-request-id": requestId, ...trapCorsHeaders(req.headers, preflight) };
       entry.status = preflight ? 204 : 200;
@@ -543,14 +663,23 @@ export async function startEmulator(config = {}, options = {}) {
     req.on("error", () => {});
   }
 
-  const main = http.createServer((req, res) => void onRequest(req, res));
+  const main = http.createServer((req, res) => {
+    onRequest(req, res).catch(() => res.destroy());
+  });
   const trap = http.createServer(onTrapRequest);
   for (const s of [main, trap]) {
     s.on("connection", (socket) => {
       sockets.add(socket);
       socket.on("close", () => sockets.delete(socket));
     });
-    s.on("clientError", (err, socket) => socket.destroy());
+    // A request the HTTP parser refuses (NUL bytes, a bad request line, oversized headers) gets a
+    // plain 4xx answer on its connection, which then closes; nothing reaches a handler.
+    s.on("clientError", (err, socket) => {
+      if (!socket.writable || err.code === "ECONNRESET" || socket.bytesWritten > 0) return socket.destroy();
+      const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+      socket.end(rawErrorResponse(status, `malformed request (${String(err.code ?? "bad request")})`));
+      socket.on("error", () => {});
+    });
   }
 
   const listen = (server, port) =>
@@ -571,6 +700,8 @@ export async function startEmulator(config = {}, options = {}) {
     await new Promise((r) => main.close(r));
     throw err;
   }
+  const exposed = !isLoopbackHost(opts.host);
+  if (exposed && opts.warnExposed !== false) process.emitWarning(exposureWarning(opts.host, port, trapPort), { code: "KEYGATE_EMULATOR_EXPOSED" });
   baseUrl = `http://${formatHost(opts.host)}:${port}`;
   trapUrl = `http://${formatHost(opts.host)}:${trapPort}`;
 
@@ -584,6 +715,8 @@ export async function startEmulator(config = {}, options = {}) {
     url: baseUrl,
     port,
     host: opts.host,
+    /** true when bound to an address other machines can reach (anything but loopback). */
+    exposed,
     urls: {
       poesius: `${baseUrl}/poesius/api/v1`,
       poesiusMcp: `${baseUrl}/poesius/api/v1/mcp`,
@@ -610,6 +743,10 @@ export async function startEmulator(config = {}, options = {}) {
       for (const p of Object.values(providers)) p.reset();
       buildLimiters();
       scenarios.reset(cfg.scenarios);
+    },
+    /** Let a page at `origin` (e.g. a test page on another loopback port) use `/_emulator/*`. */
+    allowControlOrigin(origin) {
+      addControlOrigin(origin);
     },
     /** Add a scenario at run time: `{match, faults}`. */
     addScenario(scenario) {

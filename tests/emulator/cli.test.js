@@ -125,3 +125,29 @@ test("main(argv) can be driven in-process (as the keygate bin does)", T, async (
   }
   assert.equal(await main(["--help"], { stdout, stderr: stdout, handleSignals: false }), null);
 });
+
+test("CLI --host beyond loopback warns on stderr; loopback does not", T, async () => {
+  const wide = spawnCli(["emulator", "--port", "0", "--host", "0.0.0.0"]);
+  try {
+    const out = await wide.started;
+    const port = /listening on http:\/\/[^:]+:(\d+)/.exec(out)[1];
+    // only ever contacted through loopback
+    assert.equal((await call(`http://127.0.0.1:${port}/_emulator/health`)).status, 200);
+    wide.child.kill("SIGTERM");
+    const { code, stderr } = await withDeadline(wide.exited, 5000, "shutdown");
+    assert.equal(code, 0);
+    assert.match(stderr, /WARNING.*0\.0\.0\.0.*reachable beyond this machine/);
+  } finally {
+    if (wide.child.exitCode === null) wide.child.kill("SIGKILL");
+  }
+  const loop = spawnCli(["emulator", "--port", "0", "--host", "127.0.0.1"]);
+  try {
+    await loop.started;
+    loop.child.kill("SIGTERM");
+    const { code, stderr } = await withDeadline(loop.exited, 5000, "shutdown");
+    assert.equal(code, 0);
+    assert.doesNotMatch(stderr, /WARNING/);
+  } finally {
+    if (loop.child.exitCode === null) loop.child.kill("SIGKILL");
+  }
+});

@@ -754,6 +754,7 @@ describe("headers, CORS and the log", () => {
     assert.equal((await call(`${emu.url}/unknown/path`)).status, 404);
     const added = await call(`${emu.url}/_emulator/scenarios`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ match: { provider: "poelis" }, faults: ["500"] }),
     });
     assert.equal(added.status, 200);

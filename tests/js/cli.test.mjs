@@ -52,3 +52,43 @@ test("usage errors exit 2; a missing key is reported, not crashed on", { timeout
   assert.equal(wrong.code, 1);
   assert.match(wrong.stdout, /BAD powerpost .*wrong_prefix\n.*looks like a Poelis key/);
 });
+
+test("keygate emulator stays up until SIGTERM/SIGINT, serves the printed URL, then exits 0", { timeout: 60_000 }, async () => {
+  const { spawn } = await import("node:child_process");
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    const child = spawn(process.execPath, [bin, "emulator", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise((resolve) => child.on("exit", (code, sig) => resolve({ code, sig })));
+    try {
+      const banner = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner in 10 s: ${stdout} ${stderr}`)), 10_000);
+        child.stdout.on("data", (d) => {
+          stdout += d;
+          if (stdout.includes("Press Ctrl+C")) {
+            clearTimeout(timer);
+            resolve(stdout);
+          }
+        });
+        child.on("exit", (code) => {
+          clearTimeout(timer);
+          reject(new Error(`exited ${code} right after the banner: ${stdout} ${stderr}`));
+        });
+      });
+      // still up a moment later (it used to exit 1 right after printing)
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(child.exitCode, null, `exited early: ${stderr}`);
+      const url = /^\s*poelis\s+(http:\/\/127\.0\.0\.1:\d+\S*)/m.exec(banner)[1];
+      const r = await fetch(`${url}/workspaces`, { headers: { authorization: `Bearer ${K.poelis.apiKey}` }, signal: AbortSignal.timeout(5000) });
+      assert.equal(r.status, 200);
+      child.kill(signal);
+      let timer;
+      const done = await Promise.race([exited, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("no exit 5 s after the signal")), 5000)))]).finally(() => clearTimeout(timer));
+      assert.equal(done.code, 0, `${signal}: exit ${done.code ?? done.sig}: ${stderr}`);
+      assert.doesNotMatch(stderr, /ERR_INVALID_ARG_TYPE|TypeError/);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  }
+});

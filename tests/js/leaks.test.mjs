@@ -48,6 +48,8 @@ function observe(x) {
 }
 
 test("random keys: clients, headers, errors and the emulator log never show a key body", { timeout: 60_000 }, async () => {
+  emu.reset();
+  const sent = [];
   for (let round = 0; round < 20; round++) {
     for (const [provider, opt, key, secret] of randomCredentials()) {
       const seen = [];
@@ -55,7 +57,10 @@ test("random keys: clients, headers, errors and the emulator log never show a ke
       seen.push(observe(buildHeaders({ provider, [opt]: key })));
       const client = new Client({ provider, [opt]: key, baseUrl: BASES()[provider], maxRetries: 0 });
       seen.push(observe(client));
+      const before = emu.log.length;
       const err = await CALLS[provider](client).catch((e) => e);
+      assert.ok(emu.log.length > before, `${provider} ${opt}: the request never reached the emulator`);
+      sent.push([provider, opt, secret]);
       assert.equal(err.name, "AuthenticationError", `${provider} ${opt}: ${err.name} ${err.message}`);
       seen.push(observe(err));
       // A bad key of the same shape (one character broken) fails validation without an echo.
@@ -70,8 +75,16 @@ test("random keys: clients, headers, errors and the emulator log never show a ke
       assert.ok(!text.includes(broken.slice(3, -5)), `${provider} ${opt} leaked the broken key`);
     }
   }
+  // The keys that were actually sent (not a fresh draw of the generator) against the log as kept
+  // and as served over HTTP.
+  assert.equal(sent.length, 20 * 7);
   const log = JSON.stringify(emu.log);
-  for (const [, , , secret] of randomCredentials()) assert.ok(!log.includes(secret));
+  const served = await (await fetch(`${emu.url}/_emulator/log`, { signal: AbortSignal.timeout(5000) })).text();
+  assert.ok(log.length > 1000 && served.length > 1000, "the log is empty");
+  for (const [provider, opt, secret] of sent) {
+    assert.ok(!log.includes(secret), `${provider} ${opt}: a sent key body is in emu.log`);
+    assert.ok(!served.includes(secret), `${provider} ${opt}: a sent key body is in GET /_emulator/log`);
+  }
 });
 
 test("the CLI never prints the key (check from stdin, doctor from env)", { timeout: 60_000 }, async () => {

@@ -110,6 +110,8 @@ for (const mode of ["window", "worker"]) {
   };
 }
 const server = await startStaticServer(configs);
+// The page is served from another loopback port: let it use the emulators' control endpoints.
+for (const e of emulators) e.allowControlOrigin(server.url);
 let browser;
 let failed = false;
 try {

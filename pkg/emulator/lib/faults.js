@@ -106,12 +106,32 @@ export function parseFault(spec) {
   return result;
 }
 
-function globToRegExp(glob) {
-  const source = glob
-    .split("*")
-    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${source}$`);
+/** Longest scenario path or glob accepted (a path longer than any real request target is a mistake). */
+export const MAX_GLOB_LENGTH = 2048;
+
+/**
+ * Whether `path` matches `glob`, where `*` stands for any run of characters (`/` included) and
+ * everything else is literal. Linear in practice and never backtracking: the glob's literal pieces
+ * are found left to right (the first anchored at the start, the last at the end), each at its
+ * leftmost place, which is correct for `*`-only globs. Cost is at most one `indexOf` scan per piece.
+ */
+export function globMatch(glob, path) {
+  const pieces = glob.split("*");
+  if (pieces.length === 1) return glob === path;
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (path.length < first.length + last.length) return false;
+  if (!path.startsWith(first) || !path.endsWith(last)) return false;
+  let at = first.length;
+  const end = path.length - last.length;
+  for (let i = 1; i < pieces.length - 1; i += 1) {
+    const piece = pieces[i];
+    if (piece === "") continue;
+    const found = path.indexOf(piece, at);
+    if (found === -1 || found + piece.length > end) return false;
+    at = found + piece.length;
+  }
+  return true;
 }
 
 /** Whether a request `{provider, variant, method, path}` matches a scenario's `match`. */
@@ -127,9 +147,7 @@ export function matchesScenario(match, info) {
     const p = match.path;
     if (p instanceof RegExp) {
       if (!p.test(info.path)) return false;
-    } else if (String(p).includes("*")) {
-      if (!globToRegExp(String(p)).test(info.path)) return false;
-    } else if (String(p) !== info.path) {
+    } else if (!globMatch(String(p), String(info.path))) {
       return false;
     }
   }
@@ -143,6 +161,11 @@ export function validateScenario(s, where = "scenario") {
   for (const f of s.faults) if (f !== null) parseFault(f);
   if (s.match !== undefined && (s.match === null || typeof s.match !== "object")) {
     throw new FaultSpecError(`${where}.match must be an object`);
+  }
+  const path = s.match?.path;
+  if (path !== undefined && !(path instanceof RegExp)) {
+    if (typeof path !== "string") throw new FaultSpecError(`${where}.match.path must be a string (exact, or with * globs)`);
+    if (path.length > MAX_GLOB_LENGTH) throw new FaultSpecError(`${where}.match.path is longer than ${MAX_GLOB_LENGTH} characters`);
   }
 }
 
