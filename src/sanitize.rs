@@ -137,9 +137,20 @@ fn percent_view(text: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
 
 /// The byte a `%XX` escape's two hex digits at `i` encode.
 pub(crate) fn hex_at(text: &[u8], i: usize) -> Option<u8> {
-    let h = text.get(i..i + 2)?;
-    let d = |c: u8| (c as char).to_digit(16);
-    Some((d(h[0])? * 16 + d(h[1])?) as u8)
+    match text.get(i..i + 2)? {
+        &[h, l] => Some(hex_digit(h)? << 4 | hex_digit(l)?),
+        _ => None,
+    }
+}
+
+/// The value of one hex digit (either case).
+pub(crate) fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Ranges of `view` covered by windows of [`MIN_FRAGMENT`] bytes (all of `pattern` when shorter)
