@@ -44,95 +44,75 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
     let body = &secret[prefix.len()..];
     let fold = body.len() >= 32 && body.bytes().all(|b| b.is_ascii_hexdigit());
 
-    let (decoded, spans) = percent_view(text.as_bytes());
-    let plain: Vec<u8> = if fold {
-        decoded.iter().map(u8::to_ascii_lowercase).collect()
+    let t = text.as_bytes();
+    let (view, at) = percent_view(t);
+    // Text bytes covered by a form of the credential; touching or overlapping hits make one run.
+    let mut hit = vec![false; t.len()];
+    let mut mark = |start: usize, end: usize| hit[start..end].fill(true);
+    let fold_case: fn(u8) -> u8 = if fold {
+        |b| b.to_ascii_lowercase()
     } else {
-        decoded.clone()
+        |b| b
     };
-    let b64: Vec<u8> = decoded
-        .iter()
-        .map(|&b| match b {
-            b'-' => b'+',
-            b'_' => b'/',
-            b => b,
-        })
-        .collect();
-
-    let mut hits: Vec<(usize, usize)> = Vec::new();
-    let body_pattern: Vec<u8> = if fold {
-        body.bytes().map(|b| b.to_ascii_lowercase()).collect()
-    } else {
-        body.as_bytes().to_vec()
-    };
-    for (s, e) in find(&plain, &body_pattern) {
-        let (mut start, end) = (spans[s].0, spans[e - 1].1);
-        if !prefix.is_empty() && text.as_bytes()[..start].ends_with(prefix.as_bytes()) {
+    for (s, e) in find(&view, body.as_bytes(), fold_case) {
+        let (mut start, end) = (at[s], at[e]);
+        if !prefix.is_empty() && t[..start].ends_with(prefix.as_bytes()) {
             start -= prefix.len();
         }
-        hits.push((start, end));
+        mark(start, end);
     }
+    // base64url read as base64.
+    let url_safe: fn(u8) -> u8 = |b| match b {
+        b'-' => b'+',
+        b'_' => b'/',
+        b => b,
+    };
     for source in [secret.as_bytes(), body.as_bytes()] {
         for align in 0..3 {
-            let run = b64_run(source, align);
-            for (s, e) in find(&b64, &run) {
-                hits.push(widen_b64(text.as_bytes(), spans[s].0, spans[e - 1].1));
+            for (s, e) in find(&view, &b64_run(source, align), url_safe) {
+                let (start, end) = widen_b64(t, at[s], at[e]);
+                mark(start, end);
             }
         }
     }
-    if hits.is_empty() {
+    if !hit.contains(&true) {
         return text.to_string();
     }
-    // Few hits: an insertion sort keeps the generic sort out of the wasm.
-    for i in 1..hits.len() {
-        let mut j = i;
-        while j > 0 && hits[j - 1] > hits[j] {
-            hits.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-    let mut out = Vec::with_capacity(text.len());
-    let mut at = 0;
     let redacted = credential.secret().redacted().as_bytes();
-    let mut i = 0;
-    while i < hits.len() {
-        let (start, mut end) = hits[i];
-        i += 1;
-        while i < hits.len() && hits[i].0 <= end {
-            end = end.max(hits[i].1);
-            i += 1;
+    let mut out = Vec::with_capacity(t.len());
+    for (i, &b) in t.iter().enumerate() {
+        if !hit[i] {
+            out.push(b);
+        } else if i == 0 || !hit[i - 1] {
+            out.extend_from_slice(redacted);
         }
-        let start = start.max(at);
-        out.extend_from_slice(&text.as_bytes()[at..start]);
-        out.extend_from_slice(redacted);
-        at = end.max(at);
     }
-    out.extend_from_slice(&text.as_bytes()[at..]);
     // Every cut is next to an ASCII byte (credentials are ASCII), so this stays UTF-8; were it
     // not, nothing is returned rather than a part of the text.
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// `text` with `%XX` escapes decoded, and for each decoded byte the span it came from.
-fn percent_view(text: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
+/// `text` with `%XX` escapes decoded, and where each decoded byte starts in `text` (one more
+/// entry at the end: `text.len()`).
+fn percent_view(text: &[u8]) -> (Vec<u8>, Vec<usize>) {
     let mut out = Vec::with_capacity(text.len());
-    let mut spans = Vec::with_capacity(text.len());
+    let mut at = Vec::with_capacity(text.len() + 1);
     let mut i = 0;
     while i < text.len() {
+        at.push(i);
         match (text[i], hex_at(text, i + 1)) {
             (b'%', Some(v)) => {
                 out.push(v);
-                spans.push((i, i + 3));
                 i += 3;
             }
             (b, _) => {
                 out.push(b);
-                spans.push((i, i + 1));
                 i += 1;
             }
         }
     }
-    (out, spans)
+    at.push(i);
+    (out, at)
 }
 
 /// The byte a `%XX` escape's two hex digits at `i` encode.
@@ -154,28 +134,34 @@ pub(crate) fn hex_digit(c: u8) -> Option<u8> {
 }
 
 /// Ranges of `view` covered by windows of [`MIN_FRAGMENT`] bytes (all of `pattern` when shorter)
-/// that occur in `pattern`; overlapping windows are merged.
-fn find(view: &[u8], pattern: &[u8]) -> Vec<(usize, usize)> {
+/// that occur in `pattern`, both read through `norm`; overlapping windows are merged.
+fn find(view: &[u8], pattern: &[u8], norm: fn(u8) -> u8) -> Vec<(usize, usize)> {
     let n = MIN_FRAGMENT.min(pattern.len());
     let mut out: Vec<(usize, usize)> = Vec::new();
     if n == 0 || view.len() < n {
         return out;
     }
-    // Where each byte value starts a window of `pattern` (no sorting: smaller wasm).
-    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); 256];
-    for j in 0..=pattern.len() - n {
-        starts[usize::from(pattern[j])].push(j);
+    // The windows of `pattern` chained by their first byte: `first[b]` is the first window
+    // starting with `b`, `next[j]` the one after window `j` (`usize::MAX`: none).
+    let windows = pattern.len() - n + 1;
+    let mut first = [usize::MAX; 256];
+    let mut next = vec![usize::MAX; windows];
+    for j in (0..windows).rev() {
+        let b = usize::from(norm(pattern[j]));
+        next[j] = first[b];
+        first[b] = j;
     }
-    for i in 0..=view.len() - n {
-        let w = &view[i..i + n];
-        if starts[usize::from(w[0])]
-            .iter()
-            .any(|&j| &pattern[j..j + n] == w)
-        {
-            match out.last_mut() {
-                Some(last) if last.1 >= i => last.1 = i + n,
-                _ => out.push((i, i + n)),
+    for i in 0..view.len() + 1 - n {
+        let mut j = first[usize::from(norm(view[i]))];
+        while j != usize::MAX {
+            if (1..n).all(|k| norm(view[i + k]) == norm(pattern[j + k])) {
+                match out.last_mut() {
+                    Some(last) if last.1 >= i => last.1 = i + n,
+                    _ => out.push((i, i + n)),
+                }
+                break;
             }
+            j = next[j];
         }
     }
     out
@@ -265,8 +251,9 @@ mod tests {
 
     #[test]
     fn windows_merge() {
-        assert_eq!(find(b"xxabcdefghijyy", b"abcdefghij"), vec![(2, 12)]);
-        assert_eq!(find(b"abcdefg", b"abcdefghij"), vec![]);
-        assert_eq!(find(b"abc", b"abc"), vec![(0, 3)]);
+        let same: fn(u8) -> u8 = |b| b;
+        assert_eq!(find(b"xxabcdefghijyy", b"abcdefghij", same), vec![(2, 12)]);
+        assert_eq!(find(b"abcdefg", b"abcdefghij", same), vec![]);
+        assert_eq!(find(b"abc", b"abc", same), vec![(0, 3)]);
     }
 }
