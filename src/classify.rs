@@ -65,14 +65,28 @@ pub const MAX_RETRY_AFTER_MS: u64 = (1 << 53) - 1;
 /// RFC 9110 delay-seconds (`1*DIGIT`, surrounding spaces and tabs allowed) in milliseconds,
 /// saturating at [`MAX_RETRY_AFTER_MS`]; anything else (`1.5`, `1e3`, `+5`, `-1`) is `None`.
 pub fn delay_seconds_ms(value: &str) -> Option<u64> {
-    let v = value.trim_matches([' ', '\t']);
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+    let v = trim_ows(value).as_bytes();
+    if v.is_empty() {
         return None;
     }
-    let secs = v.bytes().fold(0u64, |n, d| {
-        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-    });
-    Some(secs.saturating_mul(1000).min(MAX_RETRY_AFTER_MS))
+    // Milliseconds so far, saturated at each digit: once at the cap, more digits stay there.
+    let mut ms: u64 = 0;
+    for &d in v {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        ms = (ms * 10 + u64::from(d - b'0') * 1000).min(MAX_RETRY_AFTER_MS);
+    }
+    Some(ms)
+}
+
+/// `s` without the spaces and tabs around it (HTTP's optional whitespace).
+fn trim_ows(s: &str) -> &str {
+    let b = s.as_bytes();
+    let ows = |c: &u8| *c == b' ' || *c == b'\t';
+    let start = b.iter().position(|c| !ows(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ows(c)).map_or(start, |e| e + 1);
+    &s[start..end]
 }
 
 /// Parses `Retry-After`: delay-seconds (digits only, see [`delay_seconds_ms`]) or an HTTP date
@@ -81,7 +95,7 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
     if let Some(ms) = delay_seconds_ms(value) {
         return Some(ms);
     }
-    let v = value.trim_matches([' ', '\t']);
+    let v = trim_ows(value);
     let when_ms = crate::httpdate::parse(v)? as f64 * 1000.0;
     let now = now_ms?;
     Some(if when_ms > now {

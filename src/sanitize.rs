@@ -46,9 +46,10 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
 
     let t = text.as_bytes();
     let (view, at) = percent_view(t);
-    // Text bytes covered by a form of the credential; touching or overlapping hits make one run.
-    let mut hit = vec![false; t.len()];
-    let mut mark = |start: usize, end: usize| hit[start..end].fill(true);
+    // A copy of the text with the bytes of every hit set to 0xFF, which UTF-8 never holds:
+    // touching or overlapping hits make one run.
+    let mut marked = t.to_vec();
+    let mut mark = |start: usize, end: usize| marked[start..end].fill(0xFF);
     let fold_case: fn(u8) -> u8 = if fold {
         |b| b.to_ascii_lowercase()
     } else {
@@ -75,17 +76,19 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
             }
         }
     }
-    if !hit.contains(&true) {
+    if !marked.contains(&0xFF) {
         return text.to_string();
     }
     let redacted = credential.secret().redacted().as_bytes();
     let mut out = Vec::with_capacity(t.len());
-    for (i, &b) in t.iter().enumerate() {
-        if !hit[i] {
+    let mut in_hit = false;
+    for b in marked {
+        if b != 0xFF {
             out.push(b);
-        } else if i == 0 || !hit[i - 1] {
+        } else if !in_hit {
             out.extend_from_slice(redacted);
         }
+        in_hit = b == 0xFF;
     }
     // Every cut is next to an ASCII byte (credentials are ASCII), so this stays UTF-8; were it
     // not, nothing is returned rather than a part of the text.
@@ -141,14 +144,14 @@ fn find(view: &[u8], pattern: &[u8], norm: fn(u8) -> u8) -> Vec<(usize, usize)> 
     if n == 0 || view.len() < n {
         return out;
     }
-    // The windows of `pattern` chained by their first byte: `first[b]` is the first window
-    // starting with `b`, `next[j]` the one after window `j` (`usize::MAX`: none).
+    // The windows of `pattern` chained by their first byte: `first[b]` is a window starting with
+    // `b`, `next[j]` another one after window `j` (`usize::MAX`: none).
     let windows = pattern.len() - n + 1;
     let mut first = [usize::MAX; 256];
-    let mut next = vec![usize::MAX; windows];
-    for j in (0..windows).rev() {
-        let b = usize::from(norm(pattern[j]));
-        next[j] = first[b];
+    let mut next = Vec::with_capacity(windows);
+    for (j, &p) in pattern[..windows].iter().enumerate() {
+        let b = usize::from(norm(p));
+        next.push(first[b]);
         first[b] = j;
     }
     for i in 0..view.len() + 1 - n {

@@ -632,7 +632,7 @@ fn parse_host(raw: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     // One trailing dot ends the host without starting another label.
-    let body = host.strip_suffix(b".").unwrap_or(&host);
+    let body = &host[..host.len() - usize::from(host.ends_with(b"."))];
     let last = &body[body.iter().rposition(|&c| c == b'.').map_or(0, |k| k + 1)..];
     let numeric =
         !last.is_empty() && last.iter().all(u8::is_ascii_digit) || ipv4_number(last).is_some();
