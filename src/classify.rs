@@ -65,28 +65,20 @@ pub const MAX_RETRY_AFTER_MS: u64 = (1 << 53) - 1;
 /// RFC 9110 delay-seconds (`1*DIGIT`, surrounding spaces and tabs allowed) in milliseconds,
 /// saturating at [`MAX_RETRY_AFTER_MS`]; anything else (`1.5`, `1e3`, `+5`, `-1`) is `None`.
 pub fn delay_seconds_ms(value: &str) -> Option<u64> {
-    let v = trim_ows(value).as_bytes();
-    if v.is_empty() {
-        return None;
-    }
     // Milliseconds so far, saturated at each digit: once at the cap, more digits stay there.
-    let mut ms: u64 = 0;
-    for &d in v {
-        if !d.is_ascii_digit() {
+    let mut ms = None;
+    let mut after = false;
+    for &c in value.as_bytes() {
+        if c == b' ' || c == b'\t' {
+            after = ms.is_some();
+        } else if after || !c.is_ascii_digit() {
             return None;
+        } else {
+            let n: u64 = ms.unwrap_or(0);
+            ms = Some((n * 10 + u64::from(c - b'0') * 1000).min(MAX_RETRY_AFTER_MS));
         }
-        ms = (ms * 10 + u64::from(d - b'0') * 1000).min(MAX_RETRY_AFTER_MS);
     }
-    Some(ms)
-}
-
-/// `s` without the spaces and tabs around it (HTTP's optional whitespace).
-fn trim_ows(s: &str) -> &str {
-    let b = s.as_bytes();
-    let ows = |c: &u8| *c == b' ' || *c == b'\t';
-    let start = b.iter().position(|c| !ows(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !ows(c)).map_or(start, |e| e + 1);
-    &s[start..end]
+    ms
 }
 
 /// Parses `Retry-After`: delay-seconds (digits only, see [`delay_seconds_ms`]) or an HTTP date
@@ -95,8 +87,8 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
     if let Some(ms) = delay_seconds_ms(value) {
         return Some(ms);
     }
-    let v = trim_ows(value);
-    let when_ms = crate::httpdate::parse(v)? as f64 * 1000.0;
+    // The date parser skips the whitespace around it.
+    let when_ms = crate::httpdate::parse(value)? as f64 * 1000.0;
     let now = now_ms?;
     Some(if when_ms > now {
         ((when_ms - now).ceil() as u64).min(MAX_RETRY_AFTER_MS)

@@ -318,7 +318,8 @@ pub fn same_origin_redirect(current: &str, location: &str, origin: &str) -> Opti
 }
 
 /// An `http`/`https` URL as the WHATWG parser leaves it (no user info: it is refused), as ASCII
-/// bytes: `path` is the serialised path (`/a/b`, empty for none).
+/// bytes: `path` is the serialised path (`/a/b`, empty for none), `query` and `fragment` keep their
+/// `?` and `#` (empty for none).
 #[derive(Clone, Debug)]
 struct Whatwg {
     https: bool,
@@ -326,8 +327,8 @@ struct Whatwg {
     /// `None` for the scheme's default port.
     port: Option<u16>,
     path: Vec<u8>,
-    query: Option<Vec<u8>>,
-    fragment: Option<Vec<u8>>,
+    query: Vec<u8>,
+    fragment: Vec<u8>,
 }
 
 fn is_slash(c: u8) -> bool {
@@ -369,10 +370,8 @@ impl Whatwg {
 
     /// The relative state, against a special base.
     fn relative(rest: &[u8], base: &Whatwg) -> Option<Whatwg> {
-        let mut url = Whatwg {
-            fragment: None,
-            ..base.clone()
-        };
+        let mut url = base.clone();
+        url.fragment.clear();
         match rest {
             [] => {}
             [c, after @ ..] if is_slash(*c) => {
@@ -380,14 +379,14 @@ impl Whatwg {
                     return Whatwg::authority(after, base.https);
                 }
                 url.path.clear();
-                url.query = None;
+                url.query.clear();
                 url.rest_of_path(after);
             }
             [b'?', ..] => url.query_and_fragment(rest),
-            [b'#', f @ ..] => url.fragment = Some(encode(f, FRAGMENT_SET)),
+            [b'#', ..] => set_encoded(&mut url.fragment, rest, FRAGMENT_SET),
             _ => {
                 url.pop();
-                url.query = None;
+                url.query.clear();
                 url.rest_of_path(rest);
             }
         }
@@ -450,8 +449,8 @@ impl Whatwg {
             host,
             port,
             path: Vec::new(),
-            query: None,
-            fragment: None,
+            query: Vec::new(),
+            fragment: Vec::new(),
         };
         // Path start state: one leading slash (or backslash) belongs to the path.
         let after = match after {
@@ -504,15 +503,13 @@ impl Whatwg {
 
     /// `s` is empty, `?query[#fragment]` or `#fragment`.
     fn query_and_fragment(&mut self, s: &[u8]) {
-        let (q, f) = match s.iter().position(|&c| c == b'#') {
-            Some(i) => (&s[..i], Some(&s[i + 1..])),
-            None => (s, None),
-        };
-        if let [b'?', q @ ..] = q {
-            self.query = Some(encode(q, QUERY_SET));
+        let (q, f) = s.split_at(s.iter().position(|&c| c == b'#').unwrap_or(s.len()));
+        // `?` and `#` are in neither set.
+        if !q.is_empty() {
+            set_encoded(&mut self.query, q, QUERY_SET);
         }
-        if let Some(f) = f {
-            self.fragment = Some(encode(f, FRAGMENT_SET));
+        if !f.is_empty() {
+            set_encoded(&mut self.fragment, f, FRAGMENT_SET);
         }
     }
 
@@ -528,12 +525,8 @@ impl Whatwg {
             out.push(b'/');
         }
         out.extend_from_slice(&self.path);
-        for (mark, part) in [(b'?', &self.query), (b'#', &self.fragment)] {
-            if let Some(p) = part {
-                out.push(mark);
-                out.extend_from_slice(p);
-            }
-        }
+        out.extend_from_slice(&self.query);
+        out.extend_from_slice(&self.fragment);
         String::from_utf8(out).ok()
     }
 }
@@ -564,10 +557,10 @@ fn push_encoded(out: &mut Vec<u8>, s: &[u8], set: &[u8]) {
     }
 }
 
-fn encode(s: &[u8], set: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    push_encoded(&mut out, s, set);
-    out
+/// `part` becomes `s` with the bytes in `set` percent-encoded.
+fn set_encoded(part: &mut Vec<u8>, s: &[u8], set: &[u8]) {
+    part.clear();
+    push_encoded(part, s, set);
 }
 
 /// Appends `n` in decimal.
