@@ -49,19 +49,18 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
     // A copy of the text with the bytes of every hit set to 0xFF, which UTF-8 never holds:
     // touching or overlapping hits make one run.
     let mut marked = t.to_vec();
-    let mut mark = |start: usize, end: usize| marked[start..end].fill(0xFF);
     let fold_case: fn(u8) -> u8 = if fold {
         |b| b.to_ascii_lowercase()
     } else {
         |b| b
     };
-    for (s, e) in find(&view, body.as_bytes(), fold_case) {
-        let (mut start, end) = (at[s], at[e]);
+    find(&view, body.as_bytes(), fold_case, &mut |s, e| {
+        let mut start = at[s];
         if !prefix.is_empty() && t[..start].ends_with(prefix.as_bytes()) {
             start -= prefix.len();
         }
-        mark(start, end);
-    }
+        marked[start..at[e]].fill(0xFF);
+    });
     // base64url read as base64.
     let url_safe: fn(u8) -> u8 = |b| match b {
         b'-' => b'+',
@@ -70,10 +69,10 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
     };
     for source in [secret.as_bytes(), body.as_bytes()] {
         for align in 0..3 {
-            for (s, e) in find(&view, &b64_run(source, align), url_safe) {
+            find(&view, &b64_run(source, align), url_safe, &mut |s, e| {
                 let (start, end) = widen_b64(t, at[s], at[e]);
-                mark(start, end);
-            }
+                marked[start..end].fill(0xFF);
+            });
         }
     }
     if !marked.contains(&0xFF) {
@@ -137,12 +136,12 @@ pub(crate) fn hex_digit(c: u8) -> Option<u8> {
 }
 
 /// Ranges of `view` covered by windows of [`MIN_FRAGMENT`] bytes (all of `pattern` when shorter)
-/// that occur in `pattern`, both read through `norm`; overlapping windows are merged.
-fn find(view: &[u8], pattern: &[u8], norm: fn(u8) -> u8) -> Vec<(usize, usize)> {
+/// that occur in `pattern`, both read through `norm`, each passed to `run` (start, end) in
+/// order; overlapping windows are merged.
+fn find(view: &[u8], pattern: &[u8], norm: fn(u8) -> u8, run: &mut dyn FnMut(usize, usize)) {
     let n = MIN_FRAGMENT.min(pattern.len());
-    let mut out: Vec<(usize, usize)> = Vec::new();
     if n == 0 || view.len() < n {
-        return out;
+        return;
     }
     // The windows of `pattern` chained by their first byte: `first[b]` is a window starting with
     // `b`, `next[j]` another one after window `j` (`usize::MAX`: none).
@@ -154,20 +153,27 @@ fn find(view: &[u8], pattern: &[u8], norm: fn(u8) -> u8) -> Vec<(usize, usize)> 
         next.push(first[b]);
         first[b] = j;
     }
+    // The run being grown (empty: none yet).
+    let (mut start, mut end) = (0, 0);
     for i in 0..view.len() + 1 - n {
         let mut j = first[usize::from(norm(view[i]))];
         while j != usize::MAX {
             if (1..n).all(|k| norm(view[i + k]) == norm(pattern[j + k])) {
-                match out.last_mut() {
-                    Some(last) if last.1 >= i => last.1 = i + n,
-                    _ => out.push((i, i + n)),
+                if end < i || end == 0 {
+                    if end != 0 {
+                        run(start, end);
+                    }
+                    start = i;
                 }
+                end = i + n;
                 break;
             }
             j = next[j];
         }
     }
-    out
+    if end != 0 {
+        run(start, end);
+    }
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -254,9 +260,18 @@ mod tests {
 
     #[test]
     fn windows_merge() {
-        let same: fn(u8) -> u8 = |b| b;
-        assert_eq!(find(b"xxabcdefghijyy", b"abcdefghij", same), vec![(2, 12)]);
-        assert_eq!(find(b"abcdefg", b"abcdefghij", same), vec![]);
-        assert_eq!(find(b"abc", b"abc", same), vec![(0, 3)]);
+        let runs = |view: &[u8], pattern: &[u8]| {
+            let mut out = Vec::new();
+            find(view, pattern, |b| b, &mut |s, e| out.push((s, e)));
+            out
+        };
+        assert_eq!(runs(b"xxabcdefghijyy", b"abcdefghij"), vec![(2, 12)]);
+        assert_eq!(runs(b"abcdefg", b"abcdefghij"), vec![]);
+        assert_eq!(runs(b"abc", b"abc"), vec![(0, 3)]);
+        assert_eq!(
+            runs(b"abcdefgh-abcdefgh", b"abcdefgh"),
+            vec![(0, 8), (9, 17)]
+        );
+        assert_eq!(runs(b"abcdefghabcdefgh", b"abcdefgh"), vec![(0, 16)]);
     }
 }
