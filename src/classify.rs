@@ -227,8 +227,12 @@ fn first_of<'a>(v: &'a Value, list: &str, field: &str) -> Option<&'a str> {
     v.get(list)?.first()?.get(field)?.as_str()
 }
 
-/// The provider's own message and code from an error body, as sent.
-fn raw_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) {
+/// The provider's own message and code from an error body, through `sanitize`.
+fn body_texts(
+    style: ErrorStyle,
+    body: &[u8],
+    sanitize: &dyn Fn(&str, usize) -> String,
+) -> (Option<String>, Option<String>) {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return (None, None);
     }
@@ -257,7 +261,10 @@ fn raw_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) 
     .or_else(|| str_at(&v, &["error_code"]))
     .or_else(|| str_at(&v, &["code"]))
     .or_else(|| str_at(&v, &["error", "code"]));
-    (message.map(str::to_string), code.map(str::to_string))
+    (
+        message.map(|m| sanitize(m, MAX_MESSAGE)),
+        code.map(|c| sanitize(c, MAX_PROVIDER_CODE)),
+    )
 }
 
 /// `retryAfter` (seconds) from a JSON body, top level or under `error`: a JSON number that is a
@@ -344,9 +351,7 @@ fn classify_with(
         return Ok(());
     }
     let p = provider.provider();
-    let (message, provider_code) = raw_body(p.error_style, body);
-    let message = message.map(|m| sanitize(&m, MAX_MESSAGE));
-    let provider_code = provider_code.map(|c| sanitize(&c, MAX_PROVIDER_CODE));
+    let (message, provider_code) = body_texts(p.error_style, body, sanitize);
     let mut kind = kind_for_status(status);
     let mut code = kind.default_code();
     if provider_code.as_deref() == Some("CREDITS_EXHAUSTED")
