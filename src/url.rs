@@ -16,18 +16,16 @@ impl BaseUrl {
         if !input.bytes().all(|b| b.is_ascii_graphic()) {
             return Err("it contains whitespace, control or non-ASCII characters");
         }
-        let lower_scheme = input
-            .get(..8)
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        let (https, rest) = if lower_scheme.starts_with("https://") {
+        // Both schemes are told from the first 8 bytes (so `http://` alone is no base URL).
+        let head = input.as_bytes().get(..8).unwrap_or_default();
+        let (https, rest) = if head.eq_ignore_ascii_case(b"https://") {
             (true, &input[8..])
-        } else if lower_scheme.starts_with("http://") {
+        } else if head.len() == 8 && head[..7].eq_ignore_ascii_case(b"http://") {
             (false, &input[7..])
         } else {
             return Err("it must start with https:// (or http:// for loopback)");
         };
-        if rest.contains(['?', '#']) {
+        if rest.bytes().any(|b| b == b'?' || b == b'#') {
             return Err("a base URL may not carry a query or fragment");
         }
         let (authority, path) = match rest.find('/') {
