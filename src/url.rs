@@ -101,15 +101,13 @@ impl BaseUrl {
         if self.host == "localhost" || self.host == "[::1]" {
             return true;
         }
-        let octets: Vec<&str> = self.host.split('.').collect();
-        octets.len() == 4
-            && octets[0] == "127"
-            && octets.iter().all(|o| {
-                !o.is_empty()
-                    && o.len() <= 3
-                    && o.bytes().all(|b| b.is_ascii_digit())
-                    && o.parse::<u16>().is_ok_and(|n| n <= 255)
+        let mut octets = 0;
+        self.host.starts_with("127.")
+            && self.host.as_bytes().split(|&b| b == b'.').all(|o| {
+                octets += 1;
+                decimal(o, 3).is_some_and(|n| n <= 255)
             })
+            && octets == 4
     }
 
     /// The full URL string.
@@ -144,7 +142,8 @@ fn parse_authority(authority: &str) -> Result<(String, Option<u16>), &'static st
         {
             return Err("the IPv6 host is malformed");
         }
-        (format!("[{}]", h.to_ascii_lowercase()), &rest[end + 1..])
+        // `[`, the address and `]`.
+        (authority[..end + 2].to_ascii_lowercase(), &rest[end + 1..])
     } else {
         let end = authority.find(':').unwrap_or(authority.len());
         let h = authority[..end]
@@ -164,13 +163,15 @@ fn parse_authority(authority: &str) -> Result<(String, Option<u16>), &'static st
     let port = match port.strip_prefix(':') {
         None if port.is_empty() => None,
         None => return Err("unexpected characters after the host"),
-        Some(p) => match p.parse::<u16>() {
-            Ok(n) if n > 0 && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+        Some(p) => match decimal(p.as_bytes(), 5) {
+            Some(n @ 1..=65_535) => Some(n as u16),
             _ => return Err("the port is not a number from 1 to 65535"),
         },
     };
     Ok((host, port))
 }
+
+use crate::httpdate::decimal;
 
 fn is_dot_segment(s: &str) -> bool {
     dots(s.as_bytes()) != 0
