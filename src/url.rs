@@ -631,25 +631,26 @@ fn parse_host(raw: &[u8]) -> Option<Vec<u8>> {
     if !numeric {
         return Some(host);
     }
-    let parts = 1 + body.iter().filter(|&&c| c == b'.').count();
-    if parts > 4 {
+    // Every part but the last is one byte of the address; the last fills the bytes left.
+    let (mut init, mut last, mut parts) = (0u64, 0u64, 0);
+    for part in body.split(|&c| c == b'.') {
+        if parts == 4 {
+            return None;
+        }
+        if parts > 0 {
+            if last > 255 {
+                return None;
+            }
+            init = init << 8 | last;
+        }
+        last = ipv4_number(part)?;
+        parts += 1;
+    }
+    let free = 8 * (5 - parts);
+    if last >> free != 0 {
         return None;
     }
-    let mut v = 0u64;
-    for (k, part) in body.split(|&c| c == b'.').enumerate() {
-        let n = ipv4_number(part)?;
-        if k + 1 < parts {
-            if n > 255 {
-                return None;
-            }
-            v += n << (8 * (3 - k));
-        } else {
-            if n >= 1 << (8 * (5 - parts)) {
-                return None;
-            }
-            v += n;
-        }
-    }
+    let v = init << free | last;
     let mut out = Vec::with_capacity(15);
     for shift in [24, 16, 8, 0] {
         if shift != 24 {
