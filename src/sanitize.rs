@@ -181,21 +181,18 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /// The base64 characters determined by `bytes` alone when they follow `align` other bytes
 /// (the characters at either end that mix in neighbouring bytes are left out).
 fn b64_run(bytes: &[u8], align: usize) -> Vec<u8> {
-    let start_bit = 8 * align;
-    let end_bit = 8 * (align + bytes.len());
-    let bit = |k: usize| -> u32 {
-        let byte = k / 8;
-        if byte < align || byte >= align + bytes.len() {
-            return 0;
+    let mut out = Vec::with_capacity(bytes.len() * 4 / 3 + 1);
+    // The last bits read, and how many of them are still to be written (at first minus the high
+    // bits of the first byte that share a character with the bytes before it).
+    let mut acc = 0u32;
+    let mut pending = -((4 * align % 6) as i32);
+    for &b in bytes {
+        acc = (acc << 8 | u32::from(b)) & 0xFFFF;
+        pending += 8;
+        while pending >= 6 {
+            pending -= 6;
+            out.push(B64[(acc >> pending) as usize & 63]);
         }
-        u32::from(bytes[byte - align] >> (7 - k % 8)) & 1
-    };
-    let mut out = Vec::new();
-    let mut c = start_bit.div_ceil(6);
-    while 6 * c + 6 <= end_bit {
-        let v = (0..6).fold(0u32, |acc, j| (acc << 1) | bit(6 * c + j));
-        out.push(B64[v as usize]);
-        c += 1;
     }
     out
 }
@@ -256,6 +253,30 @@ mod tests {
         assert_eq!(b64_run(b"abc", 0), b"YWJj");
         assert_eq!(b64_run(b"abc", 1), b"FiY");
         assert_eq!(b64_run(b"abcd", 0), b"YWJjZ"); // "YWJjZA=="
+                                                   // Against the definition, bit by bit: the characters wholly inside `bytes`.
+        let reference = |bytes: &[u8], align: usize| {
+            let bit = |k: usize| {
+                let i = k / 8;
+                if i < align || i >= align + bytes.len() {
+                    0
+                } else {
+                    usize::from(bytes[i - align] >> (7 - k % 8)) & 1
+                }
+            };
+            let mut out = Vec::new();
+            let mut c = (8 * align).div_ceil(6);
+            while 6 * c + 6 <= 8 * (align + bytes.len()) {
+                out.push(B64[(0..6).fold(0, |v, j| v << 1 | bit(6 * c + j))]);
+                c += 1;
+            }
+            out
+        };
+        let data: Vec<u8> = (0..=255u8).rev().chain(0..=255).step_by(7).collect();
+        for len in 0..data.len() {
+            for align in 0..3 {
+                assert_eq!(b64_run(&data[..len], align), reference(&data[..len], align));
+            }
+        }
     }
 
     #[test]
