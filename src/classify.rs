@@ -65,14 +65,20 @@ pub const MAX_RETRY_AFTER_MS: u64 = (1 << 53) - 1;
 /// RFC 9110 delay-seconds (`1*DIGIT`, surrounding spaces and tabs allowed) in milliseconds,
 /// saturating at [`MAX_RETRY_AFTER_MS`]; anything else (`1.5`, `1e3`, `+5`, `-1`) is `None`.
 pub fn delay_seconds_ms(value: &str) -> Option<u64> {
-    let v = value.trim_matches([' ', '\t']);
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    // Milliseconds so far, saturated at each digit: once at the cap, more digits stay there.
+    let mut ms = None;
+    let mut after = false;
+    for &c in value.as_bytes() {
+        if c == b' ' || c == b'\t' {
+            after = ms.is_some();
+        } else if after || !c.is_ascii_digit() {
+            return None;
+        } else {
+            let n: u64 = ms.unwrap_or(0);
+            ms = Some((n * 10 + u64::from(c - b'0') * 1000).min(MAX_RETRY_AFTER_MS));
+        }
     }
-    let secs = v.bytes().fold(0u64, |n, d| {
-        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-    });
-    Some(secs.saturating_mul(1000).min(MAX_RETRY_AFTER_MS))
+    ms
 }
 
 /// Parses `Retry-After`: delay-seconds (digits only, see [`delay_seconds_ms`]) or an HTTP date
@@ -81,8 +87,8 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
     if let Some(ms) = delay_seconds_ms(value) {
         return Some(ms);
     }
-    let v = value.trim_matches([' ', '\t']);
-    let when_ms = crate::httpdate::parse(v)? as f64 * 1000.0;
+    // The date parser skips the whitespace around it.
+    let when_ms = crate::httpdate::parse(value)? as f64 * 1000.0;
     let now = now_ms?;
     Some(if when_ms > now {
         ((when_ms - now).ceil() as u64).min(MAX_RETRY_AFTER_MS)
@@ -221,8 +227,12 @@ fn first_of<'a>(v: &'a Value, list: &str, field: &str) -> Option<&'a str> {
     v.get(list)?.first()?.get(field)?.as_str()
 }
 
-/// The provider's own message and code from an error body, as sent.
-fn raw_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) {
+/// The provider's own message and code from an error body, through `sanitize`.
+fn body_texts(
+    style: ErrorStyle,
+    body: &[u8],
+    sanitize: &dyn Fn(&str, usize) -> String,
+) -> (Option<String>, Option<String>) {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return (None, None);
     }
@@ -251,7 +261,10 @@ fn raw_body(style: ErrorStyle, body: &[u8]) -> (Option<String>, Option<String>) 
     .or_else(|| str_at(&v, &["error_code"]))
     .or_else(|| str_at(&v, &["code"]))
     .or_else(|| str_at(&v, &["error", "code"]));
-    (message.map(str::to_string), code.map(str::to_string))
+    (
+        message.map(|m| sanitize(m, MAX_MESSAGE)),
+        code.map(|c| sanitize(c, MAX_PROVIDER_CODE)),
+    )
 }
 
 /// `retryAfter` (seconds) from a JSON body, top level or under `error`: a JSON number that is a
@@ -338,9 +351,7 @@ fn classify_with(
         return Ok(());
     }
     let p = provider.provider();
-    let (message, provider_code) = raw_body(p.error_style, body);
-    let message = message.map(|m| sanitize(&m, MAX_MESSAGE));
-    let provider_code = provider_code.map(|c| sanitize(&c, MAX_PROVIDER_CODE));
+    let (message, provider_code) = body_texts(p.error_style, body, sanitize);
     let mut kind = kind_for_status(status);
     let mut code = kind.default_code();
     if provider_code.as_deref() == Some("CREDITS_EXHAUSTED")

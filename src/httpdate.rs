@@ -5,11 +5,23 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// The value of 1 to `max_len` (at most 9) ASCII digits, nothing else.
+pub(crate) fn decimal(s: &[u8], max_len: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max_len {
+        return None;
+    }
+    let mut n = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    Some(n)
+}
+
 fn num(s: &str, max: u32) -> Option<u32> {
-    (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse::<u32>().ok())
-        .flatten()
-        .filter(|n| *n <= max)
+    decimal(s.as_bytes(), 4).filter(|n| *n <= max)
 }
 
 fn month(s: &str) -> Option<u32> {

@@ -44,130 +44,136 @@ pub fn redact_own(credential: &Credential, text: &str) -> String {
     let body = &secret[prefix.len()..];
     let fold = body.len() >= 32 && body.bytes().all(|b| b.is_ascii_hexdigit());
 
-    let (decoded, spans) = percent_view(text.as_bytes());
-    let plain: Vec<u8> = if fold {
-        decoded.iter().map(u8::to_ascii_lowercase).collect()
+    let t = text.as_bytes();
+    let (view, at) = percent_view(t);
+    // A copy of the text with the bytes of every hit set to 0xFF, which UTF-8 never holds:
+    // touching or overlapping hits make one run.
+    let mut marked = t.to_vec();
+    let fold_case: fn(u8) -> u8 = if fold {
+        |b| b.to_ascii_lowercase()
     } else {
-        decoded.clone()
+        |b| b
     };
-    let b64: Vec<u8> = decoded
-        .iter()
-        .map(|&b| match b {
-            b'-' => b'+',
-            b'_' => b'/',
-            b => b,
-        })
-        .collect();
-
-    let mut hits: Vec<(usize, usize)> = Vec::new();
-    let body_pattern: Vec<u8> = if fold {
-        body.bytes().map(|b| b.to_ascii_lowercase()).collect()
-    } else {
-        body.as_bytes().to_vec()
-    };
-    for (s, e) in find(&plain, &body_pattern) {
-        let (mut start, end) = (spans[s].0, spans[e - 1].1);
-        if !prefix.is_empty() && text.as_bytes()[..start].ends_with(prefix.as_bytes()) {
+    find(&view, body.as_bytes(), fold_case, &mut |s, e| {
+        let mut start = at[s];
+        if !prefix.is_empty() && t[..start].ends_with(prefix.as_bytes()) {
             start -= prefix.len();
         }
-        hits.push((start, end));
-    }
+        marked[start..at[e]].fill(0xFF);
+    });
+    // base64url read as base64.
+    let url_safe: fn(u8) -> u8 = |b| match b {
+        b'-' => b'+',
+        b'_' => b'/',
+        b => b,
+    };
     for source in [secret.as_bytes(), body.as_bytes()] {
         for align in 0..3 {
-            let run = b64_run(source, align);
-            for (s, e) in find(&b64, &run) {
-                hits.push(widen_b64(text.as_bytes(), spans[s].0, spans[e - 1].1));
-            }
+            find(&view, &b64_run(source, align), url_safe, &mut |s, e| {
+                let (start, end) = widen_b64(t, at[s], at[e]);
+                marked[start..end].fill(0xFF);
+            });
         }
     }
-    if hits.is_empty() {
+    if !marked.contains(&0xFF) {
         return text.to_string();
     }
-    // Few hits: an insertion sort keeps the generic sort out of the wasm.
-    for i in 1..hits.len() {
-        let mut j = i;
-        while j > 0 && hits[j - 1] > hits[j] {
-            hits.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-    let mut out = Vec::with_capacity(text.len());
-    let mut at = 0;
     let redacted = credential.secret().redacted().as_bytes();
-    let mut i = 0;
-    while i < hits.len() {
-        let (start, mut end) = hits[i];
-        i += 1;
-        while i < hits.len() && hits[i].0 <= end {
-            end = end.max(hits[i].1);
-            i += 1;
+    let mut out = Vec::with_capacity(t.len());
+    let mut in_hit = false;
+    for b in marked {
+        if b != 0xFF {
+            out.push(b);
+        } else if !in_hit {
+            out.extend_from_slice(redacted);
         }
-        let start = start.max(at);
-        out.extend_from_slice(&text.as_bytes()[at..start]);
-        out.extend_from_slice(redacted);
-        at = end.max(at);
+        in_hit = b == 0xFF;
     }
-    out.extend_from_slice(&text.as_bytes()[at..]);
     // Every cut is next to an ASCII byte (credentials are ASCII), so this stays UTF-8; were it
     // not, nothing is returned rather than a part of the text.
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// `text` with `%XX` escapes decoded, and for each decoded byte the span it came from.
-fn percent_view(text: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
+/// `text` with `%XX` escapes decoded, and where each decoded byte starts in `text` (one more
+/// entry at the end: `text.len()`).
+fn percent_view(text: &[u8]) -> (Vec<u8>, Vec<usize>) {
     let mut out = Vec::with_capacity(text.len());
-    let mut spans = Vec::with_capacity(text.len());
+    let mut at = Vec::with_capacity(text.len() + 1);
     let mut i = 0;
     while i < text.len() {
+        at.push(i);
         match (text[i], hex_at(text, i + 1)) {
             (b'%', Some(v)) => {
                 out.push(v);
-                spans.push((i, i + 3));
                 i += 3;
             }
             (b, _) => {
                 out.push(b);
-                spans.push((i, i + 1));
                 i += 1;
             }
         }
     }
-    (out, spans)
+    at.push(i);
+    (out, at)
 }
 
 /// The byte a `%XX` escape's two hex digits at `i` encode.
 pub(crate) fn hex_at(text: &[u8], i: usize) -> Option<u8> {
-    let h = text.get(i..i + 2)?;
-    let d = |c: u8| (c as char).to_digit(16);
-    Some((d(h[0])? * 16 + d(h[1])?) as u8)
+    match text.get(i..i + 2)? {
+        &[h, l] => Some(hex_digit(h)? << 4 | hex_digit(l)?),
+        _ => None,
+    }
+}
+
+/// The value of one hex digit (either case).
+pub(crate) fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Ranges of `view` covered by windows of [`MIN_FRAGMENT`] bytes (all of `pattern` when shorter)
-/// that occur in `pattern`; overlapping windows are merged.
-fn find(view: &[u8], pattern: &[u8]) -> Vec<(usize, usize)> {
+/// that occur in `pattern`, both read through `norm`, each passed to `run` (start, end) in
+/// order; overlapping windows are merged.
+fn find(view: &[u8], pattern: &[u8], norm: fn(u8) -> u8, run: &mut dyn FnMut(usize, usize)) {
     let n = MIN_FRAGMENT.min(pattern.len());
-    let mut out: Vec<(usize, usize)> = Vec::new();
     if n == 0 || view.len() < n {
-        return out;
+        return;
     }
-    // Where each byte value starts a window of `pattern` (no sorting: smaller wasm).
-    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); 256];
-    for j in 0..=pattern.len() - n {
-        starts[usize::from(pattern[j])].push(j);
+    // The windows of `pattern` chained by their first byte: `first[b]` is a window starting with
+    // `b`, `next[j]` another one after window `j` (`usize::MAX`: none).
+    let windows = pattern.len() - n + 1;
+    let mut first = [usize::MAX; 256];
+    let mut next = Vec::with_capacity(windows);
+    for (j, &p) in pattern[..windows].iter().enumerate() {
+        let b = usize::from(norm(p));
+        next.push(first[b]);
+        first[b] = j;
     }
-    for i in 0..=view.len() - n {
-        let w = &view[i..i + n];
-        if starts[usize::from(w[0])]
-            .iter()
-            .any(|&j| &pattern[j..j + n] == w)
-        {
-            match out.last_mut() {
-                Some(last) if last.1 >= i => last.1 = i + n,
-                _ => out.push((i, i + n)),
+    // The run being grown (empty: none yet).
+    let (mut start, mut end) = (0, 0);
+    for i in 0..view.len() + 1 - n {
+        let mut j = first[usize::from(norm(view[i]))];
+        while j != usize::MAX {
+            if (1..n).all(|k| norm(view[i + k]) == norm(pattern[j + k])) {
+                if end < i || end == 0 {
+                    if end != 0 {
+                        run(start, end);
+                    }
+                    start = i;
+                }
+                end = i + n;
+                break;
             }
+            j = next[j];
         }
     }
-    out
+    if end != 0 {
+        run(start, end);
+    }
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -175,21 +181,18 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /// The base64 characters determined by `bytes` alone when they follow `align` other bytes
 /// (the characters at either end that mix in neighbouring bytes are left out).
 fn b64_run(bytes: &[u8], align: usize) -> Vec<u8> {
-    let start_bit = 8 * align;
-    let end_bit = 8 * (align + bytes.len());
-    let bit = |k: usize| -> u32 {
-        let byte = k / 8;
-        if byte < align || byte >= align + bytes.len() {
-            return 0;
+    let mut out = Vec::with_capacity(bytes.len() * 4 / 3 + 1);
+    // The last bits read, and how many of them are still to be written (at first minus the high
+    // bits of the first byte that share a character with the bytes before it).
+    let mut acc = 0u32;
+    let mut pending = -((4 * align % 6) as i32);
+    for &b in bytes {
+        acc = (acc << 8 | u32::from(b)) & 0xFFFF;
+        pending += 8;
+        while pending >= 6 {
+            pending -= 6;
+            out.push(B64[(acc >> pending) as usize & 63]);
         }
-        u32::from(bytes[byte - align] >> (7 - k % 8)) & 1
-    };
-    let mut out = Vec::new();
-    let mut c = start_bit.div_ceil(6);
-    while 6 * c + 6 <= end_bit {
-        let v = (0..6).fold(0u32, |acc, j| (acc << 1) | bit(6 * c + j));
-        out.push(B64[v as usize]);
-        c += 1;
     }
     out
 }
@@ -250,12 +253,46 @@ mod tests {
         assert_eq!(b64_run(b"abc", 0), b"YWJj");
         assert_eq!(b64_run(b"abc", 1), b"FiY");
         assert_eq!(b64_run(b"abcd", 0), b"YWJjZ"); // "YWJjZA=="
+                                                   // Against the definition, bit by bit: the characters wholly inside `bytes`.
+        let reference = |bytes: &[u8], align: usize| {
+            let bit = |k: usize| {
+                let i = k / 8;
+                if i < align || i >= align + bytes.len() {
+                    0
+                } else {
+                    usize::from(bytes[i - align] >> (7 - k % 8)) & 1
+                }
+            };
+            let mut out = Vec::new();
+            let mut c = (8 * align).div_ceil(6);
+            while 6 * c + 6 <= 8 * (align + bytes.len()) {
+                out.push(B64[(0..6).fold(0, |v, j| v << 1 | bit(6 * c + j))]);
+                c += 1;
+            }
+            out
+        };
+        let data: Vec<u8> = (0..=255u8).rev().chain(0..=255).step_by(7).collect();
+        for len in 0..data.len() {
+            for align in 0..3 {
+                assert_eq!(b64_run(&data[..len], align), reference(&data[..len], align));
+            }
+        }
     }
 
     #[test]
     fn windows_merge() {
-        assert_eq!(find(b"xxabcdefghijyy", b"abcdefghij"), vec![(2, 12)]);
-        assert_eq!(find(b"abcdefg", b"abcdefghij"), vec![]);
-        assert_eq!(find(b"abc", b"abc"), vec![(0, 3)]);
+        let runs = |view: &[u8], pattern: &[u8]| {
+            let mut out = Vec::new();
+            find(view, pattern, |b| b, &mut |s, e| out.push((s, e)));
+            out
+        };
+        assert_eq!(runs(b"xxabcdefghijyy", b"abcdefghij"), vec![(2, 12)]);
+        assert_eq!(runs(b"abcdefg", b"abcdefghij"), vec![]);
+        assert_eq!(runs(b"abc", b"abc"), vec![(0, 3)]);
+        assert_eq!(
+            runs(b"abcdefgh-abcdefgh", b"abcdefgh"),
+            vec![(0, 8), (9, 17)]
+        );
+        assert_eq!(runs(b"abcdefghabcdefgh", b"abcdefgh"), vec![(0, 16)]);
     }
 }

@@ -16,18 +16,16 @@ impl BaseUrl {
         if !input.bytes().all(|b| b.is_ascii_graphic()) {
             return Err("it contains whitespace, control or non-ASCII characters");
         }
-        let lower_scheme = input
-            .get(..8)
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        let (https, rest) = if lower_scheme.starts_with("https://") {
+        // Both schemes are told from the first 8 bytes (so `http://` alone is no base URL).
+        let head = input.as_bytes().get(..8).unwrap_or_default();
+        let (https, rest) = if head.eq_ignore_ascii_case(b"https://") {
             (true, &input[8..])
-        } else if lower_scheme.starts_with("http://") {
+        } else if head.len() == 8 && head[..7].eq_ignore_ascii_case(b"http://") {
             (false, &input[7..])
         } else {
             return Err("it must start with https:// (or http:// for loopback)");
         };
-        if rest.contains(['?', '#']) {
+        if rest.bytes().any(|b| b == b'?' || b == b'#') {
             return Err("a base URL may not carry a query or fragment");
         }
         let (authority, path) = match rest.find('/') {
@@ -103,15 +101,13 @@ impl BaseUrl {
         if self.host == "localhost" || self.host == "[::1]" {
             return true;
         }
-        let octets: Vec<&str> = self.host.split('.').collect();
-        octets.len() == 4
-            && octets[0] == "127"
-            && octets.iter().all(|o| {
-                !o.is_empty()
-                    && o.len() <= 3
-                    && o.bytes().all(|b| b.is_ascii_digit())
-                    && o.parse::<u16>().is_ok_and(|n| n <= 255)
+        let mut octets = 0;
+        self.host.starts_with("127.")
+            && self.host.as_bytes().split(|&b| b == b'.').all(|o| {
+                octets += 1;
+                decimal(o, 3).is_some_and(|n| n <= 255)
             })
+            && octets == 4
     }
 
     /// The full URL string.
@@ -146,7 +142,8 @@ fn parse_authority(authority: &str) -> Result<(String, Option<u16>), &'static st
         {
             return Err("the IPv6 host is malformed");
         }
-        (format!("[{}]", h.to_ascii_lowercase()), &rest[end + 1..])
+        // `[`, the address and `]`.
+        (authority[..end + 2].to_ascii_lowercase(), &rest[end + 1..])
     } else {
         let end = authority.find(':').unwrap_or(authority.len());
         let h = authority[..end]
@@ -166,17 +163,18 @@ fn parse_authority(authority: &str) -> Result<(String, Option<u16>), &'static st
     let port = match port.strip_prefix(':') {
         None if port.is_empty() => None,
         None => return Err("unexpected characters after the host"),
-        Some(p) => match p.parse::<u16>() {
-            Ok(n) if n > 0 && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+        Some(p) => match decimal(p.as_bytes(), 5) {
+            Some(n @ 1..=65_535) => Some(n as u16),
             _ => return Err("the port is not a number from 1 to 65535"),
         },
     };
     Ok((host, port))
 }
 
+use crate::httpdate::decimal;
+
 fn is_dot_segment(s: &str) -> bool {
-    let d = s.to_ascii_lowercase().replace("%2e", ".");
-    d == "." || d == ".."
+    dots(s.as_bytes()) != 0
 }
 
 /// pchar plus `/`: unreserved, sub-delims, `:`, `@`, `%`.
@@ -190,11 +188,9 @@ fn percent_ok(s: &str) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3);
-            let Some(h) = hex.filter(|h| h.iter().all(u8::is_ascii_hexdigit)) else {
+            let Some(v) = crate::sanitize::hex_at(bytes, i + 1) else {
                 return false;
             };
-            let v = u8::from_str_radix(core::str::from_utf8(h).unwrap_or("zz"), 16).unwrap_or(0);
             if v == b'/' || v == b'\\' || v == 0 {
                 return false;
             }
@@ -275,15 +271,16 @@ fn percent_ok_any(s: &str) -> bool {
 
 /// Percent-encodes a query key or value (everything but unreserved characters).
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = Vec::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
+            out.push(b);
         } else {
-            out.push_str(&format!("%{:02X}", b));
+            push_escape(&mut out, b);
         }
     }
-    out
+    // Only ASCII is left.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Appends encoded `query` pairs to a URL.
@@ -312,28 +309,37 @@ pub fn same_origin_redirect(current: &str, location: &str, origin: &str) -> Opti
     let base = Whatwg::parse(current, None)?;
     let target = Whatwg::parse(location, Some(&base))?;
     let pin = Whatwg::parse(origin, None)?;
-    (target.https == pin.https && target.host == pin.host && target.port == pin.port)
-        .then(|| target.serialize())
+    if target.https == pin.https && target.host == pin.host && target.port == pin.port {
+        target.serialize()
+    } else {
+        None
+    }
 }
 
-/// An `http`/`https` URL as the WHATWG parser leaves it (no user info: it is refused).
+/// An `http`/`https` URL as the WHATWG parser leaves it (no user info: it is refused), as ASCII
+/// bytes: `path` is the serialised path (`/a/b`, empty for none), `query` and `fragment` keep their
+/// `?` and `#` (empty for none).
 #[derive(Clone, Debug)]
 struct Whatwg {
     https: bool,
-    host: String,
+    host: Vec<u8>,
     /// `None` for the scheme's default port.
     port: Option<u16>,
-    path: Vec<String>,
-    query: Option<String>,
-    fragment: Option<String>,
+    path: Vec<u8>,
+    query: Vec<u8>,
+    fragment: Vec<u8>,
+}
+
+fn is_slash(c: u8) -> bool {
+    c == b'/' || c == b'\\'
 }
 
 impl Whatwg {
     fn parse(input: &str, base: Option<&Whatwg>) -> Option<Whatwg> {
-        if input.is_empty() || !input.bytes().all(|b| b.is_ascii_graphic()) {
+        let b = input.as_bytes();
+        if b.is_empty() || !b.iter().all(u8::is_ascii_graphic) {
             return None;
         }
-        let b = input.as_bytes();
         let scheme_end = if b[0].is_ascii_alphabetic() {
             b.iter()
                 .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
@@ -342,16 +348,19 @@ impl Whatwg {
             None
         };
         let Some(end) = scheme_end else {
-            return Whatwg::relative(input, base?);
+            return Whatwg::relative(b, base?);
         };
-        let https = match input[..end].to_ascii_lowercase().as_str() {
-            "https" => true,
-            "http" => false,
-            _ => return None,
+        let scheme = &b[..end];
+        let https = if scheme.eq_ignore_ascii_case(b"https") {
+            true
+        } else if scheme.eq_ignore_ascii_case(b"http") {
+            false
+        } else {
+            return None;
         };
-        let rest = &input[end + 1..];
+        let rest = &b[end + 1..];
         match base {
-            Some(base) if base.https == https && !rest.starts_with("//") => {
+            Some(base) if base.https == https && !rest.starts_with(b"//") => {
                 Whatwg::relative(rest, base)
             }
             _ => Whatwg::authority(rest, https),
@@ -359,154 +368,165 @@ impl Whatwg {
     }
 
     /// The relative state, against a special base.
-    fn relative(rest: &str, base: &Whatwg) -> Option<Whatwg> {
-        let mut url = Whatwg {
-            query: base.query.clone(),
-            fragment: None,
-            ..base.clone()
-        };
-        match rest.as_bytes().first() {
-            None => Some(url),
-            Some(b'/' | b'\\') => {
-                let after = &rest[1..];
-                if after.starts_with(['/', '\\']) {
+    fn relative(rest: &[u8], base: &Whatwg) -> Option<Whatwg> {
+        let mut url = base.clone();
+        url.fragment.clear();
+        match rest {
+            [] => {}
+            [c, after @ ..] if is_slash(*c) => {
+                if after.first().is_some_and(|&c| is_slash(c)) {
                     return Whatwg::authority(after, base.https);
                 }
                 url.path.clear();
-                url.query = None;
+                url.query.clear();
                 url.rest_of_path(after);
-                Some(url)
             }
-            Some(b'?') => {
-                url.query_and_fragment(rest);
-                Some(url)
-            }
-            Some(b'#') => {
-                url.fragment = Some(encode(&rest[1..], FRAGMENT_SET));
-                Some(url)
-            }
-            Some(_) => {
-                url.path.pop();
-                url.query = None;
+            [b'?', ..] => url.query_and_fragment(rest),
+            [b'#', ..] => set_encoded(&mut url.fragment, rest, FRAGMENT_SET),
+            _ => {
+                url.pop();
+                url.query.clear();
                 url.rest_of_path(rest);
-                Some(url)
             }
         }
+        Some(url)
     }
 
     /// The special authority ignore slashes state, then host, port and path.
-    fn authority(rest: &str, https: bool) -> Option<Whatwg> {
-        let rest = rest.trim_start_matches(['/', '\\']);
-        let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    fn authority(rest: &[u8], https: bool) -> Option<Whatwg> {
+        let skip = rest
+            .iter()
+            .position(|&c| !is_slash(c))
+            .unwrap_or(rest.len());
+        let rest = &rest[skip..];
+        let end = rest
+            .iter()
+            .position(|&c| matches!(c, b'/' | b'\\' | b'?' | b'#'))
+            .unwrap_or(rest.len());
         let (authority, after) = rest.split_at(end);
-        if authority.contains('@') {
+        if authority.contains(&b'@') {
             return None;
         }
-        let (host, port) = if authority.starts_with('[') {
-            let close = authority.find(']')?;
+        let (host, port) = if authority.first() == Some(&b'[') {
+            let close = authority.iter().position(|&c| c == b']')?;
             let host = &authority[..=close];
             if host.len() < 3
                 || !host[1..close]
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+                    .iter()
+                    .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
             {
                 return None;
             }
             (host.to_ascii_lowercase(), &authority[close + 1..])
         } else {
-            let colon = authority.find(':').unwrap_or(authority.len());
+            let colon = authority
+                .iter()
+                .position(|&c| c == b':')
+                .unwrap_or(authority.len());
             (parse_host(&authority[..colon])?, &authority[colon..])
         };
-        let port = match port.strip_prefix(':') {
-            None if port.is_empty() => None,
-            None => return None,
-            Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => {
-                let n = p.bytes().try_fold(0u32, |n, d| {
-                    let n = n * 10 + u32::from(d - b'0');
-                    (n <= 65_535).then_some(n)
-                })?;
+        let port = match port {
+            [] => None,
+            [b':', p @ ..] => {
+                let mut n = 0u32;
+                for &d in p {
+                    if !d.is_ascii_digit() {
+                        return None;
+                    }
+                    n = n * 10 + u32::from(d - b'0');
+                    if n > 65_535 {
+                        return None;
+                    }
+                }
                 let default = if https { 443 } else { 80 };
                 (!p.is_empty() && n != default).then_some(n as u16)
             }
-            Some(_) => return None,
+            _ => return None,
         };
         let mut url = Whatwg {
             https,
             host,
             port,
             path: Vec::new(),
-            query: None,
-            fragment: None,
+            query: Vec::new(),
+            fragment: Vec::new(),
         };
         // Path start state: one leading slash (or backslash) belongs to the path.
-        let after = after.strip_prefix(['/', '\\']).unwrap_or(after);
+        let after = match after {
+            [c, r @ ..] if is_slash(*c) => r,
+            _ => after,
+        };
         url.rest_of_path(after);
         Some(url)
     }
 
+    /// Drops the last path segment (if any).
+    fn pop(&mut self) {
+        let at = self.path.iter().rposition(|&c| c == b'/').unwrap_or(0);
+        self.path.truncate(at);
+    }
+
     /// The path state from `s` (after the slash that starts it), then query and fragment.
-    fn rest_of_path(&mut self, s: &str) {
-        let end = s.find(['?', '#']).unwrap_or(s.len());
-        let segments: Vec<&str> = s[..end].split(['/', '\\']).collect();
-        let last = segments.len() - 1;
-        for (i, seg) in segments.into_iter().enumerate() {
-            let at_end = i == last;
-            let seg = encode(seg, PATH_SET);
-            match dots(&seg) {
-                2 => {
-                    self.path.pop();
-                    if at_end {
-                        self.path.push(String::new());
-                    }
-                }
-                1 => {
-                    if at_end {
-                        self.path.push(String::new());
-                    }
-                }
-                _ => self.path.push(seg),
+    fn rest_of_path(&mut self, s: &[u8]) {
+        let end = s
+            .iter()
+            .position(|&c| c == b'?' || c == b'#')
+            .unwrap_or(s.len());
+        let path = &s[..end];
+        let mut start = 0;
+        loop {
+            let stop = path[start..]
+                .iter()
+                .position(|&c| is_slash(c))
+                .map_or(path.len(), |k| start + k);
+            let seg = &path[start..stop];
+            let at_end = stop == path.len();
+            // Percent-encoding leaves dot segments as they are, so they are told from the raw one.
+            let d = dots(seg);
+            if d == 2 {
+                self.pop();
             }
+            if d == 0 {
+                self.path.push(b'/');
+                push_encoded(&mut self.path, seg, PATH_SET);
+            } else if at_end {
+                self.path.push(b'/');
+            }
+            if at_end {
+                break;
+            }
+            start = stop + 1;
         }
         self.query_and_fragment(&s[end..]);
     }
 
     /// `s` is empty, `?query[#fragment]` or `#fragment`.
-    fn query_and_fragment(&mut self, s: &str) {
-        let (q, f) = match s.find('#') {
-            Some(i) => (&s[..i], Some(&s[i + 1..])),
-            None => (s, None),
-        };
-        if let Some(q) = q.strip_prefix('?') {
-            self.query = Some(encode(q, QUERY_SET));
+    fn query_and_fragment(&mut self, s: &[u8]) {
+        let (q, f) = s.split_at(s.iter().position(|&c| c == b'#').unwrap_or(s.len()));
+        // `?` and `#` are in neither set.
+        if !q.is_empty() {
+            set_encoded(&mut self.query, q, QUERY_SET);
         }
-        if let Some(f) = f {
-            self.fragment = Some(encode(f, FRAGMENT_SET));
+        if !f.is_empty() {
+            set_encoded(&mut self.fragment, f, FRAGMENT_SET);
         }
     }
 
-    fn serialize(&self) -> String {
-        let mut out = String::from(if self.https { "https://" } else { "http://" });
-        out.push_str(&self.host);
+    fn serialize(&self) -> Option<String> {
+        let mut out = Vec::with_capacity(self.host.len() + self.path.len() + 16);
+        out.extend_from_slice(if self.https { b"https://" } else { b"http://" });
+        out.extend_from_slice(&self.host);
         if let Some(p) = self.port {
-            out.push(':');
-            out.push_str(&p.to_string());
-        }
-        for seg in &self.path {
-            out.push('/');
-            out.push_str(seg);
+            out.push(b':');
+            push_decimal(&mut out, u64::from(p));
         }
         if self.path.is_empty() {
-            out.push('/');
+            out.push(b'/');
         }
-        if let Some(q) = &self.query {
-            out.push('?');
-            out.push_str(q);
-        }
-        if let Some(f) = &self.fragment {
-            out.push('#');
-            out.push_str(f);
-        }
-        out
+        out.extend_from_slice(&self.path);
+        out.extend_from_slice(&self.query);
+        out.extend_from_slice(&self.fragment);
+        String::from_utf8(out).ok()
     }
 }
 
@@ -516,105 +536,144 @@ const PATH_SET: &[u8] = b"\"<>`#?{}";
 const QUERY_SET: &[u8] = b"\"#<>'";
 const FRAGMENT_SET: &[u8] = b"\"<>`";
 
-fn encode(s: &str, set: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii() && set.contains(&(c as u8)) {
-            out.push_str(&format!("%{:02X}", c as u8));
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `%XX` (upper-case hex) for `b`.
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    out.push(b'%');
+    out.push(HEX_UPPER[usize::from(b >> 4)]);
+    out.push(HEX_UPPER[usize::from(b & 15)]);
+}
+
+/// Appends `s` with the bytes in `set` percent-encoded.
+fn push_encoded(out: &mut Vec<u8>, s: &[u8], set: &[u8]) {
+    for &c in s {
+        if set.contains(&c) {
+            push_escape(out, c);
         } else {
             out.push(c);
         }
     }
-    out
+}
+
+/// `part` becomes `s` with the bytes in `set` percent-encoded.
+fn set_encoded(part: &mut Vec<u8>, s: &[u8], set: &[u8]) {
+    part.clear();
+    push_encoded(part, s, set);
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// 1 for a `.` segment, 2 for `..` (also percent-encoded, any case), else 0.
-fn dots(seg: &str) -> u8 {
-    match seg.to_ascii_lowercase().as_str() {
-        "." | "%2e" => 1,
-        ".." | ".%2e" | "%2e." | "%2e%2e" => 2,
-        _ => 0,
+fn dots(seg: &[u8]) -> u8 {
+    let mut n = 0;
+    let mut i = 0;
+    while i < seg.len() {
+        if seg[i] == b'.' {
+            i += 1;
+        } else if seg[i] == b'%'
+            && seg.get(i + 1) == Some(&b'2')
+            && seg.get(i + 2).map(|c| c | 0x20) == Some(b'e')
+        {
+            i += 3;
+        } else {
+            return 0;
+        }
+        n += 1;
+    }
+    if n > 2 {
+        0
+    } else {
+        n
     }
 }
 
 /// A WHATWG host (not IPv6): percent-decoded, ASCII letters, digits, `-` and `.` only (anything
 /// else is refused), lowercased, and IPv4 numbers (`127.1`, `0x7f.0.0.1`) in dotted form.
-fn parse_host(raw: &str) -> Option<String> {
-    let b = raw.as_bytes();
-    let mut host = String::with_capacity(raw.len());
+fn parse_host(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut host = Vec::with_capacity(raw.len());
     let mut i = 0;
-    while i < b.len() {
-        let c = if b[i] == b'%' {
-            let v = crate::sanitize::hex_at(b, i + 1)?;
+    while i < raw.len() {
+        let c = if raw[i] == b'%' {
+            let v = crate::sanitize::hex_at(raw, i + 1)?;
             i += 3;
             v
         } else {
             i += 1;
-            b[i - 1]
+            raw[i - 1]
         };
         if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
             return None;
         }
-        host.push(c.to_ascii_lowercase() as char);
+        host.push(c.to_ascii_lowercase());
     }
     if host.is_empty() {
         return None;
     }
-    let mut parts: Vec<&str> = host.split('.').collect();
-    if parts.len() > 1 && parts.last() == Some(&"") {
-        parts.pop();
-    }
-    let last = parts.last().copied().unwrap_or("");
+    // One trailing dot ends the host without starting another label.
+    let body = &host[..host.len() - usize::from(host.ends_with(b"."))];
+    let last = &body[body.iter().rposition(|&c| c == b'.').map_or(0, |k| k + 1)..];
     let numeric =
-        !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) || ipv4_number(last).is_some();
+        !last.is_empty() && last.iter().all(u8::is_ascii_digit) || ipv4_number(last).is_some();
     if !numeric {
         return Some(host);
     }
-    if parts.len() > 4 {
+    // Every part but the last is one byte of the address; the last fills the bytes left.
+    let (mut init, mut last, mut parts) = (0u64, 0u64, 0);
+    for part in body.split(|&c| c == b'.') {
+        if parts == 4 {
+            return None;
+        }
+        if parts > 0 {
+            if last > 255 {
+                return None;
+            }
+            init = init << 8 | last;
+        }
+        last = ipv4_number(part)?;
+        parts += 1;
+    }
+    let free = 8 * (5 - parts);
+    if last >> free != 0 {
         return None;
     }
-    let nums: Vec<u64> = parts
-        .iter()
-        .map(|p| ipv4_number(p))
-        .collect::<Option<Vec<u64>>>()?;
-    let (last, init) = nums.split_last()?;
-    if init.iter().any(|&n| n > 255) || *last >= 256u64.pow(5 - nums.len() as u32) {
-        return None;
+    let v = init << free | last;
+    let mut out = Vec::with_capacity(15);
+    for shift in [24, 16, 8, 0] {
+        if shift != 24 {
+            out.push(b'.');
+        }
+        push_decimal(&mut out, (v >> shift) & 255);
     }
-    let mut v = *last;
-    for (k, n) in init.iter().enumerate() {
-        v += n << (8 * (3 - k));
-    }
-    Some(format!(
-        "{}.{}.{}.{}",
-        v >> 24,
-        (v >> 16) & 255,
-        (v >> 8) & 255,
-        v & 255
-    ))
+    Some(out)
 }
 
 /// The WHATWG IPv4 number parser: `0x` hex, a leading `0` octal, else decimal (`None` when it
 /// is not a number; a huge one saturates, and the IPv4 parser then refuses it).
-fn ipv4_number(s: &str) -> Option<u64> {
-    if s.is_empty() {
-        return None;
-    }
-    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        (h, 16)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (&s[1..], 8)
-    } else {
-        (s, 10)
+fn ipv4_number(s: &[u8]) -> Option<u64> {
+    let (digits, radix) = match s {
+        [] => return None,
+        [b'0', b'x' | b'X', h @ ..] => (h, 16),
+        [b'0', o @ ..] if !o.is_empty() => (o, 8),
+        _ => (s, 10),
     };
-    if digits.is_empty() {
-        return Some(0);
-    }
     let mut v: u64 = 0;
-    for c in digits.chars() {
-        v = v
-            .saturating_mul(radix)
-            .saturating_add(u64::from(c.to_digit(radix as u32)?));
+    for &c in digits {
+        let d = crate::sanitize::hex_digit(c).filter(|&d| u64::from(d) < radix)?;
+        v = v.saturating_mul(radix).saturating_add(u64::from(d));
     }
     Some(v)
 }
