@@ -22,7 +22,7 @@ impl HeaderValue {
             && value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
             && !value.starts_with(' ')
             && !value.ends_with(' ')
-            && !value.contains("  ");
+            && !value.as_bytes().windows(2).any(|w| w == b"  ");
         ok.then(|| HeaderValue {
             value: value.to_string(),
             shown: None,
