@@ -805,7 +805,9 @@ function createApi(wasm) {
       return data?.result;
     }
     async generateSlides(args, opts) {
-      return this.mcpCall("generate_slides", args, opts);
+      // `return await`: a bare `return` hands on a promise that may be born rejected, and workerd
+      // reports that as unhandled before the outer promise adopts it.
+      return await this.mcpCall("generate_slides", args, opts);
     }
 
     // Poelis
