@@ -259,6 +259,7 @@ function discard(resp, reader) {
 }
 
 const ONLY_DIGITS = /^[0-9]+$/;
+const IN_WORKERD = typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers";
 
 /**
  * Reads at most `limit` bytes of the body, incrementally from `response.body` when it is a
@@ -277,9 +278,15 @@ async function readBody(resp, limit, track) {
   } catch {
     stream = undefined;
   }
-  if (stream && typeof stream.getReader === "function") {
+  // workerd: arrayBuffer() (the cap then checked after the read, Content-Length before it). A JS
+  // reader on a fetch body there makes workerd report the stream's error (a timeout's abort, a lost
+  // connection) as an unhandled rejection from inside its fetch, observed or not.
+  if (stream && typeof stream.getReader === "function" && !IN_WORKERD) {
     const reader = stream.getReader();
     track.reader = reader;
+    // A body that errors (connection lost) or is cancelled rejects `closed`: workerd reports that
+    // as an unhandled rejection unless someone observes it.
+    reader.closed?.catch?.(() => {});
     const chunks = [];
     let size = 0;
     for (;;) {
@@ -316,8 +323,6 @@ function sameOrigin(a, b) {
   }
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
 /**
  * One attempt: the fetch, the checks on what it returned and the body read. Resolves to
  * `{ resp, status, opaque, bytes }` or `{ refuse: [what, status, limit] }`; rejects as fetch does.
@@ -342,10 +347,6 @@ async function attempt(ex, fetchImpl, init, limits, track) {
   if (redirected || (typeof finalUrl === "string" && finalUrl !== "" && !sameOrigin(finalUrl, url))) {
     discard(resp);
     return { resp, refuse: [0, status, 0] };
-  }
-  if (opaque || REDIRECTS.has(status)) {
-    discard(resp);
-    return { resp, status, opaque, bytes: new Uint8Array(0) };
   }
   const ok = status >= 200 && status < 300;
   // An error body is read only as far as the core reads one (longer: classified by status alone).
@@ -411,8 +412,10 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits) {
         } catch {
           // a runtime without DOMException reasons
         }
-        discard(null, track.reader);
-        work.then(({ ok }) => ok && discard(ok.resp));
+        // A body read still pending (a stand-in fetch that ignores the signal) is left to the
+        // garbage collector: cancelling it makes workerd report "Stream was cancelled" as an
+        // unhandled rejection from inside its fetch.
+        work.then(({ ok }) => ok && !track.reader && discard(ok.resp));
         step = ex.failed(isAborted(signal) ? 0 : outcome.ended);
       } else if (outcome.err !== undefined) {
         const e = outcome.err;
