@@ -809,7 +809,7 @@ impl WasmExchange {
                 ErrorKind::Api,
                 format!(
                     "the response body is larger than maxResponseBytes ({} bytes)",
-                    limit
+                    limit as u64
                 ),
             )
             .with_code("response_too_large")
