@@ -51,7 +51,9 @@ export type HeaderOptions = Credential & {
 
 /** Header name -> value, exactly as the provider documents. `JSON.stringify`, `toString` and
  * `util.inspect` show redacted values. Throws `KeyFormatError` on a bad credential. */
-export function buildHeaders(options: HeaderOptions): Record<string, string>;
+export function buildHeaders(options: HeaderOptions, format?: { as?: "object" }): Record<string, string>;
+/** A `Headers` whose display (console.dir, console.table, console.log, JSON) never shows a value. */
+export function buildHeaders(options: HeaderOptions, format: { as: "headers" }): Headers;
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -69,6 +71,8 @@ export type ClientOptions = Credential & {
   timeoutMs?: number;
   /** Retries after the first attempt (default 2, at most 10). */
   maxRetries?: number;
+  /** Largest response body read, in bytes (default 10485760 = 10 MiB, at most 1 GiB); past it: `ApiError` `response_too_large`. */
+  maxResponseBytes?: number;
   /** Allow `http://` to non-loopback hosts. */
   allowInsecureHttp?: boolean;
   /** Allow a secret API key in a browser window. */
@@ -117,6 +121,7 @@ export interface ClientDescription {
   workspaceId?: string;
   timeoutMs: number;
   maxRetries: number;
+  maxResponseBytes: number;
   warnings: WarningCode[];
 }
 

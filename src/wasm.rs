@@ -1,7 +1,10 @@
 //! The wasm-bindgen edge: the only module that touches JavaScript.
 //!
 //! Inputs are read with own-property lookups only (a polluted `Object.prototype` cannot inject
-//! options), every entry point returns a `Result` (no panic can reach JS), and errors cross the
+//! options), every entry point returns a `Result` (no panic can reach JS), every JS call that can
+//! throw (a getter, a proxy trap) is a `catch` import whose failure is a `ConfigError` (no JS
+//! exception ever unwinds through wasm frames, where it would leave a `RefCell` or wasm-bindgen's
+//! own borrow flag of a client set for good), and errors cross the
 //! boundary as small descriptor objects that the package's JS entry turns into error classes.
 //! The request loop is the core's sans-IO [`Exchange`]: the JS entry performs the fetches and
 //! waits it asks for (JS supplies `fetch`, timers and body decoding) and reports each outcome
@@ -23,6 +26,27 @@ use crate::validate::{detect, redact as redact_core, validate_at, Code};
 
 type JsResult<T> = Result<T, JsValue>;
 
+#[wasm_bindgen]
+extern "C" {
+    // The throwing JS operations the boundary performs, as `catch` imports: a throw comes back as
+    // an `Err` instead of unwinding through wasm (js-sys's `Object::has_own`, `Object::entries`
+    // and `Array::is_array` are not `catch`).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
+    fn try_has_own(o: &JsValue, k: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn try_entries(o: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn try_is_array(v: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// The error for an option whose read threw (a getter or a proxy trap): never "absent".
+fn unreadable(what: &str) -> Error {
+    Error::config(
+        "invalid_option",
+        format!("{} could not be read (a getter or proxy trap threw)", what),
+    )
+}
+
 fn key(k: &str) -> JsValue {
     JsValue::from_str(k)
 }
@@ -33,34 +57,34 @@ thread_local! {
     static NAMES: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with the cached JS string for the property name `k` (a literal).
+/// Runs `f` with the cached JS string for the property name `k` (a literal). The cache's borrow
+/// ends before `f` runs: `f` calls into JS.
 fn with_name<R>(k: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
-    NAMES.with(|cache| {
+    let name = NAMES.with(|cache| {
         let id = k.as_ptr() as usize;
         let mut cache = cache.borrow_mut();
-        let i = match cache.iter().position(|(p, _)| *p == id) {
-            Some(i) => i,
+        match cache.iter().find(|(p, _)| *p == id) {
+            Some((_, v)) => v.clone(),
             None => {
-                cache.push((id, key(k)));
-                cache.len() - 1
+                let v = key(k);
+                cache.push((id, v.clone()));
+                v
             }
-        };
-        f(&cache[i].1)
-    })
+        }
+    });
+    f(&name)
 }
 
-/// Reads an own property; anything inherited or a throwing getter reads as `undefined`.
-fn own(o: &JsValue, k: &'static str) -> JsValue {
+/// Reads an own property: anything inherited is `undefined`; a getter or proxy trap that throws is
+/// a `ConfigError`.
+fn own(o: &JsValue, k: &'static str) -> Result<JsValue, Error> {
     if !o.is_object() && !o.is_function() {
-        return JsValue::UNDEFINED;
+        return Ok(JsValue::UNDEFINED);
     }
-    let obj: &Object = o.unchecked_ref();
-    with_name(k, |name| {
-        if Object::has_own(obj, name) {
-            Reflect::get(o, name).unwrap_or(JsValue::UNDEFINED)
-        } else {
-            JsValue::UNDEFINED
-        }
+    with_name(k, |name| match try_has_own(o, name) {
+        Ok(true) => Reflect::get(o, name).map_err(|_| unreadable(k)),
+        Ok(false) => Ok(JsValue::UNDEFINED),
+        Err(_) => Err(unreadable(k)),
     })
 }
 
@@ -95,7 +119,7 @@ fn opt<T>(
     what: &str,
     read: fn(&JsValue) -> Option<T>,
 ) -> Result<Option<T>, Error> {
-    let v = own(o, k);
+    let v = own(o, k)?;
     if absent(&v) {
         return Ok(None);
     }
@@ -295,6 +319,13 @@ pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65536) as f64
 }
 
+/// Bytes of an error body the core reads (a longer one is classified by status alone): the JS
+/// entry reads no more of a non-2xx body than this plus one.
+#[wasm_bindgen(js_name = errorBodyLimit)]
+pub fn error_body_limit() -> f64 {
+    crate::classify::MAX_ERROR_BODY as f64
+}
+
 /// The response headers the exchange reads (packed): the JS entry passes only these.
 #[wasm_bindgen(js_name = responseHeaders)]
 pub fn response_headers() -> String {
@@ -382,7 +413,7 @@ fn credential_from(opts: &JsValue, provider: ProviderId) -> Result<Credential, E
         ("jwt", CredentialKind::Jwt),
         ("oauthToken", CredentialKind::OAuthToken),
     ] {
-        let v = own(opts, name);
+        let v = own(opts, name).map_err(|e| e.with_provider(provider))?;
         if absent(&v) {
             continue;
         }
@@ -429,7 +460,7 @@ fn scheme_from(opts: &JsValue) -> Result<Scheme, Error> {
 }
 
 fn options_object(opts: &JsValue) -> Result<(), Error> {
-    if opts.is_object() && !Array::is_array(opts) {
+    if opts.is_object() && !try_is_array(opts).map_err(|_| unreadable("the options object"))? {
         Ok(())
     } else {
         Err(Error::config(
@@ -445,7 +476,7 @@ fn options_object(opts: &JsValue) -> Result<(), Error> {
 pub fn build_headers_js(opts: JsValue) -> JsResult<String> {
     let run = || -> Result<String, Error> {
         options_object(&opts)?;
-        let provider = parse_provider(&own(&opts, "provider"))?;
+        let provider = parse_provider(&own(&opts, "provider")?)?;
         let cred = credential_from(&opts, provider)?;
         let scheme = scheme_from(&opts).map_err(|e| e.with_provider(provider))?;
         let ws = opt_string(&opts, "workspaceId").map_err(|e| e.with_provider(provider))?;
@@ -467,7 +498,7 @@ pub fn build_headers_js(opts: JsValue) -> JsResult<String> {
 #[wasm_bindgen(js_name = redactHeaders)]
 pub fn redact_headers(headers: JsValue) -> Object {
     let out = Object::new();
-    if let Ok(entries) = Object::entries(headers.unchecked_ref::<Object>()).dyn_into::<Array>() {
+    if let Ok(entries) = try_entries(&headers) {
         for entry in entries.iter() {
             let pair: Array = entry.unchecked_into();
             let name = pair.get(0).as_string().unwrap_or_default();
@@ -489,7 +520,13 @@ pub fn redact_headers(headers: JsValue) -> Object {
 #[wasm_bindgen]
 pub struct WasmClient {
     config: Rc<Config>,
+    max_response_bytes: u64,
 }
+
+/// Default `maxResponseBytes`: 10 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest `maxResponseBytes`: 1 GiB.
+pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
 
 impl core::fmt::Debug for WasmClient {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -504,7 +541,7 @@ impl WasmClient {
     pub fn new(opts: JsValue, browser_window: bool) -> JsResult<WasmClient> {
         let build = || -> Result<WasmClient, Error> {
             options_object(&opts)?;
-            let provider = parse_provider(&own(&opts, "provider"))?;
+            let provider = parse_provider(&own(&opts, "provider")?)?;
             let with_p = |e: Error| e.with_provider(provider);
             let credential = credential_from(&opts, provider)?;
             let key_type = match opt_string(&opts, "keyType").map_err(with_p)?.as_deref() {
@@ -529,8 +566,29 @@ impl WasmClient {
                 dangerously_allow_browser: opt_bool(&opts, "dangerouslyAllowBrowser")
                     .map_err(with_p)?,
             };
+            let max_response_bytes = match opt_number(&opts, "maxResponseBytes").map_err(with_p)? {
+                None => DEFAULT_MAX_RESPONSE_BYTES,
+                Some(n)
+                    if n.is_finite()
+                        && n.fract() == 0.0
+                        && n >= 1.0
+                        && n <= MAX_RESPONSE_BYTES as f64 =>
+                {
+                    n as u64
+                }
+                Some(_) => {
+                    return Err(with_p(Error::config(
+                        "invalid_option",
+                        format!(
+                            "maxResponseBytes must be a whole number from 1 to {}",
+                            MAX_RESPONSE_BYTES
+                        ),
+                    )))
+                }
+            };
             Ok(WasmClient {
                 config: Rc::new(Config::new(credential, options)?),
+                max_response_bytes,
             })
         };
         build().map_err(js_err)
@@ -548,12 +606,35 @@ impl WasmClient {
         set_opt(&o, "workspaceId", c.workspace_id.as_deref());
         set(&o, "timeoutMs", c.timeout_ms as f64);
         set(&o, "maxRetries", c.retry.max_retries);
+        set(&o, "maxResponseBytes", self.max_response_bytes as f64);
         let warnings = Array::new();
         for w in &c.credential.validation().warnings {
             warnings.push(&key(w.code.as_str()));
         }
         set(&o, "warnings", warnings);
         o
+    }
+
+    /// The largest response body this client reads (`maxResponseBytes`).
+    #[wasm_bindgen(js_name = maxResponseBytes)]
+    pub fn max_response_bytes(&self) -> f64 {
+        self.max_response_bytes as f64
+    }
+
+    /// Cleans text the JS layer took from a response (the MCP helpers' JSON-RPC errors) exactly
+    /// as the core cleans provider text: this client's own credential removed, then the pattern
+    /// rules, then the length the core keeps for `what` (`"message"`, `"code"` or `"requestId"`).
+    /// Anything but a string gives `null`.
+    pub fn sanitize(&self, text: JsValue, what: Option<String>) -> JsValue {
+        let Some(s) = text.as_string() else {
+            return JsValue::NULL;
+        };
+        let max = match what.as_deref() {
+            Some("code") => 64,
+            Some("requestId") => crate::classify::MAX_REQUEST_ID,
+            _ => crate::classify::MAX_MESSAGE,
+        };
+        JsValue::from_str(&self.config.scrub_to(&s, max))
     }
 
     /// Starts a request (SPEC §4): checks and plans it, and returns the exchange the JS entry
@@ -709,6 +790,36 @@ impl WasmExchange {
         describe_error(&e)
     }
 
+    /// A response refused by the JS driver after the fetch: `what` 0 when it left the request's
+    /// origin (the `fetch` followed a redirect itself: `redirected`, or `url` on another
+    /// origin), 1 when its body is larger than `limit` (`maxResponseBytes`). Not retried.
+    pub fn refuse(&mut self, what: u8, status: u16, headers: &str, limit: f64) -> JsValue {
+        let p = self.config.provider;
+        let mut e = if what == 0 {
+            Error::new(
+                ErrorKind::Api,
+                format!(
+                    "refused a response from outside {}: the fetch function followed a redirect by itself (it must honour redirect: \"manual\")",
+                    self.exchange.plan().origin
+                ),
+            )
+            .with_code("redirect_refused")
+        } else {
+            Error::new(
+                ErrorKind::Api,
+                format!(
+                    "the response body is larger than maxResponseBytes ({} bytes)",
+                    limit as u64
+                ),
+            )
+            .with_code("response_too_large")
+        };
+        e.status = (status > 0).then_some(status);
+        e.request_id = crate::classify::request_id(&unpack_headers(headers))
+            .map(|id| self.config.scrub_to(&id, crate::classify::MAX_REQUEST_ID));
+        describe_error(&e.with_provider(p))
+    }
+
     /// The error for a 2xx whose body is not the JSON its content type announced.
     #[wasm_bindgen(js_name = invalidJson)]
     pub fn invalid_json(&self) -> JsValue {
@@ -730,7 +841,7 @@ fn request_spec(
         .map_err(with_p)?
         .unwrap_or_default();
     let mut query = Vec::new();
-    let q = own(spec, "query");
+    let q = own(spec, "query").map_err(with_p)?;
     if !absent(&q) {
         if !q.is_object() {
             return Err(with_p(Error::config(
@@ -738,16 +849,17 @@ fn request_spec(
                 "query must be an object",
             )));
         }
-        let entries = Object::entries(q.unchecked_ref::<Object>());
+        let entries = try_entries(&q).map_err(|_| with_p(unreadable("query")))?;
         for entry in entries.iter() {
             let pair: Array = entry.unchecked_into();
             let k = pair.get(0).as_string().unwrap_or_default();
             let v = pair.get(1);
-            let values: Vec<JsValue> = if Array::is_array(&v) {
-                v.unchecked_into::<Array>().iter().collect()
-            } else {
-                vec![v]
-            };
+            let values: Vec<JsValue> =
+                if try_is_array(&v).map_err(|_| with_p(unreadable("query")))? {
+                    v.unchecked_into::<Array>().iter().collect()
+                } else {
+                    vec![v]
+                };
             for v in values {
                 if absent(&v) {
                     continue;
@@ -778,7 +890,7 @@ fn request_spec(
         }
     }
     let mut headers = Vec::new();
-    let h = own(spec, "headers");
+    let h = own(spec, "headers").map_err(with_p)?;
     if !absent(&h) {
         if !h.is_object() {
             return Err(with_p(Error::config(
@@ -786,7 +898,10 @@ fn request_spec(
                 "headers must be an object",
             )));
         }
-        for entry in Object::entries(h.unchecked_ref::<Object>()).iter() {
+        for entry in try_entries(&h)
+            .map_err(|_| with_p(unreadable("headers")))?
+            .iter()
+        {
             let pair: Array = entry.unchecked_into();
             let v = pair.get(1).as_string().ok_or_else(|| {
                 with_p(Error::config(
@@ -797,8 +912,19 @@ fn request_spec(
             headers.push((pair.get(0).as_string().unwrap_or_default(), v));
         }
     }
-    let json = own(spec, "json");
-    let raw = own(spec, "body");
+    let json = own(spec, "json").map_err(with_p)?;
+    let raw = own(spec, "body").map_err(with_p)?;
+    // The JS entry serialises `json` itself (outside any borrow of Rust state) and passes the text.
+    if let Some(text) = opt_string(spec, "jsonText").map_err(with_p)? {
+        if !absent(&json) || !absent(&raw) {
+            return Err(with_p(Error::config(
+                "invalid_option",
+                "give json or body, not both",
+            )));
+        }
+        let body = JsValue::from_str(&text);
+        return finish_spec(spec, p, (method, path, query, headers), Body::Json, body);
+    }
     let (body_kind, body) = match (absent(&json), absent(&raw)) {
         (false, false) => {
             return Err(with_p(Error::config(
@@ -821,6 +947,20 @@ fn request_spec(
         (true, false) => (Body::Raw, raw),
         (true, true) => (Body::None, JsValue::UNDEFINED),
     };
+    finish_spec(spec, p, (method, path, query, headers), body_kind, body)
+}
+
+type Pairs = Vec<(String, String)>;
+type SpecParts = (RequestSpec, JsValue, Option<u64>, Option<u32>);
+
+fn finish_spec(
+    spec: &JsValue,
+    p: ProviderId,
+    (method, path, query, headers): (String, String, Pairs, Pairs),
+    body_kind: Body,
+    body: JsValue,
+) -> Result<SpecParts, Error> {
+    let with_p = |e: Error| e.with_provider(p);
     let target = match opt_string(spec, "target").map_err(with_p)?.as_deref() {
         None | Some("rest") => Target::Rest,
         Some("mcp") => Target::Mcp,
@@ -843,35 +983,11 @@ fn request_spec(
                 .ok_or_else(|| with_p(Error::config("unsupported_endpoint", "unknown helper")))?,
         ),
     };
-    let timeout = opt_number(spec, "timeoutMs").map_err(with_p)?;
-    let timeout = match timeout {
-        None => None,
-        Some(t) if t.is_finite() && t >= 1.0 && t <= crate::plan::MAX_TIMEOUT_MS as f64 => {
-            Some(t as u64)
-        }
-        Some(_) => {
-            return Err(with_p(Error::config(
-                "invalid_option",
-                "timeoutMs must be a number from 1 to 600000",
-            )))
-        }
-    };
-    let retries = match opt_number(spec, "maxRetries").map_err(with_p)? {
-        None => None,
-        Some(r)
-            if r.is_finite()
-                && r.fract() == 0.0
-                && (0.0..=f64::from(crate::plan::MAX_RETRIES)).contains(&r) =>
-        {
-            Some(r as u32)
-        }
-        Some(_) => {
-            return Err(with_p(Error::config(
-                "invalid_option",
-                "maxRetries must be a whole number from 0 to 10",
-            )))
-        }
-    };
+    // The core's one rule for the client's and a request's timeoutMs / maxRetries.
+    let timeout = crate::plan::timeout_option(opt_number(spec, "timeoutMs").map_err(with_p)?)
+        .map_err(with_p)?;
+    let retries = crate::plan::max_retries_option(opt_number(spec, "maxRetries").map_err(with_p)?)
+        .map_err(with_p)?;
     let req = RequestSpec {
         method,
         path,

@@ -126,3 +126,48 @@ fn an_exchange_crosses_as_step_codes() {
     let refused = c.start(obj(&[("method", "TRACE".into())])).unwrap_err();
     assert_eq!(get(&refused, "name").as_string().unwrap(), "ConfigError");
 }
+
+/// A getter or proxy trap that throws, read by the boundary itself: a `ConfigError` (never
+/// "absent", never a JS exception unwinding through wasm), and the instance keeps working.
+#[wasm_bindgen_test]
+fn throwing_reads_are_config_errors_and_leave_the_instance_usable() {
+    let boom = js_sys::Function::new_no_args("throw new Error('hostile')");
+    let getter = obj(&[
+        ("provider", "postiz".into()),
+        ("apiKey", "0123456789abcdef".repeat(4).into()),
+    ]);
+    let desc = obj(&[("get", boom.clone().into()), ("enumerable", JsValue::TRUE)]);
+    Reflect::define_property(
+        getter.unchecked_ref::<Object>(),
+        &"baseUrl".into(),
+        desc.unchecked_ref::<Object>(),
+    )
+    .unwrap();
+    let handler = obj(&[("getOwnPropertyDescriptor", boom.clone().into())]);
+    let proxy: JsValue = js_sys::Proxy::new(&Object::new(), handler.unchecked_ref()).into();
+    for hostile in [getter, proxy.clone()] {
+        let e = WasmClient::new(hostile.clone(), false).unwrap_err();
+        assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
+        assert_eq!(get(&e, "code").as_string().unwrap(), "invalid_option");
+        // buildHeaders reads no baseUrl: the getter object is fine there, the proxy is not.
+        if let Err(e) = build_headers_js(hostile) {
+            assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
+        }
+    }
+    let c = WasmClient::new(
+        obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]),
+        false,
+    )
+    .unwrap();
+    let e = c.start(proxy).unwrap_err();
+    assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
+    // Still usable: the same client and a new one.
+    assert!(c.start(obj(&[("path", "/workspaces".into())])).is_ok());
+    assert!(build_headers_js(obj(&[
+        ("provider", "poelis".into()),
+        ("apiKey", POELIS.into())
+    ]))
+    .is_ok());
+    let s = c.sanitize(format!("bad key {}", POELIS).into(), None);
+    assert!(!s.as_string().unwrap().contains(&POELIS[11..40]));
+}

@@ -47,16 +47,162 @@ Object.setPrototypeOf(errors.SubscriptionError, errors.AuthenticationError);
 /** Turns a wasm error descriptor (or anything thrown) into a keygate error class. */
 function toError(raw, caller) {
   let err;
-  if (raw && raw.__keygate) {
-    const cls = errors[raw.name] ?? KeygateError;
-    err = new cls(raw.message, raw);
-  } else if (raw instanceof KeygateError) {
-    return raw;
-  } else {
-    err = new KeygateError("internal error in keygate", { code: "internal" });
+  try {
+    if (raw instanceof KeygateError) return raw;
+    if (raw !== null && typeof raw === "object" && Object.getPrototypeOf(raw) === Object.prototype && raw.__keygate === true) {
+      // A descriptor from the wasm side (a plain object it made).
+      const cls = Object.hasOwn(errors, raw.name) ? errors[raw.name] : KeygateError;
+      err = new cls(raw.message, raw);
+    }
+  } catch {
+    err = undefined;
   }
+  if (err === undefined) err = new KeygateError("internal error in keygate", { code: "internal" });
   if (caller && typeof Error.captureStackTrace === "function") Error.captureStackTrace(err, caller);
   return err;
+}
+
+// ---------------------------------------------------------------- reading caller objects
+//
+// Every caller object (options bags, request specs, helper options, env objects) is read here, in
+// JS, BEFORE any wasm call: own properties only (a polluted Object.prototype adds nothing), each
+// read once (a getter cannot answer differently later), and a getter or proxy trap that throws is a
+// ConfigError, never "absent". What crosses into wasm is a null-prototype object of the values
+// read, so no caller code runs while Rust state is borrowed.
+
+function configError(message, provider) {
+  return new errors.ConfigError(message, { code: "invalid_option", provider: provider ?? null });
+}
+
+function unreadable(what, name, provider) {
+  return configError(`${what}: ${name} could not be read (a getter or proxy trap threw)`, provider);
+}
+
+/** One own property (a data value, or a getter's result, read once); inherited ones are absent. */
+function ownValue(obj, name, what, provider) {
+  try {
+    return Object.hasOwn(obj, name) ? obj[name] : undefined;
+  } catch {
+    throw unreadable(what, name, provider);
+  }
+}
+
+/** The own properties `names` of an options object, as a null-prototype object (`undefined`/`null`: empty). */
+function readBag(obj, names, what, provider) {
+  const out = Object.create(null);
+  if (obj === undefined || obj === null) return out;
+  let isArray;
+  try {
+    isArray = Array.isArray(obj);
+  } catch {
+    throw unreadable(what, "the options object", provider);
+  }
+  if (typeof obj !== "object" || isArray) throw configError(`${what} must be an object, not ${isArray ? "an array" : typeof obj}`, provider);
+  for (const name of names) {
+    const v = ownValue(obj, name, what, provider);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** A copy of a record option (`query`, `headers`): own enumerable string keys; arrays copied. */
+function readRecord(obj, what, provider) {
+  if (obj === null || typeof obj !== "object") return obj; // the wasm side names the wrong type
+  const out = Object.create(null);
+  try {
+    for (const k of Reflect.ownKeys(obj)) {
+      if (typeof k !== "string") continue;
+      const d = Reflect.getOwnPropertyDescriptor(obj, k);
+      if (!d || !d.enumerable) continue;
+      let v = obj[k];
+      if (Array.isArray(v)) v = Array.from({ length: Number(v.length) >>> 0 }, (_, i) => v[i]);
+      out[k] = v;
+    }
+  } catch {
+    throw unreadable(what, "a property", provider);
+  }
+  return out;
+}
+
+/** The caller's `signal`: an AbortSignal (checked by reading it once), else a ConfigError. */
+function readSignal(signal, what, provider) {
+  if (signal === undefined || signal === null) return undefined;
+  let aborted, add;
+  try {
+    aborted = signal.aborted;
+    add = signal.addEventListener;
+  } catch {
+    throw unreadable(what, "signal", provider);
+  }
+  if (typeof aborted !== "boolean" || typeof add !== "function") throw configError(`${what}: signal must be an AbortSignal`, provider);
+  return signal;
+}
+
+function isAborted(signal) {
+  try {
+    return signal !== undefined && signal.aborted === true;
+  } catch {
+    return true;
+  }
+}
+
+function listen(signal, fn) {
+  try {
+    signal?.addEventListener("abort", fn, { once: true });
+  } catch {
+    // A signal that cannot be listened to was checked when read; nothing to do here.
+  }
+}
+
+function unlisten(signal, fn) {
+  try {
+    signal?.removeEventListener("abort", fn);
+  } catch {
+    // as above
+  }
+}
+
+/** `body` of a request: the types fetch sends as they are; anything else is a ConfigError. */
+function checkBody(body, provider) {
+  if (body === undefined || body === null || typeof body === "string") return body;
+  const is = (name) => typeof globalThis[name] === "function" && body instanceof globalThis[name];
+  try {
+    if (is("Blob") || is("ArrayBuffer") || ArrayBuffer.isView(body) || is("FormData") || is("URLSearchParams") || is("ReadableStream")) return body;
+  } catch {
+    throw unreadable("request(spec)", "body", provider);
+  }
+  throw configError("body must be a string, Blob, ArrayBuffer, typed array, FormData, URLSearchParams or ReadableStream (use json for objects)", provider);
+}
+
+const SPEC_NAMES = ["method", "path", "query", "headers", "json", "body", "signal", "idempotencyKey", "target", "endpoint", "timeoutMs", "maxRetries"];
+
+/** A request spec as the wasm side reads it: own values, records copied, json serialised here. */
+function readSpec(spec, provider) {
+  if (spec === null || typeof spec !== "object") {
+    // The wasm side gives the ConfigError naming the type.
+    return { spec, signal: undefined };
+  }
+  const s = readBag(spec, SPEC_NAMES, "request(spec)", provider);
+  if (s.query !== undefined) s.query = readRecord(s.query, "request(spec) query", provider);
+  if (s.headers !== undefined) s.headers = readRecord(s.headers, "request(spec) headers", provider);
+  if (s.json !== undefined && s.json !== null) {
+    if (s.body !== undefined && s.body !== null) throw configError("give json or body, not both", provider);
+    let text;
+    try {
+      text = JSON.stringify(s.json);
+    } catch {
+      text = undefined;
+    }
+    if (typeof text !== "string") {
+      throw new errors.ConfigError("json could not be serialised (cycle, BigInt, function, or a getter that threw?)", { code: "invalid_json", provider });
+    }
+    delete s.json;
+    s.jsonText = text;
+  }
+  s.body = checkBody(s.body, provider);
+  const signal = readSignal(s.signal, "request(spec)", provider);
+  delete s.signal;
+  return { spec: s, signal };
 }
 
 // ---------------------------------------------------------------- the request driver
@@ -79,91 +225,221 @@ function decodeBody(bytes, contentType, status) {
 /** One response header, or null (also for a fetch stand-in without `Headers`). */
 function headerOf(resp, name) {
   try {
-    return resp.headers.get(name);
+    const v = resp.headers.get(name);
+    return typeof v === "string" ? v : null;
   } catch {
     return null;
-  }
-}
-
-/** The caller's `signal` (own property only, like every other option). */
-function ownSignal(spec) {
-  try {
-    return Object.hasOwn(spec, "signal") ? spec.signal ?? undefined : undefined;
-  } catch {
-    return undefined;
   }
 }
 
 /** Waits `ms` unless `signal` fires first; resolves to whether the wait completed. */
 function wait(ms, signal) {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
+    if (isAborted(signal)) return resolve(false);
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
     };
     const timer = setTimeout(() => {
-      signal?.removeEventListener?.("abort", onAbort);
+      unlisten(signal, onAbort);
       resolve(true);
     }, ms);
-    signal?.addEventListener?.("abort", onAbort, { once: true });
+    listen(signal, onAbort);
   });
+}
+
+/** Cancels a response body nobody will read (frees the connection); never throws. */
+function discard(resp, reader) {
+  try {
+    if (reader) reader.cancel().catch(() => {});
+    else resp?.body?.cancel?.().catch?.(() => {});
+  } catch {
+    // a stand-in without a cancellable body
+  }
+}
+
+const ONLY_DIGITS = /^[0-9]+$/;
+const IN_WORKERD = typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers";
+
+/**
+ * Reads at most `limit` bytes of the body, incrementally from `response.body` when it is a
+ * stream (else `arrayBuffer()`); `{ over: true }` past the limit (Content-Length included), the
+ * stream cancelled. `track.reader` lets the attempt's timer cancel a stalled read.
+ */
+async function readBody(resp, limit, track) {
+  const announced = headerOf(resp, "content-length");
+  if (announced !== null && ONLY_DIGITS.test(announced.trim()) && Number(announced.trim()) > limit) {
+    discard(resp);
+    return { over: true };
+  }
+  let stream;
+  try {
+    stream = resp.body;
+  } catch {
+    stream = undefined;
+  }
+  // workerd: arrayBuffer() (the cap then checked after the read, Content-Length before it). A JS
+  // reader on a fetch body there makes workerd report the stream's error (a timeout's abort, a lost
+  // connection) as an unhandled rejection from inside its fetch, observed or not.
+  if (stream && typeof stream.getReader === "function" && !IN_WORKERD) {
+    const reader = stream.getReader();
+    track.reader = reader;
+    // A body that errors (connection lost) or is cancelled rejects `closed`: workerd reports that
+    // as an unhandled rejection unless someone observes it.
+    reader.closed?.catch?.(() => {});
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const chunk = value instanceof Uint8Array ? value : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null;
+      if (chunk === null) throw new TypeError("the response body stream gave a chunk that is not bytes");
+      size += chunk.byteLength;
+      if (size > limit) {
+        discard(resp, reader);
+        return { over: true };
+      }
+      chunks.push(chunk);
+    }
+    if (chunks.length === 1) return { bytes: chunks[0] };
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.byteLength;
+    }
+    return { bytes };
+  }
+  if (typeof resp.arrayBuffer !== "function") return { bytes: new Uint8Array(0) };
+  const bytes = new Uint8Array(await resp.arrayBuffer());
+  return bytes.byteLength > limit ? { over: true } : { bytes };
+}
+
+function sameOrigin(a, b) {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One attempt: the fetch, the checks on what it returned and the body read. Resolves to
+ * `{ resp, status, opaque, bytes }` or `{ refuse: [what, status, limit] }`; rejects as fetch does.
+ */
+async function attempt(ex, fetchImpl, init, limits, track) {
+  const url = ex.url();
+  const resp = await fetchImpl(url, init);
+  let status, type, redirected, finalUrl;
+  try {
+    status = resp.status;
+    type = resp.type;
+    redirected = resp.redirected === true;
+    finalUrl = resp.url;
+  } catch {
+    throw new TypeError("the fetch function returned an unusable response");
+  }
+  if (resp === null || typeof resp !== "object") throw new TypeError("the fetch function returned no response");
+  status = typeof status === "number" && Number.isInteger(status) && status >= 0 && status <= 999 ? status : 0;
+  const opaque = type === "opaqueredirect" || (status === 0 && type !== "error");
+  // A fetch that followed a redirect itself (a custom fetch dropping `redirect: "manual"`), or
+  // whose answer names another origin: its body is never returned.
+  if (redirected || (typeof finalUrl === "string" && finalUrl !== "" && !sameOrigin(finalUrl, url))) {
+    discard(resp);
+    return { resp, refuse: [0, status, 0] };
+  }
+  const ok = status >= 200 && status < 300;
+  // An error body is read only as far as the core reads one (longer: classified by status alone).
+  const limit = ok ? limits.max : Math.min(limits.max, limits.errorBody + 1);
+  const read = await readBody(resp, limit, track);
+  if (read.over) return ok ? { resp, refuse: [1, status, limits.max] } : { resp, status, opaque, bytes: new Uint8Array(0) };
+  return { resp, status, opaque, bytes: read.bytes };
 }
 
 /**
  * Runs one exchange: the wasm side decides every step (fetch, wait, done, fail: see
- * `WasmExchange` in src/wasm.rs); this only performs the fetches and waits it asks for, each
- * attempt under its own timeout combined with the caller's signal, and reports the outcome.
+ * `WasmExchange` in src/wasm.rs); this only performs the fetches and waits it asks for, and
+ * reports each outcome. Each attempt (fetch and body read) is raced against keygate's own timer
+ * and the caller's signal, so neither depends on `fetch` honouring `init.signal`.
  */
-async function drive(ex, fetchImpl, signal, readHeaders) {
+async function drive(ex, fetchImpl, signal, readHeaders, limits) {
   try {
-    return await steps(ex, fetchImpl, signal, readHeaders);
+    return await steps(ex, fetchImpl, signal, readHeaders, limits);
   } finally {
     ex.free();
   }
 }
 
-async function steps(ex, fetchImpl, signal, readHeaders) {
-  const headers = {};
+async function steps(ex, fetchImpl, signal, readHeaders, limits) {
+  const headers = Object.create(null);
   const packed = ex.headers().split(SEP);
   for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
   const timeoutMs = ex.timeoutMs();
   for (;;) {
     let step = -1;
-    if (signal?.aborted) step = ex.failed(0);
+    if (isAborted(signal)) step = ex.failed(0);
     else {
       const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new DOMException("keygate timeout", "TimeoutError"));
-      }, timeoutMs);
-      const onAbort = () => controller.abort(signal.reason);
-      signal?.addEventListener?.("abort", onAbort, { once: true });
-      let resp, bytes;
-      try {
-        const init = { method: ex.method(), headers, redirect: "manual", signal: controller.signal };
-        const body = ex.body();
-        if (body !== undefined && body !== null) init.body = body;
-        resp = await fetchImpl(ex.url(), init);
-        bytes = new Uint8Array(await resp.arrayBuffer());
-      } catch (e) {
-        if (signal?.aborted) step = ex.failed(0);
-        else if (timedOut) step = ex.failed(1);
-        else step = ex.failed(2, typeof e?.message === "string" ? e.message : undefined, typeof e?.cause?.code === "string" ? e.cause.code : undefined);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener?.("abort", onAbort);
-      }
-      if (step === -1) {
+      let timer, onAbort;
+      const deadline = new Promise((resolve) => {
+        timer = setTimeout(() => resolve({ ended: 1 }), timeoutMs);
+        onAbort = () => resolve({ ended: 0 });
+        listen(signal, onAbort);
+      });
+      // Built on a null prototype, so an inherited `body`, `redirect` or `duplex` cannot reach
+      // fetch; `body`, `window` and `referrer` are always set, their defaults spelled out: Node's
+      // fetch converts the init into a plain `{}` whose missing members it then reads through
+      // Object.prototype (measured with Node 20's undici).
+      const init = Object.create(null);
+      init.method = ex.method();
+      init.headers = headers;
+      init.redirect = "manual";
+      init.signal = controller.signal;
+      const body = ex.body();
+      init.body = body === undefined ? null : body;
+      init.window = null;
+      init.referrer = "about:client";
+      const track = { reader: null };
+      const work = (async () => attempt(ex, fetchImpl, init, limits, track))().then((ok) => ({ ok }), (err) => ({ err }));
+      const outcome = await Promise.race([work, deadline]);
+      clearTimeout(timer);
+      unlisten(signal, onAbort);
+      if (outcome.ended !== undefined) {
+        // keygate's timer or the caller's signal: abort the fetch, cancel a stalled body read,
+        // and move on whatever the fetch function does with that.
+        try {
+          controller.abort(new DOMException(outcome.ended ? "keygate timeout" : "aborted by the caller", outcome.ended ? "TimeoutError" : "AbortError"));
+        } catch {
+          // a runtime without DOMException reasons
+        }
+        // A body read still pending (a stand-in fetch that ignores the signal) is left to the
+        // garbage collector: cancelling it makes workerd report "Stream was cancelled" as an
+        // unhandled rejection from inside its fetch.
+        work.then(({ ok }) => ok && !track.reader && discard(ok.resp));
+        step = ex.failed(isAborted(signal) ? 0 : outcome.ended);
+      } else if (outcome.err !== undefined) {
+        const e = outcome.err;
+        if (isAborted(signal)) step = ex.failed(0);
+        else {
+          let message, cause;
+          try {
+            message = typeof e?.message === "string" ? e.message : undefined;
+            cause = typeof e?.cause?.code === "string" ? e.cause.code : undefined;
+          } catch {
+            message = undefined;
+          }
+          step = ex.failed(2, message, cause);
+        }
+      } else {
+        const { resp, status, opaque, bytes, refuse } = outcome.ok;
         // Only the headers the exchange reads cross into wasm.
         let flat = "";
         for (const name of readHeaders) {
           const v = headerOf(resp, name);
-          if (typeof v === "string") flat += name + SEP + v + SEP;
+          if (v !== null) flat += name + SEP + v + SEP;
         }
-        const status = Number(resp.status) || 0;
-        step = ex.response(status, resp.type === "opaqueredirect" || (status === 0 && resp.type !== "error"), flat, bytes);
+        if (refuse) throw ex.refuse(refuse[0], refuse[1], flat, refuse[2]);
+        step = ex.response(status, opaque, flat, bytes);
         if (step === -2) {
           const out = {};
           try {
@@ -171,7 +447,7 @@ async function steps(ex, fetchImpl, signal, readHeaders) {
           } catch {
             // A fetch stand-in without iterable headers.
           }
-          const data = decodeBody(bytes, out["content-type"], status);
+          const data = decodeBody(bytes, headerOf(resp, "content-type"), status);
           if (data === undefined) throw ex.invalidJson();
           return { status, headers: out, data, requestId: ex.requestId() };
         }
@@ -191,22 +467,65 @@ function isBrowserWindow() {
   );
 }
 
-function toBlob(doc, what) {
-  if (typeof Blob !== "undefined" && doc instanceof Blob) return doc;
-  if (doc instanceof Uint8Array || doc instanceof ArrayBuffer) return new Blob([doc]);
+function toBlob(doc, what, provider) {
+  try {
+    if (typeof Blob !== "undefined" && doc instanceof Blob) return doc;
+    if (doc instanceof Uint8Array || doc instanceof ArrayBuffer) return new Blob([doc]);
+  } catch {
+    throw unreadable(what, "the value", provider);
+  }
   if (typeof doc === "string") return new Blob([doc], { type: "text/plain" });
-  throw new errors.ConfigError(`${what} must be a Blob, File, Uint8Array, ArrayBuffer or string`, { code: "invalid_option" });
+  throw configError(`${what} must be a Blob, File, Uint8Array, ArrayBuffer or string`, provider);
 }
 
 function filenameOf(doc, fallback) {
-  return typeof doc?.name === "string" && doc.name ? doc.name : fallback;
+  try {
+    const name = typeof File !== "undefined" && doc instanceof File ? doc.name : undefined;
+    return typeof name === "string" && name ? name : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** A multipart body with one file field (and extra text fields); a hostile value is a ConfigError. */
+function formWith(field, doc, filename, fallback, what, provider, extra = []) {
+  const blob = toBlob(doc, what, provider);
+  const form = new FormData();
+  try {
+    form.append(field, blob, filenameOf(doc, filename ?? fallback));
+  } catch {
+    throw configError(`${what} could not be added to the form`, provider);
+  }
+  for (const [k, v] of extra) form.append(k, v);
+  return form;
+}
+
+/** An optional text option of a helper: a string or a finite number, else a ConfigError. */
+function textOption(v, what, provider) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  throw configError(`${what} must be a string or a finite number, not ${typeof v}`, provider);
+}
+
+function stringOption(v, what, provider) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") return v;
+  throw configError(`${what} must be a string, not ${typeof v}`, provider);
 }
 
 // ---------------------------------------------------------------- API factory
 
+const CLIENT_OPTIONS = [
+  "provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId", "keyType", "baseUrl", "mcpUrl", "allowInsecureHttp",
+  "timeoutMs", "maxRetries", "maxResponseBytes", "dangerouslyAllowBrowser", "fetch",
+];
+const HEADER_OPTIONS = ["provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId"];
+
 function createApi(wasm) {
   const infos = JSON.parse(wasm.providerInfo());
   const readHeaders = wasm.responseHeaders().split(SEP);
+  const errorBody = wasm.errorBodyLimit();
   const byId = Object.fromEntries(infos.map((p) => [p.id, p]));
 
   // The wasm packs results into one string (fields separated by U+001F) so a call crosses the
@@ -233,16 +552,62 @@ function createApi(wasm) {
     return wasm.redact(key);
   }
 
-  function buildHeaders(options) {
-    let packed;
+  /**
+   * `buildHeaders(options, { as })`: `as: "object"` (default) a plain object for fetch and any
+   * HTTP library; `as: "headers"` a `Headers` whose display (console.dir, console.table,
+   * console.log, util.inspect, JSON) never shows a value.
+   */
+  function buildHeaders(options, format) {
+    let packed, as;
     try {
-      packed = wasm.buildHeaders(options).split("\u001f");
+      if (options === null || typeof options !== "object") throw configError(`buildHeaders(options): options must be an object, not ${options === null ? "null" : typeof options}`);
+      as = readBag(format, ["as"], "buildHeaders(options, format)").as ?? "object";
+      if (as !== "object" && as !== "headers") throw configError('buildHeaders(options, { as }): as must be "object" or "headers"');
+      packed = wasm.buildHeaders(readBag(options, HEADER_OPTIONS, "buildHeaders(options)")).split("\u001f");
     } catch (e) {
       throw toError(e, buildHeaders);
+    }
+    if (as === "headers") {
+      const h = new (safeHeaders())();
+      for (let i = 0; i + 1 < packed.length; i += 2) h.append(packed[i], packed[i + 1]);
+      return h;
     }
     const headers = Object.create(headerDisplay);
     for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
     return headers;
+  }
+
+  /** Redacted `{name: value}` of a Headers. */
+  function redactedEntries(h) {
+    const plain = Object.create(null);
+    try {
+      for (const [k, v] of Headers.prototype.entries.call(h)) plain[k] = v;
+    } catch {
+      return {};
+    }
+    return wasm.redactHeaders(plain);
+  }
+
+  let SafeHeaders;
+  function safeHeaders() {
+    if (SafeHeaders) return SafeHeaders;
+    if (typeof Headers !== "function") throw configError('buildHeaders(options, { as: "headers" }) needs a runtime with Headers');
+    // A real Headers (fetch takes it as is); only explicit reads (get, entries, iteration) see values.
+    SafeHeaders = class KeygateHeaders extends Headers {
+      toJSON() {
+        return redactedEntries(this);
+      }
+      toString() {
+        return JSON.stringify(redactedEntries(this));
+      }
+      [INSPECT]() {
+        return `KeygateHeaders ${JSON.stringify(redactedEntries(this))}`;
+      }
+      [Symbol.for("Deno.customInspect")]() {
+        return `KeygateHeaders ${JSON.stringify(redactedEntries(this))}`;
+      }
+    };
+    return SafeHeaders;
   }
 
   // The prototype of `buildHeaders` results: the real values are own properties (what `fetch`
@@ -252,6 +617,7 @@ function createApi(wasm) {
     ["toJSON", function () { return wasm.redactHeaders(this); }],
     ["toString", function () { return JSON.stringify(wasm.redactHeaders(this)); }],
     [INSPECT, function () { return wasm.redactHeaders(this); }],
+    [Symbol.for("Deno.customInspect"), function () { return JSON.stringify(wasm.redactHeaders(this)); }],
   ]) {
     Object.defineProperty(headerDisplay, k, { value: fn, enumerable: false });
   }
@@ -259,26 +625,35 @@ function createApi(wasm) {
   class Client {
     #inner;
     #fetch;
+    #limits;
+    #provider;
 
     constructor(options) {
-      if (options === null || typeof options !== "object" || Array.isArray(options)) {
-        throw toError({ __keygate: true, name: "ConfigError", code: "invalid_option", message: "new Client(options): options must be an object" }, Client);
+      let opts;
+      try {
+        if (options === null || typeof options !== "object") throw configError("new Client(options): options must be an object");
+        opts = readBag(options, CLIENT_OPTIONS, "new Client(options)");
+      } catch (e) {
+        throw toError(e, Client);
       }
-      const fetchImpl = Object.hasOwn(options, "fetch") ? options.fetch : globalThis.fetch?.bind(globalThis);
+      const fetchImpl = opts.fetch ?? globalThis.fetch?.bind(globalThis);
+      delete opts.fetch;
       if (typeof fetchImpl !== "function") {
         throw toError({ __keygate: true, name: "ConfigError", code: "no_fetch", message: "no fetch: pass options.fetch or use a runtime with a global fetch" }, Client);
       }
       try {
-        this.#inner = new wasm.WasmClient(options, isBrowserWindow());
+        this.#inner = new wasm.WasmClient(opts, isBrowserWindow());
       } catch (e) {
         throw toError(e, Client);
       }
       this.#fetch = fetchImpl;
+      this.#limits = { max: this.#inner.maxResponseBytes(), errorBody };
+      this.#provider = opts.provider;
     }
 
     /** Builds a client from environment variables (`process.env`, a Worker's `env`, any object). */
-    static fromEnv(provider, env, overrides = {}) {
-      const info = byId[provider];
+    static fromEnv(provider, env, overrides) {
+      const info = typeof provider === "string" && Object.hasOwn(byId, provider) ? byId[provider] : undefined;
       if (!info) {
         throw toError({ __keygate: true, name: "ConfigError", code: "unknown_provider", message: 'provider must be one of "poesius", "poelis", "powerpost", "postiz"' }, Client.fromEnv);
       }
@@ -287,10 +662,22 @@ function createApi(wasm) {
       }
       const read = (name) => {
         if (!name) return undefined;
-        const v = Object.hasOwn(env, name) ? env[name] : typeof env.get === "function" ? env.get(name) : undefined;
+        let v;
+        try {
+          if (Object.hasOwn(env, name)) v = env[name];
+          else {
+            // A Map-like env (Deno.env): its own class's get, never one planted on Object.prototype.
+            const get = env.get;
+            if (typeof get === "function" && get !== Object.prototype.get) v = Reflect.apply(get, env, [name]);
+          }
+        } catch {
+          throw toError(unreadable("fromEnv(provider, env)", name, provider), Client.fromEnv);
+        }
         return v === "" ? undefined : v;
       };
-      const opts = { provider, apiKey: read(info.envApiKey) };
+      const opts = Object.create(null);
+      opts.provider = provider;
+      opts.apiKey = read(info.envApiKey);
       if (opts.apiKey === undefined) {
         throw toError({ __keygate: true, name: "KeyFormatError", code: "empty", provider, message: `${info.envApiKey} is not set` }, Client.fromEnv);
       }
@@ -298,7 +685,13 @@ function createApi(wasm) {
       if (base !== undefined) opts.baseUrl = base;
       const ws = read(info.envWorkspaceId);
       if (ws !== undefined) opts.workspaceId = ws;
-      return new Client(Object.assign(opts, overrides));
+      let extra;
+      try {
+        extra = readBag(overrides, CLIENT_OPTIONS, "fromEnv(provider, env, overrides)", provider);
+      } catch (e) {
+        throw toError(e, Client.fromEnv);
+      }
+      return new Client(Object.assign(opts, extra));
     }
 
     get provider() {
@@ -328,12 +721,13 @@ function createApi(wasm) {
     }
 
     /**
-     * Starts the wasm exchange for `spec` and drives it. `async`, so a local refusal (thrown by
-     * `start`) rejects a promise its caller already awaits: workerd reports a promise that is
-     * born rejected as an unhandled rejection even when a handler follows in the same turn.
+     * Reads `spec` (in JS, before any wasm call), starts the wasm exchange and drives it. `async`,
+     * so a local refusal rejects a promise its caller already awaits: workerd reports a promise
+     * that is born rejected as an unhandled rejection even when a handler follows in the same turn.
      */
     async #send(spec) {
-      return drive(this.#inner.start(spec), this.#fetch, ownSignal(spec), readHeaders);
+      const { spec: clean, signal } = readSpec(spec, this.#provider);
+      return drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits);
     }
 
     async #call(endpoint, spec) {
@@ -344,72 +738,146 @@ function createApi(wasm) {
       }
     }
 
+    /** A helper's options: own properties only, read once (a throwing getter is a ConfigError). */
+    #opts(options, names, what) {
+      return readBag(options, names, `${what}(options)`, this.#provider);
+    }
+
+    #rethrow(e) {
+      throw toError(e);
+    }
+
     // Poesius
-    async generateFromDoc(document, { templateId, numSlides, filename, signal } = {}) {
-      const form = new FormData();
-      form.append("document", toBlob(document, "document"), filenameOf(document, filename ?? "document.pdf"));
-      if (templateId !== undefined) form.append("template_id", String(templateId));
-      if (numSlides !== undefined) form.append("num_slides", String(numSlides));
-      return this.#call("generateFromDoc", { method: "POST", path: "/slides/generate-from-doc", body: form, signal });
+    async generateFromDoc(document, options) {
+      try {
+        const o = this.#opts(options, ["templateId", "numSlides", "filename", "signal"], "generateFromDoc");
+        const extra = [];
+        const templateId = textOption(o.templateId, "templateId", "poesius");
+        if (templateId !== undefined) extra.push(["template_id", templateId]);
+        const numSlides = textOption(o.numSlides, "numSlides", "poesius");
+        if (numSlides !== undefined) extra.push(["num_slides", numSlides]);
+        const filename = stringOption(o.filename, "filename", "poesius");
+        const form = formWith("document", document, filename, "document.pdf", "document", "poesius", extra);
+        return await this.#call("generateFromDoc", { method: "POST", path: "/slides/generate-from-doc", body: form, signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
-    async listPresentations({ limit = 1, signal } = {}) {
-      return this.#call("listPresentations", { method: "GET", path: "/presentations", query: { limit }, signal });
+    async listPresentations(options) {
+      try {
+        const o = this.#opts(options, ["limit", "signal"], "listPresentations");
+        return await this.#call("listPresentations", { method: "GET", path: "/presentations", query: { limit: o.limit ?? 1 }, signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
-    async createApiKey({ name, description, signal } = {}) {
-      return this.#call("createApiKey", { method: "POST", path: "/api-keys/", json: { name, description }, signal });
+    async createApiKey(options) {
+      try {
+        const o = this.#opts(options, ["name", "description", "signal"], "createApiKey");
+        return await this.#call("createApiKey", { method: "POST", path: "/api-keys/", json: { name: o.name, description: o.description }, signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
-    async mcpCall(tool, args = {}, { signal, id } = {}) {
-      const rpc = { jsonrpc: "2.0", id: id ?? Date.now(), method: "tools/call", params: { name: tool, arguments: args } };
-      const data = await this.#call("mcpCall", { method: "POST", target: "mcp", json: rpc, signal, idempotencyKey: undefined });
+    async mcpCall(tool, args = {}, options) {
+      let o, res;
+      try {
+        o = this.#opts(options, ["signal", "id"], "mcpCall");
+        if (o.id !== undefined && o.id !== null && typeof o.id !== "string" && !(typeof o.id === "number" && Number.isFinite(o.id))) {
+          throw configError("mcpCall(tool, args, { id }): id must be a string or a finite number", "poesius");
+        }
+        const rpc = { jsonrpc: "2.0", id: o.id ?? Date.now(), method: "tools/call", params: { name: tool, arguments: args } };
+        res = await this.#send({ method: "POST", target: "mcp", json: rpc, signal: o.signal, endpoint: "mcpCall" });
+      } catch (e) {
+        this.#rethrow(e);
+      }
+      // Errors built here from the JSON-RPC body go through the core's sanitiser, every field:
+      // a server may echo the key anywhere in them.
+      const clean = (v, what) => (v === undefined || v === null ? null : this.#inner.sanitize(String(v), what));
+      const fields = (code, providerCode) => ({ code, provider: "poesius", status: res.status, providerCode, requestId: clean(res.requestId, "requestId") });
+      const data = res.data;
       if (data && data.error) {
-        throw new errors.ApiError(String(data.error.message ?? "MCP error"), {
-          code: "mcp_error", provider: "poesius", providerCode: data.error.code !== undefined ? String(data.error.code) : null,
-        });
+        throw new errors.ApiError(clean(data.error.message ?? "MCP error", "message"), fields("mcp_error", clean(data.error.code, "code")));
       }
       // A tool can fail inside a successful JSON-RPC answer (`isError`); out of credits is the
       // same PaymentRequiredError the REST API gives (SPEC §5, Poesius CREDITS_EXHAUSTED).
       const r = data?.result;
       if (r && r.isError && (r.error_code === "CREDITS_EXHAUSTED" || r.structuredContent?.error_code === "CREDITS_EXHAUSTED")) {
-        throw new errors.PaymentRequiredError(String(r.error ?? r.message ?? "Insufficient credits"), {
-          code: "payment_required", provider: "poesius", providerCode: "CREDITS_EXHAUSTED",
-        });
+        throw new errors.PaymentRequiredError(clean(r.error ?? r.message ?? "Insufficient credits", "message"), fields("payment_required", "CREDITS_EXHAUSTED"));
       }
       return data?.result;
     }
     async generateSlides(args, opts) {
-      return this.mcpCall("generate_slides", args, opts);
+      // `return await`: a bare `return` hands on a promise that may be born rejected, and workerd
+      // reports that as unhandled before the outer promise adopts it.
+      return await this.mcpCall("generate_slides", args, opts);
     }
 
     // Poelis
-    async listWorkspaces({ signal } = {}) {
-      return this.#call("listWorkspaces", { method: "GET", path: "/workspaces", signal });
+    async listWorkspaces(options) {
+      try {
+        const o = this.#opts(options, ["signal"], "listWorkspaces");
+        return await this.#call("listWorkspaces", { method: "GET", path: "/workspaces", signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
 
     // PowerPost
-    async getCredits({ signal } = {}) {
-      return this.#call("getCredits", { method: "GET", path: "/account/credits", signal });
-    }
-    async publishPost(id, { signal, idempotencyKey } = {}) {
-      if (typeof id !== "string" || id === "") {
-        throw new errors.ConfigError("publishPost(id): id must be a non-empty string", { code: "invalid_option", provider: "powerpost" });
+    async getCredits(options) {
+      try {
+        const o = this.#opts(options, ["signal"], "getCredits");
+        return await this.#call("getCredits", { method: "GET", path: "/account/credits", signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
       }
-      return this.#call("publishPost", { method: "POST", path: `/posts/${encodeURIComponent(id)}/publish`, signal, idempotencyKey });
+    }
+    async publishPost(id, options) {
+      try {
+        if (typeof id !== "string" || id === "") {
+          throw new errors.ConfigError("publishPost(id): id must be a non-empty string", { code: "invalid_option", provider: "powerpost" });
+        }
+        const o = this.#opts(options, ["signal", "idempotencyKey"], "publishPost");
+        return await this.#call("publishPost", { method: "POST", path: `/posts/${encodeURIComponent(id)}/publish`, signal: o.signal, idempotencyKey: o.idempotencyKey });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
 
     // Postiz
-    async listIntegrations({ signal } = {}) {
-      return this.#call("listIntegrations", { method: "GET", path: "/integrations", signal });
+    async listIntegrations(options) {
+      try {
+        const o = this.#opts(options, ["signal"], "listIntegrations");
+        return await this.#call("listIntegrations", { method: "GET", path: "/integrations", signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
-    async isConnected({ signal } = {}) {
-      return this.#call("isConnected", { method: "GET", path: "/is-connected", signal });
+    async isConnected(options) {
+      try {
+        const o = this.#opts(options, ["signal"], "isConnected");
+        return await this.#call("isConnected", { method: "GET", path: "/is-connected", signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
-    async createPost(post, { signal, idempotencyKey } = {}) {
-      return this.#call("createPost", { method: "POST", path: "/posts", json: post, signal, idempotencyKey });
+    async createPost(post, options) {
+      try {
+        const o = this.#opts(options, ["signal", "idempotencyKey"], "createPost");
+        return await this.#call("createPost", { method: "POST", path: "/posts", json: post, signal: o.signal, idempotencyKey: o.idempotencyKey });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
-    async upload(file, { filename, signal } = {}) {
-      const form = new FormData();
-      form.append("file", toBlob(file, "file"), filenameOf(file, filename ?? "upload.bin"));
-      return this.#call("upload", { method: "POST", path: "/upload", body: form, signal });
+    async upload(file, options) {
+      try {
+        const o = this.#opts(options, ["filename", "signal"], "upload");
+        const filename = stringOption(o.filename, "filename", "postiz");
+        const form = formWith("file", file, filename, "upload.bin", "file", "postiz");
+        return await this.#call("upload", { method: "POST", path: "/upload", body: form, signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
     }
   }
 

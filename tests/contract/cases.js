@@ -15,7 +15,7 @@ const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "proxy-authorization",
 
 export const GROUPS = [
   "validation", "helpers", "errors", "retries", "timeouts", "redirects", "guards",
-  "postiz-selfhosted", "fromEnv", "secrets", "cors", "browser", "faultgrid",
+  "postiz-selfhosted", "fromEnv", "secrets", "hostile", "cors", "browser", "faultgrid",
 ];
 
 export const cases = [];
@@ -1105,6 +1105,234 @@ secrets("header maps show redacted values when printed", ({ assert, k, DEMO_KEYS
     assert.noSecret(String(h), o.provider);
     assert.noSecret(JSON.stringify({ headers: h }), o.provider);
   }
+});
+
+// =================================================================== hostile
+
+const hostile = group("hostile");
+
+/** Objects whose every read can throw: `[label, make()]`, fresh on each call (a revoked proxy is single-use anyway). */
+function hostileBags() {
+  const boom = () => {
+    throw new Error("hostile object");
+  };
+  const trap = (name) => new Proxy({}, { [name]: boom });
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  // Throwing getters for every option name keygate reads anywhere.
+  const getters = {};
+  for (const name of HOSTILE_OPTION_NAMES) Object.defineProperty(getters, name, { get: boom, enumerable: true });
+  // The third field: the kinds an own-property read of one name never triggers (keygate reads
+  // options with getOwnPropertyDescriptor + get, as own properties): as an options bag they are
+  // an empty object, so a call with them may succeed; and those JSON.stringify never triggers.
+  return [
+    ["getOwnPropertyDescriptor trap", trap("getOwnPropertyDescriptor"), { json: true }],
+    ["get trap", trap("get"), { bag: true, json: true }], // over an empty target: hasOwn says no, get never runs
+    ["has trap", trap("has"), { bag: true, json: true }],
+    ["ownKeys trap", trap("ownKeys"), { bag: true }], // named own reads never list keys; JSON.stringify does
+    ["getPrototypeOf trap", trap("getPrototypeOf"), { bag: true, json: true }],
+    ["revoked proxy", revoked.proxy, {}],
+    ["throwing getters", getters, {}],
+  ];
+}
+
+const HOSTILE_OPTION_NAMES = [
+  "provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId", "keyType", "baseUrl", "mcpUrl", "allowInsecureHttp",
+  "timeoutMs", "maxRetries", "maxResponseBytes", "dangerouslyAllowBrowser", "fetch", "as",
+  "method", "path", "query", "headers", "json", "body", "signal", "idempotencyKey", "target", "endpoint",
+  "limit", "templateId", "numSlides", "filename", "name", "description", "id",
+];
+
+/** Values that throw when read, converted or inspected: the bags plus objects whose toString/valueOf/toPrimitive throw. */
+function hostileValues() {
+  const boom = () => {
+    throw new Error("hostile value");
+  };
+  return [
+    ...hostileBags(),
+    ["throwing toString/valueOf", { toString: boom, valueOf: boom }, { json: true }],
+    ["throwing Symbol.toPrimitive", { [Symbol.toPrimitive]: boom }, { json: true }],
+  ];
+}
+
+/** Valid options with one property made hostile: a throwing getter, and a proxy whose traps throw for that name only. */
+function withHostile(base, name) {
+  const boom = () => {
+    throw new Error(`hostile ${name}`);
+  };
+  const getter = Object.defineProperty({ ...base }, name, { get: boom, enumerable: true, configurable: true });
+  const target = { ...base, [name]: "x" };
+  const only = (t) => (o, k, ...rest) => (k === name ? boom() : Reflect[t](o, k, ...rest));
+  const proxy = new Proxy(target, { getOwnPropertyDescriptor: only("getOwnPropertyDescriptor"), get: only("get"), has: only("has") });
+  return [[`throwing ${name} getter`, getter], [`${name} trap`, proxy]];
+}
+
+/**
+ * Runs `fn` (sync or async); it must throw or reject with a ConfigError or KeyFormatError, and
+ * (given the recording client's `calls`) without any fetch. `mayPass`: an inert kind for this
+ * position (see hostileBags), which may also succeed.
+ */
+async function typedRefusal(ctx, label, fn, { calls = null, mayPass = false } = {}) {
+  const { assert, k } = ctx;
+  const sent = calls ? calls.length : 0;
+  let outcome;
+  try {
+    outcome = await fn();
+  } catch (e) {
+    assert.ok(e instanceof k.ConfigError || e instanceof k.KeyFormatError, `${label}: expected a ConfigError or KeyFormatError, got ${e?.name}: ${String(e?.message).slice(0, 120)}`);
+    assert.ok(e instanceof k.KeygateError, `${label}: a KeygateError`);
+    assert.equal(typeof e.code, "string", `${label}: code`);
+    if (calls) assert.equal(calls.length, sent, `${label}: no fetch before the refusal`);
+    return e;
+  }
+  if (mayPass) return outcome;
+  return assert.fail(`${label}: expected a typed error, got ${typeof outcome}`);
+}
+
+/** A client whose fetch only records what it was asked (no network): hostile input must never reach it. */
+function recordingClient(ctx, provider, opts = {}) {
+  const { DEMO_KEYS: D, k } = ctx;
+  const calls = [];
+  const fetch = async (url) => {
+    calls.push(String(url));
+    return new Response("{}", { status: 200, headers: { "content-type": "application/json" } });
+  };
+  const keys = { poesius: D.poesius.apiKey, poelis: D.poelis.apiKey, powerpost: D.powerpost.apiKey, postiz: D.postiz.apiKey };
+  const c = new k.Client({ provider, apiKey: keys[provider], ...ctx.clientDefaults, maxRetries: 0, timeoutMs: 2000, ...opts, fetch });
+  return { c, calls };
+}
+
+/** The instance still works: a client made before, a fresh client, buildHeaders and validateKey. */
+async function stillWorks(ctx, before, label) {
+  const { assert, k, DEMO_KEYS: D } = ctx;
+  const list = await before.listWorkspaces();
+  assert.ok(Array.isArray(list.items), `${label}: the existing client still works`);
+  const fresh = ctx.client("poelis");
+  assert.ok(Array.isArray((await fresh.listWorkspaces()).items), `${label}: a fresh client works`);
+  assert.equal(k.buildHeaders({ provider: "poelis", apiKey: D.poelis.apiKey }).Authorization.slice(0, 11), "Bearer poel", `${label}: buildHeaders works`);
+  assert.equal(k.validateKey("poelis", D.poelis.apiKey).ok, true, `${label}: validateKey works`);
+}
+
+hostile("new Client and Client.fromEnv: every hostile options object and option value is a typed error, and the instance keeps working", async (ctx) => {
+  const { k, DEMO_KEYS: D, assert } = ctx;
+  const before = ctx.client("poelis");
+  const base = { provider: "postiz", apiKey: D.postiz.apiKey, ...ctx.clientDefaults };
+  for (const [label, bag, inert] of hostileBags()) {
+    await typedRefusal(ctx, `new Client(${label})`, () => new k.Client(bag));
+    await typedRefusal(ctx, `fromEnv(env: ${label})`, () => k.Client.fromEnv("poelis", bag));
+    await typedRefusal(ctx, `fromEnv(overrides: ${label})`, () => k.Client.fromEnv("poelis", { POELIS_API_KEY: D.poelis.apiKey, ...ctx.clientDefaults }, bag), { mayPass: inert.bag });
+  }
+  for (const name of ["provider", "apiKey", "jwt", "oauthToken", "scheme", "keyType", "baseUrl", "mcpUrl", "allowInsecureHttp", "timeoutMs", "maxRetries", "maxResponseBytes", "dangerouslyAllowBrowser", "fetch"]) {
+    for (const [label, value] of hostileValues()) {
+      await typedRefusal(ctx, `new Client({${name}: ${label}})`, () => new k.Client({ ...base, [name]: value }));
+    }
+    for (const [label, opts] of withHostile(base, name)) {
+      await typedRefusal(ctx, `new Client(${label})`, () => new k.Client(opts));
+    }
+  }
+  // A throwing getter is never "absent": a Postiz client must not fall back to api.postiz.com.
+  const sent = [];
+  const fetch = async (url) => {
+    sent.push(String(url));
+    return new Response("[]", { status: 200, headers: { "content-type": "application/json" } });
+  };
+  for (const [label, opts] of withHostile({ ...base, fetch }, "baseUrl")) {
+    await typedRefusal(ctx, `Postiz ${label}`, async () => new k.Client(opts).listIntegrations());
+  }
+  assert.deepEqual(sent, [], "no request anywhere after a hostile baseUrl");
+  await stillWorks(ctx, before, "after new Client");
+});
+
+hostile("buildHeaders, validateKey, detectProvider, redact: hostile input is a typed error or a failed validation, never a crash", async (ctx) => {
+  const { k, DEMO_KEYS: D, assert } = ctx;
+  const before = ctx.client("poelis");
+  for (const [label, bag, inert] of hostileBags()) {
+    await typedRefusal(ctx, `buildHeaders(${label})`, () => k.buildHeaders(bag));
+    await typedRefusal(ctx, `buildHeaders(valid, ${label})`, () => k.buildHeaders({ provider: "poelis", apiKey: D.poelis.apiKey }, bag), { mayPass: inert.bag });
+  }
+  const base = { provider: "powerpost", apiKey: D.powerpost.apiKey };
+  for (const name of ["provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId"]) {
+    for (const [label, value] of hostileValues()) {
+      await typedRefusal(ctx, `buildHeaders({${name}: ${label}})`, () => k.buildHeaders({ ...base, [name]: value }));
+    }
+    for (const [label, opts] of withHostile(base, name)) await typedRefusal(ctx, `buildHeaders(${label})`, () => k.buildHeaders(opts));
+  }
+  for (const [label, v] of hostileValues()) {
+    for (const args of [[v, D.poelis.apiKey], ["poelis", v], ["poelis", D.poelis.apiKey, v], [v, v, v]]) {
+      const r = k.validateKey(...args);
+      assert.equal(typeof r.ok, "boolean", `validateKey with ${label}`);
+      if (args.length === 3 || args[0] === v || args[1] === v) assert.equal(r.ok, false, `validateKey with ${label} is not ok`);
+    }
+    assert.equal(k.detectProvider(v), null, `detectProvider(${label})`);
+    assert.equal(typeof k.redact(v), "string", `redact(${label})`);
+  }
+  await stillWorks(ctx, before, "after buildHeaders");
+});
+
+hostile("request and every helper: hostile specs, options and values are ConfigErrors before any fetch, and the instance keeps working", async (ctx) => {
+  const { assert } = ctx;
+  const before = ctx.client("poelis");
+  const { c, calls } = recordingClient(ctx, "poelis", { baseUrl: ctx.urls.poelis });
+  for (const [label, bag, inert] of hostileBags()) {
+    await typedRefusal(ctx, `request(${label})`, () => c.request(bag), { calls, mayPass: inert.bag });
+    await typedRefusal(ctx, `listWorkspaces(${label})`, () => c.listWorkspaces(bag), { calls, mayPass: inert.bag });
+  }
+  const spec = { method: "POST", path: "/workspaces", json: { a: 1 }, idempotencyKey: "k1" };
+  for (const name of ["method", "path", "query", "headers", "json", "body", "signal", "idempotencyKey", "target", "endpoint", "timeoutMs", "maxRetries"]) {
+    for (const [label, value, inert] of hostileValues()) {
+      const s = { ...spec, [name]: value };
+      if (name === "body") delete s.json;
+      // JSON.stringify reads own enumerable keys only: a trap it never triggers leaves valid JSON ("{}").
+      const mayPass = (name === "json" && inert.json) || ((name === "query" || name === "headers") && inert.json);
+      await typedRefusal(ctx, `request({${name}: ${label}})`, () => c.request(s), { calls, mayPass });
+    }
+    for (const [label, s] of withHostile(spec, name)) await typedRefusal(ctx, `request(${label})`, () => c.request(s), { calls });
+  }
+  for (const [label, value] of hostileValues()) {
+    await typedRefusal(ctx, `request({query: {a: ${label}}})`, () => c.request({ path: "/workspaces", query: { a: value } }), { calls });
+    await typedRefusal(ctx, `request({headers: {"X-A": ${label}}})`, () => c.request({ path: "/workspaces", headers: { "X-A": value } }), { calls });
+  }
+  await stillWorks(ctx, before, "after request");
+});
+
+hostile("helper options of every provider: hostile bags and values are ConfigErrors, never a raw TypeError", async (ctx) => {
+  const { assert } = ctx;
+  const before = ctx.client("poelis");
+  const poesius = recordingClient(ctx, "poesius", { baseUrl: ctx.urls.poesius });
+  const powerpost = recordingClient(ctx, "powerpost", { baseUrl: ctx.urls.powerpost, workspaceId: "ws_1" });
+  const postiz = recordingClient(ctx, "postiz", { baseUrl: ctx.urls.postizRoot });
+  const doc = new Uint8Array([1, 2, 3]);
+  const helpers = [
+    ["listPresentations", (o) => poesius.c.listPresentations(o), ["limit", "signal"]],
+    ["generateFromDoc", (o) => poesius.c.generateFromDoc(doc, o), ["templateId", "numSlides", "filename", "signal"]],
+    ["mcpCall", (o) => poesius.c.mcpCall("list_templates", {}, o), ["id", "signal"]],
+    ["generateSlides", (o) => poesius.c.generateSlides({}, o), ["id", "signal"]],
+    ["getCredits", (o) => powerpost.c.getCredits(o), ["signal"]],
+    ["publishPost", (o) => powerpost.c.publishPost("p1", o), ["signal", "idempotencyKey"]],
+    ["listIntegrations", (o) => postiz.c.listIntegrations(o), ["signal"]],
+    ["isConnected", (o) => postiz.c.isConnected(o), ["signal"]],
+    ["createPost", (o) => postiz.c.createPost({}, o), ["signal", "idempotencyKey"]],
+    ["upload", (o) => postiz.c.upload(doc, o), ["filename", "signal"]],
+  ];
+  const calls = { poesius: poesius.calls, powerpost: powerpost.calls, postiz: postiz.calls };
+  const of = (name) => calls[helpers.find((h) => h[0] === name)[3]];
+  for (const h of helpers) h.push(h[0] === "getCredits" || h[0] === "publishPost" ? "powerpost" : ["listIntegrations", "isConnected", "createPost", "upload"].includes(h[0]) ? "postiz" : "poesius");
+  for (const [name, call, options] of helpers) {
+    for (const [label, bag, inert] of hostileBags()) await typedRefusal(ctx, `${name}(${label})`, () => call(bag), { calls: of(name), mayPass: inert.bag });
+    for (const opt of options) {
+      for (const [label, value] of hostileValues()) await typedRefusal(ctx, `${name}({${opt}: ${label}})`, () => call({ [opt]: value }), { calls: of(name) });
+    }
+  }
+  for (const [label, value] of hostileValues()) {
+    await typedRefusal(ctx, `generateFromDoc(${label})`, () => poesius.c.generateFromDoc(value), { calls: poesius.calls });
+    await typedRefusal(ctx, `upload(${label})`, () => postiz.c.upload(value), { calls: postiz.calls });
+    await typedRefusal(ctx, `publishPost(${label})`, () => powerpost.c.publishPost(value), { calls: powerpost.calls });
+  }
+  for (const [label, bag, inert] of hostileBags()) {
+    await typedRefusal(ctx, `mcpCall args ${label}`, () => poesius.c.mcpCall("list_templates", bag), { calls: poesius.calls, mayPass: inert.json });
+    await typedRefusal(ctx, `createPost(${label})`, () => postiz.c.createPost(bag), { calls: postiz.calls, mayPass: inert.json });
+  }
+  await stillWorks(ctx, before, "after helpers");
 });
 
 // =================================================================== cors

@@ -31,19 +31,38 @@ test("validateKey, detectProvider and redact never throw", () => {
 });
 
 test("buildHeaders and new Client throw typed errors only", () => {
+  // [options, the option the hostile value sits in (null: the whole options)]. A test that only
+  // checks inside a catch passes when nothing throws, so each case says whether it must throw:
+  // always, except an absent optional option (undefined/null), maxRetries 0, and options
+  // buildHeaders does not read.
+  const mustThrow = (field, v, fn) => {
+    if (field === null || field === "provider" || field === "apiKey") return true;
+    if (fn === "buildHeaders" && ["baseUrl", "timeoutMs", "maxRetries", "fetch"].includes(field)) return false;
+    if (v === undefined || v === null) return false;
+    if (field === "maxRetries" && v === 0) return false;
+    if (field === "fetch" && typeof v === "function") return false;
+    return true;
+  };
   for (const v of HOSTILE) {
-    for (const opts of [v, { provider: v, apiKey: KEYS.poelis }, { provider: "poelis", apiKey: v }, { provider: "powerpost", apiKey: KEYS.powerpost, workspaceId: v },
-      { provider: "poelis", apiKey: KEYS.poelis, baseUrl: v }, { provider: "poelis", apiKey: KEYS.poelis, timeoutMs: v }, { provider: "poelis", apiKey: KEYS.poelis, maxRetries: v },
-      { provider: "powerpost", apiKey: KEYS.powerpost, scheme: v }, { provider: "poelis", apiKey: KEYS.poelis, fetch: v }]) {
-      for (const fn of [() => buildHeaders(opts), () => new Client(opts)]) {
+    for (const [opts, field] of [[v, null], [{ provider: v, apiKey: KEYS.poelis }, "provider"], [{ provider: "poelis", apiKey: v }, "apiKey"], [{ provider: "powerpost", apiKey: KEYS.powerpost, workspaceId: v }, "workspaceId"],
+      [{ provider: "poelis", apiKey: KEYS.poelis, baseUrl: v }, "baseUrl"], [{ provider: "poelis", apiKey: KEYS.poelis, timeoutMs: v }, "timeoutMs"], [{ provider: "poelis", apiKey: KEYS.poelis, maxRetries: v }, "maxRetries"],
+      [{ provider: "powerpost", apiKey: KEYS.powerpost, scheme: v }, "scheme"], [{ provider: "poelis", apiKey: KEYS.poelis, fetch: v }, "fetch"]]) {
+      for (const [fnName, fn] of [["buildHeaders", () => buildHeaders(opts)], ["new Client", () => new Client(opts)]]) {
+        const label = `${fnName} ${field ?? "options"} = ${typeof v === "string" ? JSON.stringify(v.slice(0, 12)) : typeof v === "symbol" ? "Symbol" : typeof v === "bigint" ? "10n" : Array.isArray(v) ? "array" : typeof v}`;
+        let thrown = null;
         try {
           fn();
         } catch (e) {
-          assert.ok(e instanceof KeygateError, `${e?.name}: ${e?.message}`);
-          assert.ok(e instanceof ConfigError || e instanceof KeyFormatError, e.name);
+          thrown = e;
+          assert.ok(e instanceof KeygateError, `${label}: ${e?.name}: ${e?.message}`);
+          assert.ok(e instanceof ConfigError || e instanceof KeyFormatError, `${label}: ${e.name}`);
         }
+        if (mustThrow(field, v, fnName)) assert.ok(thrown, `${label}: must throw, nothing was thrown`);
       }
     }
+  }
+  for (const bad of [-1, 0, 0.5, 600_001, NaN, Infinity, "1000", true]) {
+    assert.throws(() => new Client({ provider: "poelis", apiKey: KEYS.poelis, timeoutMs: bad }), ConfigError, `timeoutMs ${bad}`);
   }
   for (const url of ["", "http://", "https://a b", "https://[::1", "https://x:0", "https://x:70000", "file:///etc/passwd", "javascript:alert(1)", "https://user@x", "https://x/%zz", "//x"]) {
     assert.throws(() => new Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: url }), ConfigError, url);
@@ -78,4 +97,22 @@ test("fromEnv with hostile env objects", () => {
     assert.throws(() => Client.fromEnv("poelis", env), (e) => e instanceof ConfigError || e instanceof KeyFormatError);
   }
   stillWorks();
+});
+
+test("one timeoutMs/maxRetries rule for the client and a request (1500.5 refused in both)", async () => {
+  let calls = 0;
+  const fetch = async () => { calls++; return new Response("{}", { headers: { "content-type": "application/json" } }); };
+  const table = [["timeoutMs", 1500.5, false], ["timeoutMs", 0, false], ["timeoutMs", 600_001, false], ["timeoutMs", 1500, true],
+    ["maxRetries", 1.5, false], ["maxRetries", 11, false], ["maxRetries", 2, true]];
+  for (const [name, value, ok] of table) {
+    const make = () => new Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: "http://127.0.0.1:9/v1/public", fetch, [name]: value });
+    if (ok) assert.doesNotThrow(make, `client ${name} ${value}`);
+    else assert.throws(make, ConfigError, `client ${name} ${value}`);
+    const client = new Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: "http://127.0.0.1:9/v1/public", fetch, maxRetries: 0 });
+    const before = calls;
+    const run = client.request({ path: "/workspaces", [name]: value });
+    if (ok) await run;
+    else await assert.rejects(run, (e) => e instanceof ConfigError && e.code === "invalid_option", `request ${name} ${value}`);
+    assert.equal(calls - before, ok ? 1 : 0, `${name} ${value}: requests sent`);
+  }
 });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import util from "node:util";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { Client, buildHeaders, validateKey } from "keygate";
+import { Client, buildHeaders, validateKey, KeyFormatError } from "keygate";
 import { startEmulator } from "keygate/emulator";
 
 const run = promisify(execFile);
@@ -65,11 +65,15 @@ test("random keys: clients, headers, errors and the emulator log never show a ke
       seen.push(observe(err));
       // A bad key of the same shape (one character broken) fails validation without an echo.
       const broken = `${key.slice(0, -6)}!${key.slice(-5)}`;
+      // It must throw (a test that only looked inside a catch passed when nothing was thrown).
+      let thrown = null;
       try {
         new Client({ provider, [opt]: broken });
       } catch (e) {
-        seen.push(observe(e));
+        thrown = e;
       }
+      assert.ok(thrown instanceof KeyFormatError, `${provider} ${opt}: new Client(broken key) must throw a KeyFormatError, got ${thrown?.name ?? "nothing"}`);
+      seen.push(observe(thrown));
       const text = seen.join("\n");
       assert.ok(!text.includes(secret), `${provider} ${opt} leaked: ${text.slice(text.indexOf(secret) - 80, text.indexOf(secret) + 20)}`);
       assert.ok(!text.includes(broken.slice(3, -5)), `${provider} ${opt} leaked the broken key`);
