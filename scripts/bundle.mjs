@@ -15,7 +15,7 @@ import { build } from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deflateRawSync, constants } from "node:zlib";
+import { deflateRawSync } from "node:zlib";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [web, wasmFile] = process.argv.slice(2).map((d) => d && resolve(ROOT, d));
@@ -42,7 +42,7 @@ writeFileSync(patched, glue
   .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
 
 const wasmBytes = readFileSync(wasmFile);
-const packed = deflateRawSync(wasmBytes, { level: 9, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY }).toString("base64");
+const packed = deflateRawSync(wasmBytes, { level: 9, memLevel: 9 }).toString("base64");
 
 const core = JSON.stringify(join(ROOT, "pkg", "src", "core.js"));
 const q = JSON.stringify(patched);

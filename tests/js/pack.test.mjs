@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const cwd = fileURLToPath(new URL("../../pkg/", import.meta.url));
-const packed = () => JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd, encoding: "utf8" }))[0];
+// One `npm pack --dry-run` for the tests that read the file list.
+let listing;
+const packed = () => (listing ??= JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd, encoding: "utf8" }))[0]);
 
 test("npm pack ships exactly the intended files", { timeout: 60_000 }, () => {
   const files = packed().files.map((f) => f.path).sort();
