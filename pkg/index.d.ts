@@ -8,7 +8,7 @@ export type ValidationCode =
   | "bad_charset" | "too_short" | "too_long" | "bad_env" | "not_secret_key" | "bad_jwt"
   | "unsupported_kind" | "unknown_provider" | "not_a_string";
 
-export type WarningCode = "unusual_length" | "unusual_format" | "test_key" | "jwt_expired";
+export type WarningCode = "unusual_length" | "unusual_format" | "test_key" | "jwt_expired" | "earlier_format";
 
 export interface ValidationWarning {
   code: WarningCode;

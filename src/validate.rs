@@ -74,6 +74,8 @@ pub enum WarningCode {
     TestKey,
     /// JWT `exp` in the past (decoded without verifying).
     JwtExpired,
+    /// A key in an earlier documented format (Poelis `poelis_live_`): accepted, the server decides.
+    EarlierFormat,
 }
 
 impl WarningCode {
@@ -84,6 +86,7 @@ impl WarningCode {
             WarningCode::UnusualFormat => "unusual_format",
             WarningCode::TestKey => "test_key",
             WarningCode::JwtExpired => "jwt_expired",
+            WarningCode::EarlierFormat => "earlier_format",
         }
     }
 }
@@ -214,10 +217,17 @@ pub fn detect(input: &str) -> Option<(ProviderId, CredentialKind)> {
     // Longest prefixes first so `pos_` and `poelis_api_` never shadow each other.
     let mut best: Option<(usize, ProviderId, CredentialKind)> = None;
     for p in ALL {
+        let earlier = p
+            .earlier_key_prefixes
+            .iter()
+            .map(|e| (Some(*e), CredentialKind::ApiKey));
         for (prefix, kind) in [
             (p.api_key_prefix, CredentialKind::ApiKey),
             (p.oauth_prefix, CredentialKind::OAuthToken),
-        ] {
+        ]
+        .into_iter()
+        .chain(earlier)
+        {
             if let Some(prefix) = prefix {
                 if input.starts_with(prefix) && best.is_none_or(|(len, ..)| prefix.len() > len) {
                     best = Some((prefix.len(), p.kind, kind));

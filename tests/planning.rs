@@ -267,6 +267,40 @@ fn postiz_self_hosted_base() {
 }
 
 #[test]
+fn poelis_base_url_is_the_host_root_as_the_sdk_takes_it() {
+    let url = |base: &str| {
+        let c = config(
+            P::Poelis,
+            POELIS_KEY,
+            Options {
+                base_url: Some(base.into()),
+                ..Default::default()
+            },
+        );
+        plan(&c, &get("/workspaces")).unwrap().url
+    };
+    // POELIS_BASE_URL as the official SDK reads it: the host root.
+    assert_eq!(
+        url("https://api.poelis.com"),
+        "https://api.poelis.com/v1/public/workspaces"
+    );
+    assert_eq!(
+        url("https://poelis.example/"),
+        "https://poelis.example/v1/public/workspaces"
+    );
+    // A base already naming the REST root still works.
+    assert_eq!(
+        url("https://api.poelis.com/v1/public"),
+        "https://api.poelis.com/v1/public/workspaces"
+    );
+    let c = config(P::Poelis, POELIS_KEY, Options::default());
+    assert_eq!(
+        plan(&c, &get("/workspaces")).unwrap().url,
+        "https://api.poelis.com/v1/public/workspaces"
+    );
+}
+
+#[test]
 fn poesius_mcp_endpoint() {
     let mcp = RequestSpec {
         method: "POST".into(),

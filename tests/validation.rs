@@ -186,6 +186,40 @@ fn poelis_rules() {
 }
 
 #[test]
+fn poelis_earlier_live_format_is_accepted_with_a_warning() {
+    // The official SDK's README and tests show `poelis_live_…`; offline validation must not block it.
+    let live = format!("poelis_live_{}", "Ab3_".repeat(10));
+    let v = validate_at(P::Poelis, K::ApiKey, &live, NOW);
+    assert!(v.ok, "{}", v.message);
+    assert_eq!(
+        v.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
+        vec![W::EarlierFormat]
+    );
+    assert_eq!(W::EarlierFormat.as_str(), "earlier_format");
+    let w = &v.warnings[0].message;
+    assert!(w.contains("poelis_api_") && w.contains("poelis_live_") && !w.contains(&live[12..]));
+    assert_eq!(
+        v.redacted,
+        format!("poelis_live_…{}", &live[live.len() - 4..])
+    );
+    assert_eq!(detect(&live), Some((P::Poelis, K::ApiKey)));
+    assert_eq!(redact(&live), v.redacted);
+    // The same body rules apply to both formats.
+    assert_eq!(
+        code(P::Poelis, K::ApiKey, "poelis_live_abc"),
+        Code::TooShort
+    );
+    assert_eq!(
+        code(P::Poelis, K::ApiKey, "poelis_live_abc+defghijkl"),
+        Code::BadCharset
+    );
+    // Other near misses are still refused, naming the documented format.
+    let v = validate_at(P::Poelis, K::ApiKey, "poelis_test_abcdefghijkl", NOW);
+    assert_eq!(v.code, Code::WrongPrefix);
+    assert!(v.message.contains("poelis_api_"));
+}
+
+#[test]
 fn powerpost_rules() {
     let v = validate_at(P::PowerPost, K::ApiKey, POWERPOST_KEY, NOW);
     assert_eq!(v.env, Some("live"));

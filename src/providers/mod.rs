@@ -217,6 +217,9 @@ pub struct Provider {
     pub error_style: ErrorStyle,
     /// Workspace and permission rules.
     pub scoping: Scoping,
+    /// Key prefixes of earlier documented formats the server may still accept (Poelis
+    /// `poelis_live_`): detected and accepted with a warning naming the current format.
+    pub earlier_key_prefixes: &'static [&'static str],
 }
 
 impl Provider {

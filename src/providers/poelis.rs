@@ -7,6 +7,9 @@ use super::{
 use crate::validate::{check_body, warn, wrong_prefix, Check, WarningCode};
 
 const PREFIX: &str = "poelis_api_";
+/// The format the official SDK's README and tests show (`poelis_live_…`); the authentication page
+/// documents `poelis_api_…`. The server may accept either, so neither is refused.
+const EARLIER_PREFIX: &str = "poelis_live_";
 
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderId::Poelis,
@@ -14,7 +17,8 @@ pub(super) static PROVIDER: Provider = Provider {
     name: "Poelis",
     base_url: "https://api.poelis.com/v1/public",
     mcp_url: None,
-    self_hosted_suffix: None,
+    // The official SDK's POELIS_BASE_URL is the host root; REST lives under `/v1/public`.
+    self_hosted_suffix: Some("/v1/public"),
     env_key: "POELIS_API_KEY",
     env_base_url: Some("POELIS_BASE_URL"),
     env_workspace: None,
@@ -39,6 +43,7 @@ pub(super) static PROVIDER: Provider = Provider {
         workspace_paths: &[],
         full_access_only: &[],
     },
+    earlier_key_prefixes: &[EARLIER_PREFIX],
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {
@@ -46,10 +51,23 @@ fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {
 }
 
 fn check(_kind: CredentialKind, input: &str) -> Check {
-    let Some(body) = input.strip_prefix(PREFIX) else {
-        return Err(wrong_prefix(&PROVIDER, PREFIX, input));
+    let (body, earlier) = match (
+        input.strip_prefix(PREFIX),
+        input.strip_prefix(EARLIER_PREFIX),
+    ) {
+        (Some(body), _) => (body, false),
+        (None, Some(body)) => (body, true),
+        (None, None) => return Err(wrong_prefix(&PROVIDER, PREFIX, input)),
     };
     let mut warnings = check_body(body, is_base64url, "base64url characters (A-Z a-z 0-9 - _)")?;
+    if earlier {
+        warnings.push(warn(
+            WarningCode::EarlierFormat,
+            format!(
+                "an earlier format (\"{EARLIER_PREFIX}\", as in the Poelis SDK examples); the authentication page documents \"{PREFIX}\" keys"
+            ),
+        ));
+    }
     if !(40..=60).contains(&input.len()) {
         warnings.push(warn(
             WarningCode::UnusualLength,
@@ -63,5 +81,7 @@ fn check(_kind: CredentialKind, input: &str) -> Check {
 }
 
 fn redact_prefix(input: &str) -> Option<&'static str> {
-    input.starts_with(PREFIX).then_some(PREFIX)
+    [PREFIX, EARLIER_PREFIX]
+        .into_iter()
+        .find(|prefix| input.starts_with(prefix))
 }

@@ -64,6 +64,7 @@ pub(super) static PROVIDER: Provider = Provider {
         workspace_paths: &[],
         full_access_only: &[],
     },
+    earlier_key_prefixes: &[],
 };
 
 fn header(kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

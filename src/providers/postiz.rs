@@ -62,6 +62,7 @@ pub(super) static PROVIDER: Provider = Provider {
         workspace_paths: &[],
         full_access_only: &[],
     },
+    earlier_key_prefixes: &[],
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

@@ -47,6 +47,7 @@ pub(super) static PROVIDER: Provider = Provider {
         workspace_paths: &["/content", "/images", "/posts", "/media"],
         full_access_only: &[("POST", "/posts/{id}/publish")],
     },
+    earlier_key_prefixes: &[],
 };
 
 fn header(_kind: CredentialKind, scheme: Scheme) -> Option<HeaderRule> {

@@ -143,6 +143,12 @@ validation("provider rules: prefixes, charsets, lengths, PowerPost env and key t
   }
   const warn = (p, key, kind) => k.validateKey(p, key, kind).warnings.map((w) => w.code);
   assert.deepEqual(warn("poelis", `poelis_api_${"a".repeat(60)}`), ["unusual_length"]);
+  // The format the official SDK's examples show: accepted, with a warning naming the documented one.
+  const live = `poelis_live_${"Ab3_".repeat(10)}`;
+  assert.deepEqual(warn("poelis", live), ["earlier_format"]);
+  assert.equal(k.validateKey("poelis", live).ok, true);
+  assert.equal(k.detectProvider(live), "poelis");
+  assert.equal(k.redact(live), `poelis_live_…${live.slice(-4)}`);
   assert.deepEqual(warn("powerpost", "pp_test_sk_abcdefgh12"), ["test_key"]);
   assert.equal(k.validateKey("powerpost", "pp_test_sk_abcdefgh12").env, "test");
   assert.deepEqual(warn("postiz", "YOUR_API_KEY"), ["unusual_format"]);
@@ -976,7 +982,7 @@ function envOf(ctx) {
   if (ctx.env) return ctx.env;
   const { urls, DEMO_KEYS: D } = ctx;
   return {
-    POESIUS_API_KEY: D.poesius.apiKey, POELIS_API_KEY: D.poelis.apiKey, POELIS_BASE_URL: urls.poelis,
+    POESIUS_API_KEY: D.poesius.apiKey, POELIS_API_KEY: D.poelis.apiKey, POELIS_BASE_URL: urls.poelis.replace(/\/v1\/public$/, ""),
     POWERPOST_API_KEY: D.powerpost.apiKey, POWERPOST_WORKSPACE_ID: D.powerpost.workspaceId,
     POSTIZ_API_KEY: D.postiz.apiKey, POSTIZ_API_URL: urls.postizSelfRoot,
   };
@@ -990,7 +996,7 @@ fromEnv("Postiz: POSTIZ_API_KEY and POSTIZ_API_URL (self-hosted root) from the r
   assert.equal(await ctx.counts({ provider: "postiz-self", path: "/integrations" }), 1);
 });
 
-fromEnv("Poelis: POELIS_API_KEY and POELIS_BASE_URL", async (ctx) => {
+fromEnv("Poelis: POELIS_API_KEY and POELIS_BASE_URL (the host root, as the official SDK reads it)", async (ctx) => {
   const { assert, k, urls } = ctx;
   const c = k.Client.fromEnv("poelis", envOf(ctx), ctx.clientDefaults);
   assert.equal(c.toJSON().baseUrl, urls.poelis);

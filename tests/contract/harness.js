@@ -39,12 +39,18 @@ export function describeEmulator(emu) {
   return { url: emu.url, urls: { ...emu.urls }, crossOrigin: { url: emu.crossOrigin.url } };
 }
 
+/** The emulator's Poelis host root (its REST base without `/v1/public`). */
+export function poelisRoot(urls) {
+  return urls.poelis.replace(/\/v1\/public$/, "");
+}
+
 /** Environment variables for `Client.fromEnv`, pointing at the emulator. */
 export function envVars(urls, D) {
   return {
     POESIUS_API_KEY: D.poesius.apiKey,
     POELIS_API_KEY: D.poelis.apiKey,
-    POELIS_BASE_URL: urls.poelis,
+    // The host root, as the official Poelis SDK reads POELIS_BASE_URL; keygate appends /v1/public.
+    POELIS_BASE_URL: poelisRoot(urls),
     POWERPOST_API_KEY: D.powerpost.apiKey,
     POWERPOST_WORKSPACE_ID: D.powerpost.workspaceId,
     POSTIZ_API_KEY: D.postiz.apiKey,

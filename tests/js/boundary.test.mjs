@@ -123,7 +123,9 @@ test("item 6: maxResponseBytes: a body past it is a typed error (chunked and by 
     res.on("close", () => {
       if (!res.writableFinished) aborted++;
     });
-    if (req.url.startsWith("/chunked")) {
+    // A Poelis base URL is the host root; keygate adds /v1/public.
+    const path = req.url.replace(/^\/v1\/public/, "");
+    if (path.startsWith("/chunked")) {
       res.writeHead(200, { "content-type": "application/json" });
       // 4 MiB in 64 KiB chunks, no Content-Length; the client must stop reading (and cancel) early.
       const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -131,12 +133,12 @@ test("item 6: maxResponseBytes: a body past it is a typed error (chunked and by 
         if (!res.write(chunk)) await new Promise((r) => res.once("drain", r).once("close", r));
       }
       res.end();
-    } else if (req.url.startsWith("/length")) {
+    } else if (path.startsWith("/length")) {
       res.writeHead(200, { "content-type": "application/json", "content-length": String(50 * 1024 * 1024) });
       res.write("[");
       // never finishes the announced body unless read
       setTimeout(() => res.destroy(), 3000);
-    } else if (req.url.startsWith("/small")) {
+    } else if (path.startsWith("/small")) {
       json(res, 200, { ok: true });
     } else {
       res.writeHead(200, { "content-type": "application/json" });
