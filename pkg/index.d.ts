@@ -168,23 +168,23 @@ export type Client<P extends ProviderId = ProviderId, W extends boolean = boolea
   ? ClientBase<P> & ProviderHelpers<W>[P] & (ProviderMcp[P] extends true ? McpHelpers : {})
   : never;
 
-/** `true` when a workspace id of type `string` was given. */
-type HasWorkspace<W> = [W] extends [string] ? true : false;
-
 /** The options `fromEnv` takes besides the env (the credential and provider come from the env). */
 export type ClientOverrides = Partial<ClientCommonOptions>;
 
 export type EnvLike = Record<string, string | undefined> | { get(name: string): string | undefined };
 
 export interface ClientConstructor {
+  /** A client of `options.provider` given a workspace id: its workspace-scoped helpers are typed. */
+  new <P extends ProviderId>(options: ClientOptions<P> & { workspaceId: string }): Client<P, true>;
   /** A client of `options.provider`, with one credential of a kind that provider accepts. */
-  new <P extends ProviderId, W extends string | undefined = undefined>(options: ClientOptions<P> & { workspaceId?: W }): Client<P, HasWorkspace<W>>;
+  new <P extends ProviderId>(options: ClientOptions<P>): Client<P, false>;
   /**
    * Reads `<PROVIDER>_API_KEY` and the provider's other variables from `env`. The workspace id an
    * env may hold is not known to the types: pass `{ workspaceId }` in `overrides` for the
    * workspace-scoped helpers.
    */
-  fromEnv<P extends ProviderId, W extends string | undefined = undefined>(provider: P, env: EnvLike, overrides?: ClientOverrides & { workspaceId?: W }): Client<P, HasWorkspace<W>>;
+  fromEnv<P extends ProviderId>(provider: P, env: EnvLike, overrides: ClientOverrides & { workspaceId: string }): Client<P, true>;
+  fromEnv<P extends ProviderId>(provider: P, env: EnvLike, overrides?: ClientOverrides): Client<P, false>;
   readonly prototype: Client;
 }
 export declare const Client: ClientConstructor;

@@ -4,7 +4,8 @@
 //   pkg/providers.d.ts     the per-provider part of the TypeScript types (index.d.ts imports it)
 //   pkg/providers.d.cts    the same for CommonJS consumers (index.d.cts imports it)
 //   pkg/bin/providers.js   what `keygate doctor` needs per provider (its --live check)
-// Usage: node scripts/gen.mjs [--json FILE] [--out DIR]
+// Usage: node scripts/gen.mjs [--json FILE] [--out DIR] | --list
+//   --list       print the generated files' paths (one a line) and exit
 //   --json FILE  read the description from FILE (default: run `cargo run -q --example describe`)
 //   --out DIR    write under DIR instead of the repository (the drift test compares the two)
 import { execFileSync } from "node:child_process";
@@ -18,6 +19,11 @@ const flag = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const GENERATED = ["pkg/src/helpers.js", "pkg/providers.d.ts", "pkg/providers.d.cts", "pkg/bin/providers.js"];
+if (args.includes("--list")) {
+  console.log(GENERATED.join("\n"));
+  process.exit(0);
+}
 const OUT = flag("--out") ?? ROOT;
 const jsonFile = flag("--json");
 const text = jsonFile
@@ -228,6 +234,7 @@ const files = {
   "pkg/providers.d.cts": providersDts("./index.cjs"),
   "pkg/bin/providers.js": binJs(),
 };
+if (Object.keys(files).join() !== GENERATED.join()) fail("GENERATED and the files written differ");
 for (const [rel, content] of Object.entries(files)) {
   const file = join(OUT, rel);
   mkdirSync(dirname(file), { recursive: true });
