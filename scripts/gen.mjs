@@ -73,15 +73,15 @@ function helperJs(p, e) {
   for (const a of e.args.filter((a) => a.to === "path")) {
     if (a.check === "nonEmpty") {
       lines.push(`if (typeof ${a.name} !== "string" || ${a.name} === "") {`,
-        `  throw new k.errors.ConfigError(${q(`${what(a)}: ${a.name} must be a non-empty string`)}, { code: "invalid_option", provider: ${q(p.id)} });`, "}");
+        `  throw new errors.ConfigError(${q(`${what(a)}: ${a.name} must be a non-empty string`)}, { code: "invalid_option", provider: ${q(p.id)} });`, "}");
     } else if (a.check !== "raw") fail(`${e.name}.${a.name}: path arguments are checked as nonEmpty`);
   }
-  lines.push(`const o = k.opts(this, options, [${names.map(q).join(", ")}], ${q(e.name)});`);
+  lines.push(`const o = opts(this, options, [${names.map(q).join(", ")}], ${q(e.name)});`);
   const value = (v) => {
     const ref = `o.${v.name}`;
     const base = v.default !== undefined ? `${ref} ?? ${v.default}` : ref;
-    if (v.check === "text") return `k.textOption(${base}, ${q(v.name)}, ${q(p.id)})`;
-    if (v.check === "string") return `k.stringOption(${base}, ${q(v.name)}, ${q(p.id)})`;
+    if (v.check === "text") return `textOption(${base}, ${q(v.name)}, ${q(p.id)})`;
+    if (v.check === "string") return `stringOption(${base}, ${q(v.name)}, ${q(p.id)})`;
     if (v.check === "raw") return base;
     return fail(`${e.name}.${v.name}: check ${v.check} on an option`);
   };
@@ -105,20 +105,20 @@ function helperJs(p, e) {
     if (filename) lines.push(`const ${filename.name} = ${value(filename)};`);
     const formArgs = [q(e.fileField), file.name, filename ? filename.name : "undefined", q(file.field), q(file.name), q(p.id)];
     if (form.length) formArgs.push("extra");
-    lines.push(`const form = k.formWith(${formArgs.join(", ")});`);
+    lines.push(`const form = formWith(${formArgs.join(", ")});`);
     spec.push("body: form");
   }
   spec.push("signal: o.signal");
   const idem = e.options.find((o) => o.to === "idempotencyKey");
   if (idem) spec.push(`idempotencyKey: ${value(idem)}`);
-  lines.push(`return await k.call(this, ${q(e.name)}, { ${spec.join(", ")} });`);
+  lines.push(`return await call(this, ${q(e.name)}, { ${spec.join(", ")} });`);
   return [
     `    /** ${e.doc} */`,
     `    async ${e.name}(${params.join(", ")}) {`,
     "      try {",
     ...lines.map((l) => `        ${l}`),
     "      } catch (e) {",
-    "        k.rethrow(e);",
+    "        rethrow(e);",
     "      }",
     "    },",
   ].join("\n");
@@ -128,10 +128,10 @@ function helpersJs() {
   const out = [
     `// ${HEADER}.`,
     "// The typed helpers of the JS Client, one per endpoint row of src/providers/<id>.rs (hand-written",
-    "// rows, JSON-RPC `mcpCall`, stay in core.js). `k` is core.js's kit: `call`/`opts` reach the",
+    "// rows, JSON-RPC `mcpCall`, stay in core.js). The kit comes from core.js: `call`/`opts` reach the",
     "// client's private request path; the checks and the form builder are core.js's own.",
     "",
-    "export function helpers(k) {",
+    "export function helpers({ call, opts, rethrow, textOption, stringOption, formWith, errors }) {",
     "  return {",
   ];
   for (const p of providers) {
