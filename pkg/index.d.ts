@@ -44,8 +44,9 @@ export type Credential =
   | { jwt: string; apiKey?: never; oauthToken?: never }
   | { oauthToken: string; apiKey?: never; jwt?: never };
 
-export type HeaderOptions = Credential & {
-  provider: ProviderId;
+/** `buildHeaders` options: the provider and one of the credential kinds it accepts. */
+export type HeaderOptions<P extends ProviderId = ProviderId> = ProviderCredentials[P] & {
+  provider: P;
   /** PowerPost: `"default"` (`x-api-key`) or `"bearer"` (`Authorization: Bearer`). */
   scheme?: "default" | "bearer";
   /** PowerPost: sent as `X-Workspace-Id`. */
@@ -54,9 +55,9 @@ export type HeaderOptions = Credential & {
 
 /** Header name -> value, exactly as the provider documents. `JSON.stringify`, `toString` and
  * `util.inspect` show redacted values. Throws `KeyFormatError` on a bad credential. */
-export function buildHeaders(options: HeaderOptions, format?: { as?: "object" }): Record<string, string>;
+export function buildHeaders<P extends ProviderId>(options: HeaderOptions<P>, format?: { as?: "object" }): Record<string, string>;
 /** A `Headers` whose display (console.dir, console.table, console.log, JSON) never shows a value. */
-export function buildHeaders(options: HeaderOptions, format: { as: "headers" }): Headers;
+export function buildHeaders<P extends ProviderId>(options: HeaderOptions<P>, format: { as: "headers" }): Headers;
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 

@@ -1,7 +1,7 @@
 // Per-provider types (issue 15): each `// @ts-expect-error` line must be a type error (tsc fails
 // with "Unused '@ts-expect-error' directive" when it is not), and the positive lines must compile
 // with the result types the provider description names.
-import { Client, type Credits, type Integration, type Post, type PresentationList, type WorkspaceList } from "keygate";
+import { Client, buildHeaders, type Credits, type Integration, type Post, type PresentationList, type WorkspaceList } from "keygate";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const assertType = <T extends true>(_: T): void => {};
@@ -48,6 +48,11 @@ export async function perProvider(env: Record<string, string | undefined>, maybe
   new Client({ provider: "nope", apiKey: "k" });
   // @ts-expect-error a typo in a common option is still caught
   new Client({ provider: "poelis", apiKey: "k", timeoutMS: 5 });
+  // buildHeaders takes the same per-provider credential kinds.
+  // @ts-expect-error Poelis takes an API key only
+  buildHeaders({ provider: "poelis", jwt: "a.b.c" });
+  const jwtHeaders: Record<string, string> = buildHeaders({ provider: "poesius", jwt: "a.b.c" });
+  const headersObj: Headers = buildHeaders({ provider: "postiz", oauthToken: "pos_x" }, { as: "headers" });
   const poesiusJwt = new Client({ provider: "poesius", jwt: "a.b.c" });
   const poesiusOauth = new Client({ provider: "poesius", oauthToken: "t" });
   const postizOauth = new Client({ provider: "postiz", oauthToken: "pos_x" });
@@ -90,5 +95,5 @@ export async function perProvider(env: Record<string, string | undefined>, maybe
   const unknownValue: unknown = null;
   if (unknownValue instanceof Client) console.log(unknownValue.toJSON().provider);
 
-  console.log(ints, connected, group, uploaded, wsName, slides, key, published, credits, raw.data.ok);
+  console.log(jwtHeaders, headersObj, ints, connected, group, uploaded, wsName, slides, key, published, credits, raw.data.ok);
 }
