@@ -16,7 +16,7 @@ PKG := $(CURDIR)/pkg
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup-chromium help setup-rust tour setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js test-load load demo test
+.PHONY: gen setup-chromium help setup-rust tour setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js test-load load demo test
 
 # Extra test groups live in mk/*.mk; each appends its target to EXTRA_TESTS.
 EXTRA_TESTS :=
@@ -66,14 +66,18 @@ wasm-release: setup-rust
 	cargo build --release --target $(WASM_TARGET)
 	@ls -l target/$(WASM_TARGET)/release/keygate.wasm | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
 
-build: wasm-release setup-wasm-bindgen setup-node
+# The files generated from the Rust provider description (scripts/gen.mjs lists them; committed).
+gen: setup-node
+	node scripts/gen.mjs
+
+build: wasm-release setup-wasm-bindgen setup-node gen
 	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs $(PKG)/index.d.cts
 	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
 	mkdir -p $(PKG)/wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/web/keygate_bg.wasm -o $(PKG)/wasm/keygate_bg.wasm
 	node scripts/bundle.mjs $(GLUE)/web $(PKG)/wasm/keygate_bg.wasm
 	@# CommonJS consumers get CommonJS types: the same declarations, read as a .d.cts.
-	cp $(PKG)/index.d.ts $(PKG)/index.d.cts
+	sed 's#"./providers.js"#"./providers.cjs"#g' $(PKG)/index.d.ts > $(PKG)/index.d.cts
 	@node scripts/sizes.mjs
 
 demo: build

@@ -1,6 +1,9 @@
-// keygate: hand-written types for every export of the package (all runtime entries share them).
+// keygate: the types of every export of the package (all runtime entries share them). This file is
+// hand-written; the per-provider part (ids, helpers, result types, credential kinds) is generated
+// from src/providers into providers.d.ts by scripts/gen.mjs.
 
-export type ProviderId = "poesius" | "poelis" | "powerpost" | "postiz";
+import type { ProviderId, ProviderCredentials, ProviderHelpers, ProviderMcp, McpResult } from "./providers.js";
+export * from "./providers.js";
 export type CredentialKind = "api_key" | "jwt" | "oauth_token";
 
 export type ValidationCode =
@@ -41,8 +44,9 @@ export type Credential =
   | { jwt: string; apiKey?: never; oauthToken?: never }
   | { oauthToken: string; apiKey?: never; jwt?: never };
 
-export type HeaderOptions = Credential & {
-  provider: ProviderId;
+/** `buildHeaders` options: the provider and one of the credential kinds it accepts. */
+export type HeaderOptions<P extends ProviderId = ProviderId> = ProviderCredentials[P] & {
+  provider: P;
   /** PowerPost: `"default"` (`x-api-key`) or `"bearer"` (`Authorization: Bearer`). */
   scheme?: "default" | "bearer";
   /** PowerPost: sent as `X-Workspace-Id`. */
@@ -51,15 +55,17 @@ export type HeaderOptions = Credential & {
 
 /** Header name -> value, exactly as the provider documents. `JSON.stringify`, `toString` and
  * `util.inspect` show redacted values. Throws `KeyFormatError` on a bad credential. */
-export function buildHeaders(options: HeaderOptions, format?: { as?: "object" }): Record<string, string>;
+export function buildHeaders<P extends ProviderId>(options: HeaderOptions<P>, format?: { as?: "object" }): Record<string, string>;
 /** A `Headers` whose display (console.dir, console.table, console.log, JSON) never shows a value. */
-export function buildHeaders(options: HeaderOptions, format: { as: "headers" }): Headers;
+export function buildHeaders<P extends ProviderId>(options: HeaderOptions<P>, format: { as: "headers" }): Headers;
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-export type ClientOptions = Credential & {
-  provider: ProviderId;
+/** The options every client takes, whatever the provider. */
+export interface ClientCommonOptions {
+  /** PowerPost: `"default"` (`x-api-key`) or `"bearer"` (`Authorization: Bearer`). */
   scheme?: "default" | "bearer";
+  /** Sent as the provider's workspace header (PowerPost `X-Workspace-Id`). */
   workspaceId?: string;
   /** PowerPost key permission; `read_draft` keys may not publish. */
   keyType?: "read_write" | "read_draft";
@@ -79,7 +85,10 @@ export type ClientOptions = Credential & {
   dangerouslyAllowBrowser?: boolean;
   /** A fetch implementation (default: the global `fetch`). */
   fetch?: FetchLike;
-};
+}
+
+/** A client's options: the provider, one of the credential kinds it accepts, and the common options. */
+export type ClientOptions<P extends ProviderId = ProviderId> = { provider: P } & ProviderCredentials[P] & ClientCommonOptions;
 
 export type QueryValue = string | number | boolean | null | undefined;
 
@@ -131,43 +140,55 @@ export interface CallOptions {
 
 export type DocumentInput = Blob | Uint8Array | ArrayBuffer | string;
 
-export interface ApiKeyCreated {
-  id: string;
-  name: string;
-  key: string;
-  description: string | null;
-  is_active: boolean;
-  created_at: string;
-}
-
 export type JsonObject = { [key: string]: unknown };
 
-export class Client {
-  constructor(options: ClientOptions);
-  /** Reads `<PROVIDER>_API_KEY` and the provider's other variables from `env`. */
-  static fromEnv(provider: ProviderId, env: Record<string, string | undefined> | { get(name: string): string | undefined }, overrides?: Partial<Omit<ClientOptions, "apiKey" | "jwt" | "oauthToken" | "provider">>): Client;
-  readonly provider: ProviderId;
+/** The JSON-RPC helpers of a provider with an MCP endpoint (`ProviderMcp`). */
+export interface McpHelpers {
+  /** Calls an MCP tool (JSON-RPC 2.0 `tools/call`); a JSON-RPC error or out-of-credits tool result throws. */
+  mcpCall(tool: string, args?: JsonObject, options?: CallOptions & { id?: string | number }): Promise<McpResult>;
+  /** The `generate_slides` tool. */
+  generateSlides(args: JsonObject & { instructions: string }, options?: CallOptions): Promise<McpResult>;
+}
+
+/** What every client has, whatever the provider. */
+export interface ClientBase<P extends ProviderId = ProviderId> {
+  readonly provider: P;
   toJSON(): ClientDescription;
   toString(): string;
+  /** Any request under the base URL: resolves to `{ status, headers, data, requestId }`. */
   request<T = unknown>(spec: RequestSpec): Promise<KeygateResponse<T>>;
-
-  // Poesius
-  generateFromDoc(document: DocumentInput, options?: CallOptions & { templateId?: string; numSlides?: number; filename?: string }): Promise<JsonObject>;
-  listPresentations(options?: CallOptions & { limit?: number }): Promise<JsonObject>;
-  createApiKey(options: CallOptions & { name: string; description?: string }): Promise<ApiKeyCreated>;
-  mcpCall(tool: string, args?: JsonObject, options?: CallOptions & { id?: string | number }): Promise<JsonObject>;
-  generateSlides(args: JsonObject & { instructions: string }, options?: CallOptions): Promise<JsonObject>;
-  // Poelis
-  listWorkspaces(options?: CallOptions): Promise<{ items: JsonObject[]; count: number }>;
-  // PowerPost
-  getCredits(options?: CallOptions): Promise<{ balance: number }>;
-  publishPost(id: string, options?: CallOptions & { idempotencyKey?: string }): Promise<JsonObject>;
-  // Postiz
-  listIntegrations(options?: CallOptions): Promise<JsonObject[]>;
-  isConnected(options?: CallOptions): Promise<{ connected: boolean }>;
-  createPost(post: JsonObject, options?: CallOptions & { idempotencyKey?: string }): Promise<JsonObject>;
-  upload(file: DocumentInput, options?: CallOptions & { filename?: string }): Promise<JsonObject>;
 }
+
+/**
+ * A client of provider `P`: the shared methods plus that provider's helpers. `W` is whether it was
+ * given a workspace id (`workspaceId: string`): a workspace-scoped helper (PowerPost `publishPost`)
+ * exists only on `Client<P, true>`. `Client` alone is the union over providers: narrow it with
+ * `client.provider === "..."`.
+ */
+export type Client<P extends ProviderId = ProviderId, W extends boolean = boolean> = P extends ProviderId
+  ? ClientBase<P> & ProviderHelpers<W>[P] & (ProviderMcp[P] extends true ? McpHelpers : {})
+  : never;
+
+/** The options `fromEnv` takes besides the env (the credential and provider come from the env). */
+export type ClientOverrides = Partial<ClientCommonOptions>;
+
+export type EnvLike = Record<string, string | undefined> | { get(name: string): string | undefined };
+
+export interface ClientConstructor {
+  /** A client of `options.provider` given a workspace id: its workspace-scoped helpers are typed. */
+  new <P extends ProviderId>(options: ClientOptions<P> & { workspaceId: string }): Client<P, true>;
+  /** A client of `options.provider`, with one credential of a kind that provider accepts. */
+  new <P extends ProviderId>(options: ClientOptions<P>): Client<P, false>;
+  /**
+   * Reads `<PROVIDER>_API_KEY` and the provider's other variables from `env`. The workspace id an
+   * env may hold is not known to the types: pass `{ workspaceId }` in `overrides` for the
+   * workspace-scoped helpers.
+   */
+  fromEnv<P extends ProviderId>(provider: P, env: EnvLike, overrides: ClientOverrides & { workspaceId: string }): Client<P, true>;
+  fromEnv<P extends ProviderId>(provider: P, env: EnvLike, overrides?: ClientOverrides): Client<P, false>;
+  readonly prototype: Client;
+}
+export declare const Client: ClientConstructor;
 
 export interface ErrorFields {
   code?: string;

@@ -38,6 +38,7 @@ pub use plan::{
     check_endpoint, max_retries_option, plan, timeout_option, Body, Config, KeyType, Options, Plan,
     RequestSpec, Target, MAX_RETRIES, MAX_TIMEOUT_MS,
 };
+pub use providers::providers_json;
 pub use providers::{
     CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider, ProviderId, Scheme,
     ALL as PROVIDERS,

@@ -2,6 +2,7 @@
 // The `keygate` command: check a key from stdin, diagnose the environment, or run the emulator.
 // Keys are read from stdin or the environment, never from argv, so they stay out of shell history.
 import { Client, validateKey, detectProvider, providers } from "../src/node.js";
+import { PROVIDERS } from "./providers.js";
 
 const USAGE = `Usage:
   keygate check [--provider P] [--kind K] [--json]   read a key from stdin and validate it
@@ -14,6 +15,11 @@ const USAGE = `Usage:
 Exit codes: 0 all good; 1 a key is invalid or a live check failed; 2 usage error.`;
 
 const PROVIDER_IDS = providers.map((p) => p.id);
+const nameOf = (id) => providers.find((p) => p.id === id)?.name ?? id;
+// Providers whose API keys have no prefix (detectProvider cannot name them), and one that can be
+// self-hosted (for the --base-url example).
+const NO_PREFIX = PROVIDER_IDS.filter((id) => PROVIDERS[id] && !PROVIDERS[id].apiKeyPrefix);
+const SELF_HOSTED = PROVIDER_IDS.find((id) => PROVIDERS[id]?.selfHosted) ?? PROVIDER_IDS[0];
 
 class UsageError extends Error {}
 
@@ -60,7 +66,7 @@ async function check(argv, io) {
   const provider = opts.provider ?? detectProvider(key.trim());
   if (opts.provider && !PROVIDER_IDS.includes(opts.provider)) throw new UsageError(`--provider must be one of ${PROVIDER_IDS.join(", ")}`);
   if (!provider) {
-    const result = { ok: false, provider: null, code: "unknown_provider", message: "no known prefix: pass --provider (postiz keys have none)", redacted: "…" };
+    const result = { ok: false, provider: null, code: "unknown_provider", message: `no known prefix: pass --provider (${NO_PREFIX.join(", ")} keys have none)`, redacted: "…" };
     if (opts.json) io.out.write(`${JSON.stringify(result)}\n`);
     else io.out.write(`BAD ${result.message}\n`);
     return 1;
@@ -71,18 +77,13 @@ async function check(argv, io) {
   return v.ok ? 0 : 1;
 }
 
-/** One cheap authenticated call per provider. */
-const LIVE = {
-  poesius: (c) => c.listPresentations({ limit: 1 }),
-  poelis: (c) => c.listWorkspaces(),
-  powerpost: (c) => c.getCredits(),
-  postiz: (c) => c.listIntegrations(),
-};
+/** One cheap authenticated call per provider: the helper its description marks `live`. */
+const LIVE = Object.fromEntries(PROVIDER_IDS.map((id) => [id, (c) => c[PROVIDERS[id].live]()]));
 
 /** Plain words for a failed live call. */
 function explain(e) {
   switch (e?.name) {
-    case "SubscriptionError": return "the account has no active subscription (Postiz cloud needs one for the API)";
+    case "SubscriptionError": return `the account has no active subscription (${nameOf(e.provider)} cloud needs one for the API)`;
     case "AuthenticationError": return `the key was refused: revoked, mistyped or for another account (${e.message})`;
     case "PermissionError": return e.code === "draft_key_publish" ? "this is a draft-only key: it cannot publish" : `the key may not do this (${e.message})`;
     case "BadRequestError": return e.code === "workspace_required" ? "a workspace id is missing: set POWERPOST_WORKSPACE_ID" : `the request was rejected (${e.message})`;
@@ -104,7 +105,7 @@ async function doctor(argv, io) {
   for (const b of opts["base-url"] ?? []) {
     const i = b.indexOf("=");
     const id = b.slice(0, i);
-    if (i < 1 || !PROVIDER_IDS.includes(id)) throw new UsageError("--base-url takes PROVIDER=URL, e.g. postiz=https://postiz.example.com/api");
+    if (i < 1 || !PROVIDER_IDS.includes(id)) throw new UsageError(`--base-url takes PROVIDER=URL, e.g. ${SELF_HOSTED}=https://${SELF_HOSTED}.example.com/api`);
     bases[id] = b.slice(i + 1);
   }
   const timeoutMs = opts.timeout === undefined ? 10000 : Number(opts.timeout);
@@ -115,7 +116,8 @@ async function doctor(argv, io) {
     const raw = io.env[info.envApiKey];
     const entry = { provider: info.id, env: info.envApiKey, present: raw !== undefined && raw !== "" };
     if (entry.present) {
-      const v = validateKey(info.id, raw, detectProvider(raw) === "postiz" && info.id === "postiz" ? "oauth_token" : "api_key");
+      const oauth = PROVIDERS[info.id]?.oauthPrefix;
+      const v = validateKey(info.id, raw, oauth && raw.startsWith(oauth) && detectProvider(raw) === info.id ? "oauth_token" : "api_key");
       entry.validation = { ok: v.ok, code: v.code, message: v.message, redacted: v.redacted, warnings: v.warnings.map((w) => w.code) };
       if (!v.ok) failed = true;
       if (opts.live && v.ok) {

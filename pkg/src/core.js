@@ -3,6 +3,8 @@
 // This file is ESM source; `make build` bundles it with the wasm-bindgen glue (scripts/bundle.mjs)
 // into wasm/keygate.js (ESM) and wasm-cjs/keygate.js (CommonJS), which the entries load.
 
+import { helpers } from "./helpers.js";
+
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 // ---------------------------------------------------------------- errors
@@ -622,6 +624,7 @@ function createApi(wasm) {
     Object.defineProperty(headerDisplay, k, { value: fn, enumerable: false });
   }
 
+  let kit;
   class Client {
     #inner;
     #fetch;
@@ -655,7 +658,7 @@ function createApi(wasm) {
     static fromEnv(provider, env, overrides) {
       const info = typeof provider === "string" && Object.hasOwn(byId, provider) ? byId[provider] : undefined;
       if (!info) {
-        throw toError({ __keygate: true, name: "ConfigError", code: "unknown_provider", message: 'provider must be one of "poesius", "poelis", "powerpost", "postiz"' }, Client.fromEnv);
+        throw toError({ __keygate: true, name: "ConfigError", code: "unknown_provider", message: `provider must be one of ${infos.map((p) => JSON.stringify(p.id)).join(", ")}` }, Client.fromEnv);
       }
       if (env === null || (typeof env !== "object" && typeof env !== "function")) {
         throw toError({ __keygate: true, name: "ConfigError", code: "invalid_option", provider, message: "fromEnv(provider, env): env must be an object such as process.env or a Worker's env" }, Client.fromEnv);
@@ -747,38 +750,8 @@ function createApi(wasm) {
       throw toError(e);
     }
 
-    // Poesius
-    async generateFromDoc(document, options) {
-      try {
-        const o = this.#opts(options, ["templateId", "numSlides", "filename", "signal"], "generateFromDoc");
-        const extra = [];
-        const templateId = textOption(o.templateId, "templateId", "poesius");
-        if (templateId !== undefined) extra.push(["template_id", templateId]);
-        const numSlides = textOption(o.numSlides, "numSlides", "poesius");
-        if (numSlides !== undefined) extra.push(["num_slides", numSlides]);
-        const filename = stringOption(o.filename, "filename", "poesius");
-        const form = formWith("document", document, filename, "document.pdf", "document", "poesius", extra);
-        return await this.#call("generateFromDoc", { method: "POST", path: "/slides/generate-from-doc", body: form, signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
-    async listPresentations(options) {
-      try {
-        const o = this.#opts(options, ["limit", "signal"], "listPresentations");
-        return await this.#call("listPresentations", { method: "GET", path: "/presentations", query: { limit: o.limit ?? 1 }, signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
-    async createApiKey(options) {
-      try {
-        const o = this.#opts(options, ["name", "description", "signal"], "createApiKey");
-        return await this.#call("createApiKey", { method: "POST", path: "/api-keys/", json: { name: o.name, description: o.description }, signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
+    // The helpers of the endpoint rows are generated (./helpers.js) and installed below; the
+    // JSON-RPC ones are written here.
     async mcpCall(tool, args = {}, options) {
       let o, res;
       try {
@@ -813,72 +786,25 @@ function createApi(wasm) {
       return await this.mcpCall("generate_slides", args, opts);
     }
 
-    // Poelis
-    async listWorkspaces(options) {
-      try {
-        const o = this.#opts(options, ["signal"], "listWorkspaces");
-        return await this.#call("listWorkspaces", { method: "GET", path: "/workspaces", signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
+    static {
+      // What the generated helpers (./helpers.js) need from the class: its private request path.
+      kit = {
+        call: (client, endpoint, spec) => client.#call(endpoint, spec),
+        opts: (client, options, names, what) => client.#opts(options, names, what),
+        rethrow: (e) => {
+          throw toError(e);
+        },
+        textOption,
+        stringOption,
+        formWith,
+        errors,
+      };
     }
+  }
 
-    // PowerPost
-    async getCredits(options) {
-      try {
-        const o = this.#opts(options, ["signal"], "getCredits");
-        return await this.#call("getCredits", { method: "GET", path: "/account/credits", signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
-    async publishPost(id, options) {
-      try {
-        if (typeof id !== "string" || id === "") {
-          throw new errors.ConfigError("publishPost(id): id must be a non-empty string", { code: "invalid_option", provider: "powerpost" });
-        }
-        const o = this.#opts(options, ["signal", "idempotencyKey"], "publishPost");
-        return await this.#call("publishPost", { method: "POST", path: `/posts/${encodeURIComponent(id)}/publish`, signal: o.signal, idempotencyKey: o.idempotencyKey });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
-
-    // Postiz
-    async listIntegrations(options) {
-      try {
-        const o = this.#opts(options, ["signal"], "listIntegrations");
-        return await this.#call("listIntegrations", { method: "GET", path: "/integrations", signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
-    async isConnected(options) {
-      try {
-        const o = this.#opts(options, ["signal"], "isConnected");
-        return await this.#call("isConnected", { method: "GET", path: "/is-connected", signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
-    async createPost(post, options) {
-      try {
-        const o = this.#opts(options, ["signal", "idempotencyKey"], "createPost");
-        return await this.#call("createPost", { method: "POST", path: "/posts", json: post, signal: o.signal, idempotencyKey: o.idempotencyKey });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
-    async upload(file, options) {
-      try {
-        const o = this.#opts(options, ["filename", "signal"], "upload");
-        const filename = stringOption(o.filename, "filename", "postiz");
-        const form = formWith("file", file, filename, "upload.bin", "file", "postiz");
-        return await this.#call("upload", { method: "POST", path: "/upload", body: form, signal: o.signal });
-      } catch (e) {
-        this.#rethrow(e);
-      }
-    }
+  for (const [name, fn] of Object.entries(helpers(kit))) {
+    // Like a class method: on the prototype, not enumerable.
+    Object.defineProperty(Client.prototype, name, { value: fn, writable: true, configurable: true });
   }
 
   return {

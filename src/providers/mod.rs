@@ -5,10 +5,13 @@
 //! [`Provider`] value in one file of this module. Adding a provider means one new file, one entry
 //! in [`ALL`] and its tests.
 
+mod describe;
 mod poelis;
 mod poesius;
 mod postiz;
 mod powerpost;
+
+pub use describe::providers_json;
 
 use crate::validate::{Check, KeyFacts};
 
@@ -114,6 +117,19 @@ pub const BEARER: HeaderRule = HeaderRule {
     scheme: Some("Bearer"),
 };
 
+/// An endpoint row with no arguments, no options and no kind need; fill in the rest.
+pub const fn endpoint(name: &'static str, method: &'static str, path: &'static str) -> Endpoint {
+    Endpoint {
+        name,
+        method,
+        path,
+        body: EndpointBody::None,
+        needs_kind: None,
+        #[cfg(not(target_arch = "wasm32"))]
+        js: Helper::new(""),
+    }
+}
+
 /// Which header scheme a caller asked for (PowerPost offers both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Scheme {
@@ -124,7 +140,10 @@ pub enum Scheme {
     Bearer,
 }
 
-/// An endpoint SPEC §1 names, with what it needs.
+/// An endpoint SPEC §1 names, with what it needs and the JS helper that calls it.
+///
+/// This row is the one description of the endpoint: `scripts/gen.mjs` writes the JS helper, its
+/// TypeScript signature and `doctor --live`'s check from it (see [`providers_json`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Endpoint {
     /// Helper name in the JS client.
@@ -137,6 +156,158 @@ pub struct Endpoint {
     pub body: EndpointBody,
     /// Whether the credential must be of a given kind (Poesius API key creation needs a JWT).
     pub needs_kind: Option<CredentialKind>,
+    /// The JS helper's description. Native builds only: the wasm never reads it, so the npm
+    /// package does not ship it (`scripts/gen.mjs` generates the JS from it at build time).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub js: Helper,
+}
+
+/// How the JS client's helper for an endpoint looks: what `scripts/gen.mjs` generates from.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Helper {
+    /// The helper's positional arguments, in order.
+    pub args: &'static [Param],
+    /// The helper's options (its last argument, an object; `signal` is always accepted).
+    pub options: &'static [Param],
+    /// One line for the helper's doc comment.
+    pub doc: &'static str,
+    /// Whether `keygate doctor --live` calls this helper (one per provider, no arguments).
+    pub live: bool,
+    /// The helper's result: TypeScript type text, naming the provider's [`TypeDef`]s.
+    pub result: &'static str,
+    /// Whether the JS helper is hand-written (JSON-RPC: `mcpCall`), not generated from this row.
+    pub hand_written: bool,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Helper {
+    /// No arguments or options, result `unknown`: fill in the rest.
+    pub const fn new(doc: &'static str) -> Helper {
+        Helper {
+            args: &[],
+            options: &[],
+            doc,
+            live: false,
+            result: "unknown",
+            hand_written: false,
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// One argument or option of a JS helper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param {
+    /// Name in JS (argument name, or option key).
+    pub name: &'static str,
+    /// TypeScript type of the value.
+    pub ts: &'static str,
+    /// Where the value goes in the request.
+    pub to: To,
+    /// What the JS side checks (and converts) before the request.
+    pub check: Coerce,
+    /// Whether the caller must give it (options: the options object becomes required).
+    pub required: bool,
+    /// A JS literal used when the caller gives none (`listPresentations`' `limit` is `1`).
+    pub default: Option<&'static str>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Param {
+    /// An optional value, passed on as given, no default.
+    pub const fn new(name: &'static str, ts: &'static str, to: To) -> Param {
+        Param {
+            name,
+            ts,
+            to,
+            check: Coerce::Raw,
+            required: false,
+            default: None,
+        }
+    }
+
+    /// The same, checked (and converted) by `check`.
+    pub const fn checked(self, check: Coerce) -> Param {
+        Param { check, ..self }
+    }
+
+    /// The same, required.
+    pub const fn required(self) -> Param {
+        Param {
+            required: true,
+            ..self
+        }
+    }
+
+    /// The same, with a JS literal as its default.
+    pub const fn default(self, literal: &'static str) -> Param {
+        Param {
+            default: Some(literal),
+            ..self
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// `idempotencyKey`: sent as `Idempotency-Key`, which makes a POST retryable.
+pub const IDEMPOTENCY_KEY: Param = Param::new("idempotencyKey", "string", To::IdempotencyKey);
+
+#[cfg(not(target_arch = "wasm32"))]
+/// `filename`: the multipart file's name when the value carries none.
+pub const FILENAME: Param = Param::new("filename", "string", To::FileName).checked(Coerce::Str);
+
+#[cfg(not(target_arch = "wasm32"))]
+/// A file argument: what `formWith` in pkg/src/core.js accepts.
+pub const FILE_TS: &str = "Blob | Uint8Array | ArrayBuffer | string";
+
+#[cfg(not(target_arch = "wasm32"))]
+/// Where a helper's argument or option goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum To {
+    /// The `{id}` path parameter (URI-encoded).
+    Path,
+    /// A query parameter of this name.
+    Query(&'static str),
+    /// A text field of the multipart form, of this name (after the file).
+    Form(&'static str),
+    /// A field of the JSON body, of this name.
+    JsonField(&'static str),
+    /// The whole JSON body.
+    JsonBody,
+    /// The file of the multipart form (field: the endpoint's [`EndpointBody::Multipart`]), with
+    /// the file name used when the value carries none.
+    File(&'static str),
+    /// The file name of the multipart file.
+    FileName,
+    /// The `Idempotency-Key` header.
+    IdempotencyKey,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// What the JS helper checks about a value before the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coerce {
+    /// Passed on as given (the core checks it where it matters).
+    Raw,
+    /// A string or a finite number, sent as text.
+    Text,
+    /// A string.
+    Str,
+    /// A non-empty string (path parameters).
+    NonEmpty,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// A named TypeScript type a provider's results use (`Presentation`, `Integration`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TypeDef {
+    /// Type name, exported from the package's types.
+    pub name: &'static str,
+    /// One line for its doc comment.
+    pub doc: &'static str,
+    /// TypeScript type text.
+    pub ts: &'static str,
 }
 
 /// The body an endpoint takes.
@@ -213,6 +384,9 @@ pub struct Provider {
     pub facts: fn(&str) -> KeyFacts,
     /// Endpoints with typed helpers.
     pub endpoints: &'static [Endpoint],
+    /// Named TypeScript types the endpoints' results use (native builds only, like [`Helper`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub types: &'static [TypeDef],
     /// Error-body shape.
     pub error_style: ErrorStyle,
     /// Workspace and permission rules.
@@ -226,6 +400,25 @@ impl Provider {
     /// Whether the provider accepts this credential kind.
     pub fn accepts(&self, kind: CredentialKind) -> bool {
         self.kinds.contains(&kind)
+    }
+
+    /// Whether requests to this endpoint carry the workspace header ([`Scoping::workspace_paths`]).
+    pub fn needs_workspace(&self, e: &Endpoint) -> bool {
+        self.scoping.workspace_header.is_some()
+            && self.scoping.workspace_paths.iter().any(|p| {
+                e.path == *p
+                    || e.path
+                        .strip_prefix(p)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+    }
+
+    /// Whether a draft-only key may not call this endpoint ([`Scoping::full_access_only`]).
+    pub fn needs_full_access(&self, e: &Endpoint) -> bool {
+        self.scoping
+            .full_access_only
+            .iter()
+            .any(|(m, p)| *m == e.method && *p == e.path)
     }
 
     /// Finds an endpoint by helper name.

@@ -1,9 +1,11 @@
 //! Poelis: `Authorization: Bearer poelis_api_…`, organization-scoped keys.
 
 use super::{
-    is_base64url, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorStyle,
-    HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
+    endpoint, is_base64url, no_facts, same_kind, CredentialKind, Endpoint, ErrorStyle, HeaderRule,
+    Provider, ProviderId, Scheme, Scoping, BEARER,
 };
+#[cfg(not(target_arch = "wasm32"))]
+use super::{Helper, TypeDef};
 use crate::validate::{check_body, warn, wrong_prefix, Check, WarningCode};
 
 const PREFIX: &str = "poelis_api_";
@@ -31,12 +33,27 @@ pub(super) static PROVIDER: Provider = Provider {
     redact_prefix,
     facts: no_facts,
     endpoints: &[Endpoint {
-        name: "listWorkspaces",
-        method: "GET",
-        path: "/workspaces",
-        body: EndpointBody::None,
-        needs_kind: None,
+        #[cfg(not(target_arch = "wasm32"))]
+        js: Helper {
+            live: true,
+            result: "WorkspaceList",
+            ..Helper::new("Lists the organization's workspaces.")
+        },
+        ..endpoint("listWorkspaces", "GET", "/workspaces")
     }],
+    #[cfg(not(target_arch = "wasm32"))]
+    types: &[
+        TypeDef {
+            name: "Workspace",
+            doc: "A workspace of the key's organization.",
+            ts: "{ id: string; name: string; orgId?: string; readableId?: string }",
+        },
+        TypeDef {
+            name: "WorkspaceList",
+            doc: "`GET /workspaces` (Poelis list responses are `{items, count}`).",
+            ts: "{ items: Workspace[]; count: number }",
+        },
+    ],
     error_style: ErrorStyle::CodeMessage,
     scoping: Scoping {
         workspace_header: None,

@@ -1,9 +1,11 @@
 //! Poesius: `X-API-Key: pk_…`, or `Authorization: Bearer` with a JWT or an OAuth 2.1 token.
 
 use super::{
-    is_token68, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorStyle,
+    endpoint, is_token68, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorStyle,
     HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
+#[cfg(not(target_arch = "wasm32"))]
+use super::{Coerce, Helper, Param, To, TypeDef, FILENAME, FILE_TS};
 use crate::validate::{check_body, check_jwt, refuse, Check, Code};
 
 pub(super) static PROVIDER: Provider = Provider {
@@ -30,32 +32,81 @@ pub(super) static PROVIDER: Provider = Provider {
     facts: no_facts,
     endpoints: &[
         Endpoint {
-            name: "generateFromDoc",
-            method: "POST",
-            path: "/slides/generate-from-doc",
             body: EndpointBody::Multipart("document"),
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                args: &[Param::new("document", FILE_TS, To::File("document.pdf")).required()],
+                options: &[
+                    Param::new("templateId", "string", To::Form("template_id")).checked(Coerce::Text),
+                    Param::new("numSlides", "number", To::Form("num_slides")).checked(Coerce::Text),
+                    FILENAME,
+                ],
+                result: "GeneratedPresentation",
+                ..Helper::new("Generates a presentation from a document (PDF, DOCX, TXT or MD); spends a credit.")
+            },
+            ..endpoint("generateFromDoc", "POST", "/slides/generate-from-doc")
         },
         Endpoint {
-            name: "listPresentations",
-            method: "GET",
-            path: "/presentations",
-            body: EndpointBody::None,
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                options: &[Param::new("limit", "number", To::Query("limit")).default("1")],
+                live: true,
+                result: "PresentationList",
+                ..Helper::new("Lists presentations (`limit` defaults to 1: the documents' own key check).")
+            },
+            ..endpoint("listPresentations", "GET", "/presentations")
         },
         Endpoint {
-            name: "createApiKey",
-            method: "POST",
-            path: "/api-keys/",
             body: EndpointBody::Json,
             needs_kind: Some(CredentialKind::Jwt),
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                options: &[
+                    Param::new("name", "string", To::JsonField("name")).required(),
+                    Param::new("description", "string", To::JsonField("description")),
+                ],
+                result: "ApiKeyCreated",
+                ..Helper::new("Creates an API key (needs a JWT from the web app); the key is shown once.")
+            },
+            ..endpoint("createApiKey", "POST", "/api-keys/")
         },
         Endpoint {
-            name: "mcpCall",
-            method: "POST",
-            path: "/mcp",
             body: EndpointBody::Json,
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                result: "McpResult",
+                hand_written: true,
+                ..Helper::new("Calls an MCP tool (JSON-RPC 2.0 `tools/call` at the MCP endpoint).")
+            },
+            ..endpoint("mcpCall", "POST", "/mcp")
+        },
+    ],
+    #[cfg(not(target_arch = "wasm32"))]
+    types: &[
+        TypeDef {
+            name: "Presentation",
+            doc: "A presentation (`GET /presentations` items).",
+            ts: "{ id: string; title: string; slide_count: number; template_id: string | null; status: string; url: string; created_at: string; source?: string }",
+        },
+        TypeDef {
+            name: "PresentationList",
+            doc: "`GET /presentations`: one page of presentations.",
+            ts: "{ items: Presentation[]; total?: number; limit?: number; offset?: number }",
+        },
+        TypeDef {
+            name: "GeneratedPresentation",
+            doc: "`POST /slides/generate-from-doc`: the presentation made from the document.",
+            ts: "{ presentation_id: string; status: string; slide_count: number; template_id: string | null; filename: string; size_bytes: number; content_type: string | null; url: string; credits_remaining: number }",
+        },
+        TypeDef {
+            name: "ApiKeyCreated",
+            doc: "`POST /api-keys/`: the new key, shown once.",
+            ts: "{ id: string; name: string; key: string; description: string | null; is_active: boolean; created_at: string }",
+        },
+        TypeDef {
+            name: "McpResult",
+            doc: "An MCP `tools/call` result (`requires_template` is a result, not an error).",
+            ts: "{ content?: Array<{ type: string; text?: string }>; isError?: boolean; structuredContent?: { [key: string]: unknown }; [key: string]: unknown }",
         },
     ],
     error_style: ErrorStyle::Detail,

@@ -1,9 +1,11 @@
 //! Postiz: the raw key (or a `pos_` OAuth token) in `Authorization`, cloud or self-hosted.
 
 use super::{
-    is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider,
-    ProviderId, Scheme, Scoping,
+    endpoint, is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule,
+    Provider, ProviderId, Scheme, Scoping,
 };
+#[cfg(not(target_arch = "wasm32"))]
+use super::{Helper, Param, To, TypeDef, FILENAME, FILE_TS, IDEMPOTENCY_KEY};
 use crate::validate::{check_body, refuse, warn, wrong_prefix_because, Check, Code, WarningCode};
 
 const OAUTH_PREFIX: &str = "pos_";
@@ -28,32 +30,66 @@ pub(super) static PROVIDER: Provider = Provider {
     facts: no_facts,
     endpoints: &[
         Endpoint {
-            name: "listIntegrations",
-            method: "GET",
-            path: "/integrations",
-            body: EndpointBody::None,
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                live: true,
+                result: "Integration[]",
+                ..Helper::new("Lists the connected channels (integrations).")
+            },
+            ..endpoint("listIntegrations", "GET", "/integrations")
         },
         Endpoint {
-            name: "isConnected",
-            method: "GET",
-            path: "/is-connected",
-            body: EndpointBody::None,
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                result: "{ connected: boolean }",
+                ..Helper::new("Whether the key's organization is connected.")
+            },
+            ..endpoint("isConnected", "GET", "/is-connected")
         },
         Endpoint {
-            name: "createPost",
-            method: "POST",
-            path: "/posts",
             body: EndpointBody::Json,
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                args: &[Param::new("post", "CreatePostInput", To::JsonBody).required()],
+                options: &[IDEMPOTENCY_KEY],
+                result: "CreatedPost[]",
+                ..Helper::new("Creates (or schedules) a post on one or more channels.")
+            },
+            ..endpoint("createPost", "POST", "/posts")
         },
         Endpoint {
-            name: "upload",
-            method: "POST",
-            path: "/upload",
             body: EndpointBody::Multipart("file"),
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                args: &[Param::new("file", FILE_TS, To::File("upload.bin")).required()],
+                options: &[FILENAME],
+                result: "Upload",
+                ..Helper::new("Uploads a media file (images, mp4) for use in posts.")
+            },
+            ..endpoint("upload", "POST", "/upload")
+        },
+    ],
+    #[cfg(not(target_arch = "wasm32"))]
+    types: &[
+        TypeDef {
+            name: "Integration",
+            doc: "A connected channel.",
+            ts: "{ id: string; name: string; identifier: string; picture: string; disabled: boolean; profile: string; customer: { id: string; name: string } | null }",
+        },
+        TypeDef {
+            name: "CreatePostInput",
+            doc: "`POST /posts` body (Postiz `CreatePostDto`).",
+            ts: "{ type?: \"draft\" | \"schedule\" | \"now\"; date?: string; shortLink?: boolean; tags?: Array<{ value: string; label: string }>; posts?: Array<{ integration: { id: string }; value: Array<{ content: string; image?: Array<{ id: string; path: string }> }>; settings?: { [key: string]: unknown } }>; [key: string]: unknown }",
+        },
+        TypeDef {
+            name: "CreatedPost",
+            doc: "One post made by `POST /posts` (one per channel, sharing a group).",
+            ts: "{ postId: string; integration: string | null; group: string }",
+        },
+        TypeDef {
+            name: "Upload",
+            doc: "`POST /upload`: the stored media.",
+            ts: "{ id: string; name: string; path: string; size?: number; mimeType?: string; organizationId: string }",
         },
     ],
     error_style: ErrorStyle::Msg,

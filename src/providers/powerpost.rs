@@ -2,9 +2,11 @@
 //! `X-Workspace-Id` on content endpoints and draft-only keys that may not publish.
 
 use super::{
-    is_base64url, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule,
-    Provider, ProviderId, Scheme, Scoping, BEARER,
+    endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorStyle, HeaderRule, Provider,
+    ProviderId, Scheme, Scoping, BEARER,
 };
+#[cfg(not(target_arch = "wasm32"))]
+use super::{Coerce, Helper, Param, To, TypeDef, IDEMPOTENCY_KEY};
 use crate::validate::{check_body, refuse, warn, wrong_prefix, Check, Code, KeyFacts, WarningCode};
 
 pub(super) static PROVIDER: Provider = Provider {
@@ -27,18 +29,38 @@ pub(super) static PROVIDER: Provider = Provider {
     facts,
     endpoints: &[
         Endpoint {
-            name: "getCredits",
-            method: "GET",
-            path: "/account/credits",
-            body: EndpointBody::None,
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                live: true,
+                result: "Credits",
+                ..Helper::new("The account's credit balance (no workspace needed).")
+            },
+            ..endpoint("getCredits", "GET", "/account/credits")
         },
         Endpoint {
-            name: "publishPost",
-            method: "POST",
-            path: "/posts/{id}/publish",
-            body: EndpointBody::None,
-            needs_kind: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            js: Helper {
+                args: &[Param::new("id", "string", To::Path)
+                    .checked(Coerce::NonEmpty)
+                    .required()],
+                options: &[IDEMPOTENCY_KEY],
+                result: "Post",
+                ..Helper::new("Publishes a post (needs a workspace id and a full-access key); spends a credit.")
+            },
+            ..endpoint("publishPost", "POST", "/posts/{id}/publish")
+        },
+    ],
+    #[cfg(not(target_arch = "wasm32"))]
+    types: &[
+        TypeDef {
+            name: "Credits",
+            doc: "`GET /account/credits`.",
+            ts: "{ balance: number }",
+        },
+        TypeDef {
+            name: "Post",
+            doc: "A post of the workspace.",
+            ts: "{ id: string; status: \"draft\" | \"scheduled\" | \"published\" | (string & {}); workspace_id: string; content: string; platforms: string[]; media: unknown[]; created_at: string; published_at: string | null; [key: string]: unknown }",
         },
     ],
     error_style: ErrorStyle::NestedError,

@@ -1,0 +1,101 @@
+// The grep test of issue 15: a provider id (poesius, poelis, powerpost, postiz, any case, as a whole
+// word) in code appears only in that provider's own files, in generated files, and in the places
+// listed below. Comments count as documentation. Everything that lists providers elsewhere must
+// derive the list from the provider description (src/providers, scripts/gen.mjs's output).
+//
+// Run by `make test-ids` (mk/drift.mk, part of `make test`); `node tests/ids/provider-ids.mjs`.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+// The ids come from the description (the generated provider list), not from this file.
+const ids = [...readFileSync(join(ROOT, "pkg/providers.d.ts"), "utf8").match(/export type ProviderId = ([^;]+);/)[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+if (ids.length < 2) throw new Error("could not read the provider ids from pkg/providers.d.ts");
+const WORD = new RegExp(`\\b(${ids.join("|")})\\b`, "i");
+const GENERATED = execFileSync("node", [join(ROOT, "scripts/gen.mjs"), "--list"], { encoding: "utf8" }).trim().split("\n");
+
+// Places where provider ids are expected: each a path test and the reason.
+const ALLOWED = [
+  [(f, id) => f === `src/providers/${id}.rs` || f === `pkg/emulator/providers/${id}.js`, "the provider's own files (its own id only)"],
+  [(f) => GENERATED.includes(f), "generated from the description by scripts/gen.mjs"],
+  [(f) => /^(tests|fuzz|bench)\//.test(f), "tests, fuzz targets and corpora, benchmarks and their data"],
+  [(f) => /^(examples|www)\//.test(f), "examples and the www demo content"],
+  [(f) => /(^|\/)(README|CHANGELOG|CONTRIBUTING|LICENSE)[^/]*$/.test(f) || f.endsWith(".md"), "documentation"],
+  [(f) => f === "Cargo.toml" || f === "pkg/package.json", "package metadata (description, keywords)"],
+];
+
+// Code that still names providers, each with why it has not been derived yet. Keep this short.
+const EXCEPTIONS = {
+  // The registry: `mod <id>;`, the `ProviderId` variants, `ProviderId::provider()` and `ALL`.
+  // Adding a provider adds one line to each (CONTRIBUTING.md).
+  "src/providers/mod.rs": "the provider registry",
+  // `ProviderId::Postiz` in the subscription rule (Postiz "No subscription found" is a 401): a
+  // provider-specific rule that belongs in the description; the file is being reworked by the
+  // crate split (issue 15 item 2).
+  "src/classify.rs": "Postiz subscription rule, not yet a description field",
+  // The `unknown_provider` message lists the ids; the crate split moves it into the core, where it
+  // should be built from `ALL` (the JS side builds its copy from the description).
+  "src/wasm.rs": "unknown_provider message, moved into the core by the crate split",
+  // The hand-written JSON-RPC helper `mcpCall` names its provider in the errors it builds; the
+  // crate split moves the MCP rules into the core.
+  "pkg/src/core.js": "mcpCall's errors (hand-written JSON-RPC helper)",
+  // The emulator's router table, config defaults and fixtures (keys per provider), CORS origins
+  // and its typings: per-provider data of the emulator outside its provider files.
+  "pkg/emulator/server.js": "emulator router table",
+  "pkg/emulator/config.js": "emulator config defaults and fixture keys",
+  "pkg/emulator/cli.js": "emulator URL listing",
+  "pkg/emulator/lib/cors.js": "emulator CORS origins",
+  "pkg/emulator/index.d.ts": "emulator typings (its config per provider)",
+};
+
+/** The code of a line with its comment removed (`//` at a start or after a space; `*` lines of a block). */
+function codeOf(line) {
+  const t = line.trim();
+  if (t.startsWith("//") || t.startsWith("/*") || t.startsWith("*") || t.startsWith("#")) return "";
+  return line.replace(/(^|[\s;,)}])\/\/.*$/, "$1");
+}
+
+const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+const CODE = /\.(rs|js|mjs|cjs|ts|mts|cts|json|toml|mk|sh|html|css)$|(^|\/)Makefile$/;
+const bad = [];
+const used = new Set();
+for (const f of files) {
+  if (!CODE.test(f)) continue;
+  let text;
+  try {
+    text = readFileSync(join(ROOT, f), "utf8");
+  } catch {
+    continue; // listed but deleted in the work tree
+  }
+  const lines = text.split("\n");
+  lines.forEach((line, i) => {
+    const code = f.endsWith(".json") ? line : codeOf(line);
+    const m = WORD.exec(code);
+    if (!m) return;
+    const id = m[1].toLowerCase();
+    if (ALLOWED.some(([test]) => test(f, id))) {
+      // A provider's own file may name only its own id.
+      const own = ids.find((x) => f === `src/providers/${x}.rs` || f === `pkg/emulator/providers/${x}.js`);
+      if (!own) return;
+      const others = [...code.matchAll(new RegExp(WORD.source, "gi"))].map((x) => x[1].toLowerCase()).filter((x) => x !== own);
+      if (others.length === 0) return;
+    }
+    if (Object.hasOwn(EXCEPTIONS, f)) {
+      used.add(f);
+      return;
+    }
+    bad.push(`${f}:${i + 1}: ${line.trim().slice(0, 140)}`);
+  });
+}
+
+for (const f of Object.keys(EXCEPTIONS)) {
+  if (!used.has(f)) console.log(`provider-ids: note: the exception for ${f} is no longer needed; remove it`);
+}
+if (bad.length) {
+  console.error(`provider-ids: provider ids in code outside the provider files and the allowed places (tests/ids/provider-ids.mjs):\n${bad.join("\n")}`);
+  console.error("Derive the list from the provider description (pkg/bin/providers.js, the wasm's providers, pkg/providers.d.ts) instead.");
+  process.exit(1);
+}
+console.log(`provider-ids: ok (${files.length} files; ${used.size} named exceptions: ${[...used].join(", ")})`);
