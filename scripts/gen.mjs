@@ -213,12 +213,12 @@ function providersDts(indexModule) {
 function binJs() {
   const rows = providers.map((p) => {
     const live = p.endpoints.find((e) => e.live);
-    return `  ${q(p.id)}: { live: ${q(live.name)}, apiKeyPrefix: ${q(p.apiKeyPrefix ?? null)}, oauthPrefix: ${q(p.oauthPrefix ?? null)}, selfHosted: ${p.selfHostedSuffix ? "true" : "false"} },`;
+    return `  ${q(p.id)}: { live: ${q(live.name)}, apiKeyPrefix: ${q(p.apiKeyPrefix ?? null)}, oauthPrefix: ${q(p.oauthPrefix ?? null)}, baseSuffix: ${q(p.selfHostedSuffix ?? null)} },`;
   });
   return [
     `// ${HEADER}.`,
     "// Per provider: the helper `keygate doctor --live` calls (one cheap authenticated call, no",
-    "// arguments), the key prefixes, and whether it can be self-hosted.",
+    "// arguments), the key prefixes, and the suffix appended to a caller's base URL.",
     "export const PROVIDERS = Object.freeze({",
     ...rows,
     "});",

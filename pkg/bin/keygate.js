@@ -19,7 +19,7 @@ const nameOf = (id) => providers.find((p) => p.id === id)?.name ?? id;
 // Providers whose API keys have no prefix (detectProvider cannot name them), and one that can be
 // self-hosted (for the --base-url example).
 const NO_PREFIX = PROVIDER_IDS.filter((id) => PROVIDERS[id] && !PROVIDERS[id].apiKeyPrefix);
-const SELF_HOSTED = PROVIDER_IDS.find((id) => PROVIDERS[id]?.selfHosted) ?? PROVIDER_IDS[0];
+const SELF_HOSTED = PROVIDER_IDS.find((id) => PROVIDERS[id]?.baseSuffix) ?? PROVIDER_IDS[0];
 
 class UsageError extends Error {}
 
@@ -105,7 +105,7 @@ async function doctor(argv, io) {
   for (const b of opts["base-url"] ?? []) {
     const i = b.indexOf("=");
     const id = b.slice(0, i);
-    if (i < 1 || !PROVIDER_IDS.includes(id)) throw new UsageError(`--base-url takes PROVIDER=URL, e.g. ${SELF_HOSTED}=https://${SELF_HOSTED}.example.com/api`);
+    if (i < 1 || !PROVIDER_IDS.includes(id)) throw new UsageError(`--base-url takes PROVIDER=URL, e.g. ${SELF_HOSTED}=https://${SELF_HOSTED}.example.com`);
     bases[id] = b.slice(i + 1);
   }
   const timeoutMs = opts.timeout === undefined ? 10000 : Number(opts.timeout);

@@ -358,7 +358,8 @@ pub struct Provider {
     pub base_url: &'static str,
     /// Default MCP endpoint, where the provider has one.
     pub mcp_url: Option<&'static str>,
-    /// Suffix appended to a self-hosted base URL (Postiz `/public/v1`), when self-hosting exists.
+    /// Suffix appended to a caller's base URL unless its path already ends with it: the API root
+    /// under the host or backend root the official clients take (Postiz `/public/v1`, Poelis `/v1/public`).
     pub self_hosted_suffix: Option<&'static str>,
     /// Env variable holding the API key.
     pub env_key: &'static str,
