@@ -38,8 +38,8 @@ pub use headers::{build_headers, Header, HeaderValue};
 pub use json::Json;
 pub use jwt::{decode as decode_jwt, Claims};
 pub use pace::{
-    paced, Bucket, Grant, MemoryStore, Pacer, Policy, Scope, Store, Ticket, DEFAULT_BLOCK_MS,
-    MAX_LIMIT, RESET_SLACK_MS,
+    paced, Bucket, Grant, GrantId, MemoryStore, Pacer, Policy, Scope, Store, Ticket,
+    DEFAULT_BLOCK_MS, MAX_LIMIT, RECHECK_MS, RESET_SLACK_MS,
 };
 pub use plan::{
     check_endpoint, max_retries_option, plan, timeout_option, Body, Config, KeyType, Options, Plan,

@@ -31,8 +31,12 @@ pub const MAX_LIMIT: u32 = 100_000;
 /// The wait given when no local limit or server reset says how long a 429 lasts.
 pub const DEFAULT_BLOCK_MS: u64 = 1_000;
 
-/// The slack added after a server's reset (resets are whole seconds, and clocks differ).
+/// The most slack added after a server's reset (resets are whole seconds, clocks differ): a
+/// policy's margin when smaller, this without a policy.
 pub const RESET_SLACK_MS: u64 = 1_000;
+
+/// The longest a waiter sleeps on an estimate that an answer still due may loosen.
+pub const RECHECK_MS: u64 = 250;
 
 /// A documented limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,11 +171,17 @@ impl Scope {
 /// A waiter's place in its scope's queue.
 pub type Ticket = u64;
 
+/// A grant's number in its scope, counted from 1.
+pub type GrantId = u64;
+
 /// The pacer's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grant {
-    /// Send now (the grant is counted).
-    Go,
+    /// Send now (the grant is counted). Pass `grant` back to [`Pacer::observe`] with the answer.
+    Go {
+        /// This grant's number in its scope (1, 2, …): which answers came after it.
+        grant: GrantId,
+    },
     /// Sleep `ms` (at least 1), then [`Pacer::poll`] with the ticket.
     Wait {
         /// The waiter's ticket.
@@ -183,11 +193,17 @@ pub enum Grant {
     Gone,
 }
 
-/// What the last server response said: at most `left` more grants until `until` (Unix ms).
+/// What the server's answers say: at most `left` more grants until `until` (Unix ms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct ServerView {
+    /// The latest answer's `remaining` less the grants made after its request, at most `floor`.
     left: u64,
+    /// The lowest such estimate in this window, less the grants since: a bound no answer (a
+    /// late, older one) can raise.
+    floor: u64,
     until: u64,
+    /// A 429's block: nothing until `until`.
+    blocked: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,10 +219,10 @@ pub struct Bucket {
     /// Times of the most recent grants, oldest first (at most `limit`).
     log: VecDeque<u64>,
     server: Option<ServerView>,
-    in_flight: u64,
     waiters: VecDeque<Waiter>,
     next_ticket: Ticket,
     granted: u64,
+    answered: u64,
 }
 
 impl Bucket {
@@ -216,10 +232,10 @@ impl Bucket {
             policy,
             log: VecDeque::new(),
             server: None,
-            in_flight: 0,
             waiters: VecDeque::new(),
             next_ticket: 1,
             granted: 0,
+            answered: 0,
         }
     }
 
@@ -238,17 +254,15 @@ impl Bucket {
         self.granted
     }
 
-    /// Grants not yet answered by `observe`, `observe_429` or `done`.
-    pub fn in_flight(&self) -> u64 {
-        self.in_flight
-    }
-
     fn slack(&self) -> u64 {
-        RESET_SLACK_MS
+        self.policy.map_or(RESET_SLACK_MS, |p| {
+            p.margin(p.window_ms.max(1)).min(RESET_SLACK_MS)
+        })
     }
 
     /// The earliest time at or after `t` one more grant is allowed, after `log` and `server`.
-    fn next_free(&self, log: &VecDeque<u64>, server: Option<ServerView>, t: u64) -> u64 {
+    /// Also whether a soft estimate (`left` at 0 while `floor` allows more) set the time.
+    fn next_free(&self, log: &VecDeque<u64>, server: Option<ServerView>, t: u64) -> (u64, bool) {
         let mut at = t;
         if let Some(p) = self.policy {
             let (l, b) = (p.limit(), p.burst());
@@ -262,10 +276,11 @@ impl Bucket {
         if let Some(v) = server {
             let end = v.until.saturating_add(self.slack());
             if v.left == 0 && at < end {
-                at = end;
+                let due = self.answered < self.granted;
+                return (end, v.floor > 0 && !v.blocked && due);
             }
         }
-        at
+        (at, false)
     }
 
     /// The view still in force at `t` (a view ends at its reset plus the slack).
@@ -274,14 +289,17 @@ impl Bucket {
     }
 
     /// When the waiter at `index` would be granted, if everyone ahead is granted on time.
-    fn due(&self, index: usize, now: u64) -> u64 {
+    fn due(&self, index: usize, now: u64) -> (u64, bool) {
         let keep = self.policy.map_or(0, |p| p.limit());
         let mut log = self.log.clone();
         let mut server = self.server;
         let mut t = now;
+        let mut soft = false;
         for i in 0..=index {
             server = self.view_at(server, t);
-            t = self.next_free(&log, server, t);
+            let (at, s) = self.next_free(&log, server, t);
+            t = at;
+            soft |= s;
             server = self.view_at(server, t);
             if i < index {
                 log.push_back(t);
@@ -290,13 +308,14 @@ impl Bucket {
                 }
                 if let Some(v) = server.as_mut() {
                     v.left = v.left.saturating_sub(1);
+                    v.floor = v.floor.saturating_sub(1);
                 }
             }
         }
-        t
+        (t, soft)
     }
 
-    fn grant(&mut self, now: u64) {
+    fn grant(&mut self, now: u64) -> GrantId {
         self.log.push_back(now);
         let keep = self.policy.map_or(0, |p| p.limit());
         while self.log.len() > keep {
@@ -304,9 +323,10 @@ impl Bucket {
         }
         if let Some(v) = self.server.as_mut() {
             v.left = v.left.saturating_sub(1);
+            v.floor = v.floor.saturating_sub(1);
         }
-        self.in_flight += 1;
         self.granted += 1;
+        self.granted
     }
 
     fn expire(&mut self, now: u64) {
@@ -315,7 +335,11 @@ impl Bucket {
     }
 
     fn wait(&mut self, index: usize, now: u64) -> Grant {
-        let ms = self.due(index, now).saturating_sub(now).max(1);
+        let (due, soft) = self.due(index, now);
+        let mut ms = due.saturating_sub(now).max(1);
+        if soft {
+            ms = ms.min(RECHECK_MS);
+        }
         let stale = self.policy.map_or(5_000, |p| p.stale_ms);
         let w = &mut self.waiters[index];
         w.deadline = now.saturating_add(ms).saturating_add(stale);
@@ -327,9 +351,9 @@ impl Bucket {
 
     fn acquire(&mut self, now: u64) -> Grant {
         self.expire(now);
-        if self.waiters.is_empty() && self.next_free(&self.log, self.server, now) <= now {
-            self.grant(now);
-            return Grant::Go;
+        if self.waiters.is_empty() && self.next_free(&self.log, self.server, now).0 <= now {
+            let grant = self.grant(now);
+            return Grant::Go { grant };
         }
         let ticket = self.next_ticket;
         self.next_ticket += 1;
@@ -345,10 +369,10 @@ impl Bucket {
         let Some(index) = self.waiters.iter().position(|w| w.ticket == ticket) else {
             return Grant::Gone;
         };
-        if index == 0 && self.next_free(&self.log, self.server, now) <= now {
+        if index == 0 && self.next_free(&self.log, self.server, now).0 <= now {
             self.waiters.pop_front();
-            self.grant(now);
-            return Grant::Go;
+            let grant = self.grant(now);
+            return Grant::Go { grant };
         }
         self.wait(index, now)
     }
@@ -359,12 +383,11 @@ impl Bucket {
         self.waiters.len() != before
     }
 
-    fn done(&mut self) {
-        self.in_flight = self.in_flight.saturating_sub(1);
-    }
-
-    fn observe(&mut self, rl: &RateLimit, now: u64) {
-        self.done();
+    fn observe(&mut self, grant: GrantId, rl: Option<&RateLimit>, now: u64) {
+        self.answered += 1;
+        let Some(rl) = rl else {
+            return;
+        };
         if let (Some(limit), Some(p)) = (rl.limit, self.policy.as_mut()) {
             p.limit = u32::try_from(limit)
                 .unwrap_or(MAX_LIMIT)
@@ -373,31 +396,46 @@ impl Bucket {
         let (Some(remaining), Some(until)) = (rl.remaining, rl.reset_at) else {
             return;
         };
-        // Grants still in flight were (most likely) not counted by the server yet.
-        let left = remaining.saturating_sub(self.in_flight);
-        let fresh = ServerView { left, until };
-        self.server = match self.view_at(self.server, now) {
-            // The same window (resets agree to within the slack): the tighter estimate wins,
-            // so a late answer with an older, larger `remaining` does not loosen it.
-            Some(v) if until <= v.until.saturating_add(self.slack()) => Some(ServerView {
-                left: v.left.min(left),
-                until: v.until.max(until),
-            }),
-            _ => Some(fresh),
-        };
+        let current = self.view_at(self.server, now);
+        if current.is_some_and(|v| v.blocked) {
+            // A 429's block holds until it ends, whatever an earlier request's answer says.
+            return;
+        }
+        // The same window when the resets agree (delta-second resets move by up to a second).
+        let same = current.filter(|v| until <= v.until.saturating_add(2 * self.slack()));
+        let floor = same.map_or(remaining, |v| v.floor.min(remaining));
+        // The server counted this request and (most likely) the ones granted before it; the
+        // ones granted after it are still to count.
+        // That estimate can be low (a request granted later may have arrived first): while
+        // `floor` allows more and answers are due, it delays a waiter `RECHECK_MS` at a time.
+        // Of the answers in one window, the most informative (highest) estimate counts.
+        let after = self.granted.saturating_sub(grant);
+        let estimate = remaining.saturating_sub(after);
+        let left = same.map_or(estimate, |v| v.left.max(estimate));
+        self.server = Some(ServerView {
+            left: left.min(floor),
+            floor,
+            until: same.map_or(until, |v| v.until.max(until)),
+            blocked: false,
+        });
     }
 
     fn observe_429(&mut self, retry_after_ms: Option<u64>, now: u64) {
-        self.done();
+        self.answered += 1;
         let wait = retry_after_ms
             .or_else(|| self.policy.map(|p| p.window_ms))
             .unwrap_or(DEFAULT_BLOCK_MS);
         let until = now.saturating_add(wait);
         let until = match self.view_at(self.server, now) {
-            Some(v) if v.left == 0 => v.until.max(until),
+            Some(v) if v.blocked => v.until.max(until),
             _ => until,
         };
-        self.server = Some(ServerView { left: 0, until });
+        self.server = Some(ServerView {
+            left: 0,
+            floor: 0,
+            until,
+            blocked: true,
+        });
     }
 }
 
@@ -427,9 +465,10 @@ impl Store for MemoryStore {
 
 /// The pacer over a [`Store`]. Every call takes the current time in Unix milliseconds.
 ///
-/// Each [`Grant::Go`] is answered by exactly one of [`Pacer::observe`] (a response, with its
-/// [`RateLimit`] or none), [`Pacer::observe_429`] (a 429) or [`Pacer::done`] (no response):
-/// the pacer counts the requests in flight to read the server's `remaining` right.
+/// A [`Grant::Go`]'s answer goes to [`Pacer::observe`] (with its grant number, so the server's
+/// `remaining` is read against the grants made after that request) or, for a 429,
+/// [`Pacer::observe_429`]; a request that got no answer needs no call (while answers are due,
+/// a low estimate from the server is rechecked every [`RECHECK_MS`]).
 #[derive(Clone, Debug, Default)]
 pub struct Pacer<S: Store = MemoryStore> {
     store: S,
@@ -486,23 +525,22 @@ impl<S: Store> Pacer<S> {
         self.with(scope, |b| b.cancel(ticket))
     }
 
-    /// A granted request got a response: its rate-limit headers (if any) correct the bucket.
-    pub fn observe(&mut self, scope: &Scope, rate_limit: Option<&RateLimit>, now: u64) {
-        self.with(scope, |b| match rate_limit {
-            Some(rl) => b.observe(rl, now),
-            None => b.done(),
-        })
+    /// A granted request (`grant`, from its [`Grant::Go`]) got an answer: its rate-limit
+    /// headers (if any) correct the bucket.
+    pub fn observe(
+        &mut self,
+        scope: &Scope,
+        grant: GrantId,
+        rate_limit: Option<&RateLimit>,
+        now: u64,
+    ) {
+        self.with(scope, |b| b.observe(grant, rate_limit, now))
     }
 
     /// A granted request was refused with a 429: nothing is granted until its `Retry-After`
     /// (else the policy's window, else [`DEFAULT_BLOCK_MS`]).
     pub fn observe_429(&mut self, scope: &Scope, retry_after_ms: Option<u64>, now: u64) {
         self.with(scope, |b| b.observe_429(retry_after_ms, now))
-    }
-
-    /// A granted request ended without a response (network error, abort after sending).
-    pub fn done(&mut self, scope: &Scope) {
-        self.with(scope, |b| b.done())
     }
 }
 
@@ -511,6 +549,10 @@ mod tests {
     use super::*;
 
     const T0: u64 = 1_700_000_000_000;
+
+    fn go(g: Grant) -> bool {
+        matches!(g, Grant::Go { .. })
+    }
 
     #[test]
     fn seeds_and_scopes() {
@@ -542,7 +584,7 @@ mod tests {
         let s = Scope::new(ProviderId::Poelis, "org", false);
         let mut p = Pacer::new();
         for _ in 0..10 {
-            assert_eq!(p.acquire(&s, T0), Grant::Go);
+            assert!(go(p.acquire(&s, T0)));
         }
         let a = p.acquire(&s, T0);
         let b = p.acquire(&s, T0);
@@ -566,8 +608,8 @@ mod tests {
             Grant::Wait { ms: 1, .. }
         ));
         assert!(matches!(p.poll(&s, 2, T0 + 10_100), Grant::Wait { .. }));
-        assert_eq!(p.poll(&s, 1, T0 + 10_100), Grant::Go);
-        assert_eq!(p.poll(&s, 2, T0 + 10_100), Grant::Go);
+        assert!(go(p.poll(&s, 1, T0 + 10_100)));
+        assert!(go(p.poll(&s, 2, T0 + 10_100)));
         assert_eq!(p.poll(&s, 2, T0 + 10_100), Grant::Gone);
     }
 
@@ -576,7 +618,7 @@ mod tests {
         let s = Scope::custom("k", Some(Policy::POSTIZ_HOSTED.with_window(1_000)));
         let mut p = Pacer::new();
         for _ in 0..30 {
-            assert_eq!(p.acquire(&s, T0), Grant::Go);
+            assert!(go(p.acquire(&s, T0)));
         }
         let Grant::Wait { ticket, ms } = p.acquire(&s, T0) else {
             panic!()
@@ -584,7 +626,7 @@ mod tests {
         assert_eq!(ms, 1_010);
         // The slot is free at T0 + 1010 but the waiter has not polled: a newcomer queues.
         assert!(matches!(p.acquire(&s, T0 + 1_010), Grant::Wait { .. }));
-        assert_eq!(p.poll(&s, ticket, T0 + 1_010), Grant::Go);
+        assert!(go(p.poll(&s, ticket, T0 + 1_010)));
     }
 
     #[test]
@@ -597,7 +639,7 @@ mod tests {
             }),
         );
         let mut p = Pacer::new();
-        assert_eq!(p.acquire(&s, T0), Grant::Go);
+        assert!(go(p.acquire(&s, T0)));
         let Grant::Wait { ticket: t1, ms } = p.acquire(&s, T0) else {
             panic!()
         };
@@ -612,7 +654,7 @@ mod tests {
         assert!(p.cancel(&s, t1));
         assert!(!p.cancel(&s, t1));
         assert_eq!(p.poll(&s, t1, T0 + ms), Grant::Gone);
-        assert_eq!(p.poll(&s, t2, T0 + ms), Grant::Go);
+        assert!(go(p.poll(&s, t2, T0 + ms)));
         // A waiter that never polls again is dropped after its wait + stale_ms.
         let Grant::Wait { ticket: t3, ms } = p.acquire(&s, T0 + ms) else {
             panic!()
@@ -620,7 +662,7 @@ mod tests {
         let later = T0 + 2 * ms + Policy::POELIS.stale_ms + 10_000;
         assert!(matches!(
             p.acquire(&s, later),
-            Grant::Go | Grant::Wait { .. }
+            Grant::Go { .. } | Grant::Wait { .. }
         ));
         assert_eq!(p.poll(&s, t3, later), Grant::Gone);
     }
@@ -630,16 +672,16 @@ mod tests {
         // Seeded 90 (self-hosted default); the server says 30 and only 2 left for 60 s.
         let s = Scope::new(ProviderId::Postiz, "org", false);
         let mut p = Pacer::new();
-        assert_eq!(p.acquire(&s, T0), Grant::Go);
+        assert!(go(p.acquire(&s, T0)));
         let rl = RateLimit {
             limit: Some(30),
             remaining: Some(2),
             reset_at: Some(T0 + 60_000),
         };
-        p.observe(&s, Some(&rl), T0 + 50);
+        p.observe(&s, 1, Some(&rl), T0 + 50);
         assert_eq!(p.bucket(&s).policy().unwrap().limit, 30);
-        assert_eq!(p.acquire(&s, T0 + 100), Grant::Go);
-        assert_eq!(p.acquire(&s, T0 + 100), Grant::Go);
+        assert!(go(p.acquire(&s, T0 + 100)));
+        assert!(go(p.acquire(&s, T0 + 100)));
         let Grant::Wait { ms, .. } = p.acquire(&s, T0 + 100) else {
             panic!()
         };
@@ -650,48 +692,74 @@ mod tests {
             remaining: Some(20),
             ..rl
         };
-        p.observe(&s, Some(&old), T0 + 200);
+        p.observe(&s, 1, Some(&old), T0 + 200);
         assert!(matches!(p.acquire(&s, T0 + 300), Grant::Wait { .. }));
     }
 
     #[test]
-    fn in_flight_requests_count_against_remaining() {
+    fn grants_after_the_answered_request_count_against_remaining() {
         let s = Scope::custom("pp", None);
         let mut p = Pacer::new();
-        for _ in 0..3 {
-            assert_eq!(p.acquire(&s, T0), Grant::Go);
+        for n in 1..=3 {
+            assert_eq!(p.acquire(&s, T0), Grant::Go { grant: n });
         }
-        // The first answer says 3 left; 2 more are in flight, so 1 may go.
+        // The first request's answer says 3 left; 2 were granted after it, so 1 may go.
         let rl = RateLimit {
             limit: Some(5),
             remaining: Some(3),
             reset_at: Some(T0 + 10_000),
         };
-        p.observe(&s, Some(&rl), T0 + 10);
-        assert_eq!(p.bucket(&s).in_flight(), 2);
-        assert_eq!(p.acquire(&s, T0 + 20), Grant::Go);
-        let Grant::Wait { ms, .. } = p.acquire(&s, T0 + 20) else {
+        p.observe(&s, 1, Some(&rl), T0 + 10);
+        assert_eq!(p.acquire(&s, T0 + 20), Grant::Go { grant: 4 });
+        // Answers are still due and the lowest `remaining` (3, less 1 since) allows more:
+        // recheck soon rather than sleep to the reset.
+        assert_eq!(
+            p.acquire(&s, T0 + 20),
+            Grant::Wait {
+                ticket: 1,
+                ms: RECHECK_MS
+            }
+        );
+        // The second request's answer, with a larger (hostile or reordered) remaining, loosens
+        // the estimate only up to that floor: 2 more.
+        let big = RateLimit {
+            remaining: Some(50),
+            ..rl
+        };
+        p.observe(&s, 2, Some(&big), T0 + 30);
+        assert_eq!(p.poll(&s, 1, T0 + 40), Grant::Go { grant: 5 });
+        assert_eq!(p.acquire(&s, T0 + 40), Grant::Go { grant: 6 });
+        // The floor is spent: sleep to the reset (plus the slack).
+        let Grant::Wait { ms, .. } = p.acquire(&s, T0 + 50) else {
             panic!()
         };
-        assert_eq!(T0 + 20 + ms, T0 + 10_000 + RESET_SLACK_MS);
+        assert_eq!(T0 + 50 + ms, T0 + 10_000 + RESET_SLACK_MS);
+        // An answer without headers changes nothing.
+        p.observe(&s, 3, None, T0 + 60);
+        assert!(matches!(p.poll(&s, 2, T0 + 70), Grant::Wait { .. }));
     }
 
     #[test]
     fn a_429_blocks_until_retry_after() {
         let s = Scope::custom("pp", None);
         let mut p = Pacer::new();
-        assert_eq!(p.acquire(&s, T0), Grant::Go);
+        assert!(go(p.acquire(&s, T0)));
         p.observe_429(&s, Some(5_000), T0 + 10);
         let Grant::Wait { ticket, ms } = p.acquire(&s, T0 + 20) else {
             panic!()
         };
         assert_eq!(T0 + 20 + ms, T0 + 5_010 + RESET_SLACK_MS);
-        assert_eq!(p.poll(&s, ticket, T0 + 20 + ms), Grant::Go);
+        assert!(go(p.poll(&s, ticket, T0 + 20 + ms)));
         // No policy, no headers: nothing limits.
-        assert_eq!(p.acquire(&s, T0 + 20 + ms), Grant::Go);
-        assert_eq!(p.bucket(&s).in_flight(), 2);
-        p.done(&s);
-        p.observe(&s, None, T0);
-        assert_eq!(p.bucket(&s).in_flight(), 0);
+        assert!(go(p.acquire(&s, T0 + 20 + ms)));
+        // An earlier request's answer does not lift a 429's block.
+        p.observe_429(&s, Some(5_000), T0 + 30 + ms);
+        let ok = RateLimit {
+            limit: Some(5),
+            remaining: Some(4),
+            reset_at: Some(T0 + 60_000),
+        };
+        p.observe(&s, 3, Some(&ok), T0 + 40 + ms);
+        assert!(matches!(p.acquire(&s, T0 + 50 + ms), Grant::Wait { .. }));
     }
 }
