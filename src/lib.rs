@@ -39,7 +39,7 @@ pub use json::Json;
 pub use jwt::{decode as decode_jwt, Claims};
 pub use pace::{
     paced, Bucket, Grant, GrantId, MemoryStore, Pacer, Policy, Scope, Store, Ticket,
-    DEFAULT_BLOCK_MS, MAX_LIMIT, RECHECK_MS, RESET_SLACK_MS,
+    DEFAULT_BLOCK_MS, MAX_LIMIT, MAX_SLEEP_MS, RECHECK_MS, RESET_SLACK_MS,
 };
 pub use plan::{
     check_endpoint, max_retries_option, plan, timeout_option, Body, Config, KeyType, Options, Plan,

@@ -22,6 +22,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::classify::MAX_RETRY_AFTER_MS;
 use crate::providers::ProviderId;
 use crate::ratelimit::RateLimit;
 
@@ -34,6 +35,10 @@ pub const DEFAULT_BLOCK_MS: u64 = 1_000;
 /// The most slack added after a server's reset (resets are whole seconds, clocks differ): a
 /// policy's margin when smaller, this without a policy.
 pub const RESET_SLACK_MS: u64 = 1_000;
+
+/// The longest a waiter sleeps without a policy (with one: its window) before polling again, so
+/// that an answer loosening the estimate is noticed.
+pub const MAX_SLEEP_MS: u64 = 60_000;
 
 /// The longest a waiter sleeps on an estimate that an answer still due may loosen.
 pub const RECHECK_MS: u64 = 250;
@@ -182,7 +187,8 @@ pub enum Grant {
         /// This grant's number in its scope (1, 2, …): which answers came after it.
         grant: GrantId,
     },
-    /// Sleep `ms` (at least 1), then [`Pacer::poll`] with the ticket.
+    /// Sleep `ms` (at least 1, at most the policy's window or [`MAX_SLEEP_MS`]), then
+    /// [`Pacer::poll`] with the ticket (which may say to wait again).
     Wait {
         /// The waiter's ticket.
         ticket: Ticket,
@@ -209,6 +215,9 @@ struct ServerView {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Waiter {
     ticket: Ticket,
+    /// When it was told to poll again.
+    wake: u64,
+    /// Dropped if it has not polled by then.
     deadline: u64,
 }
 
@@ -336,13 +345,23 @@ impl Bucket {
 
     fn wait(&mut self, index: usize, now: u64) -> Grant {
         let (due, soft) = self.due(index, now);
-        let mut ms = due.saturating_sub(now).max(1);
-        if soft {
-            ms = ms.min(RECHECK_MS);
-        }
+        // Not before the waiters ahead of it were told to poll (FIFO: it cannot pass them).
+        let ahead = self.waiters.iter().take(index).map(|w| w.wake).max();
+        let due = due.max(ahead.unwrap_or(0));
+        // Sleep at most a window (an answer may loosen the estimate meanwhile), or a recheck
+        // while a low estimate may still be corrected by answers due.
+        let cap = if soft {
+            RECHECK_MS
+        } else {
+            self.policy.map_or(MAX_SLEEP_MS, |p| p.full_window_ms())
+        };
+        let ms = due
+            .saturating_sub(now)
+            .clamp(1, cap.clamp(1, MAX_RETRY_AFTER_MS));
         let stale = self.policy.map_or(5_000, |p| p.stale_ms);
         let w = &mut self.waiters[index];
-        w.deadline = now.saturating_add(ms).saturating_add(stale);
+        w.wake = now.saturating_add(ms);
+        w.deadline = w.wake.saturating_add(stale);
         Grant::Wait {
             ticket: w.ticket,
             ms,
@@ -359,6 +378,7 @@ impl Bucket {
         self.next_ticket += 1;
         self.waiters.push_back(Waiter {
             ticket,
+            wake: now,
             deadline: now,
         });
         self.wait(self.waiters.len() - 1, now)
@@ -396,6 +416,7 @@ impl Bucket {
         let (Some(remaining), Some(until)) = (rl.remaining, rl.reset_at) else {
             return;
         };
+        let until = until.min(MAX_RETRY_AFTER_MS.max(now));
         let current = self.view_at(self.server, now);
         if current.is_some_and(|v| v.blocked) {
             // A 429's block holds until it ends, whatever an earlier request's answer says.
@@ -425,7 +446,8 @@ impl Bucket {
         let wait = retry_after_ms
             .or_else(|| self.policy.map(|p| p.window_ms))
             .unwrap_or(DEFAULT_BLOCK_MS);
-        let until = now.saturating_add(wait);
+        // Never past JavaScript's exact range, however long the server asks.
+        let until = now.saturating_add(wait).min(MAX_RETRY_AFTER_MS.max(now));
         let until = match self.view_at(self.server, now) {
             Some(v) if v.blocked => v.until.max(until),
             _ => until,

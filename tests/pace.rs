@@ -520,3 +520,87 @@ fn read_feeds_observe_with_sane_values() {
     };
     assert!(ms <= MAX_RETRY_AFTER_MS);
 }
+
+#[derive(Clone, Debug)]
+enum Answer {
+    Headers(Option<u64>, Option<u64>), // remaining, reset offset from now (ms)
+    TooMany(Option<u64>),              // Retry-After (ms)
+    Nothing,
+}
+
+fn answers() -> impl Strategy<Value = Vec<Answer>> {
+    prop::collection::vec(
+        prop_oneof![
+            (
+                prop::option::of(prop_oneof![0u64..5, Just(u64::MAX)]),
+                prop::option::of(prop_oneof![0u64..3_000, Just(u64::MAX / 2)])
+            )
+                .prop_map(|(r, o)| Answer::Headers(r, o)),
+            prop::option::of(prop_oneof![0u64..3_000, Just(u64::MAX)]).prop_map(Answer::TooMany),
+            Just(Answer::Nothing),
+        ],
+        1..60,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Whatever the server answers (hostile `remaining`, far resets, 429s with huge waits), the
+    /// pacer never panics, never grants over the local limit, keeps FIFO, and every caller is
+    /// granted once or still waiting; a wait never exceeds JS's exact range.
+    #[test]
+    fn server_answers_only_tighten(policy in policies(), gaps in prop::collection::vec(0u64..300, 1..60), answers in answers()) {
+        let scope = Scope::custom("hostile", Some(policy));
+        let mut pacer = Pacer::new();
+        let mut q = BinaryHeap::new();
+        let mut seq = 0u64;
+        let mut t = T0;
+        for (i, g) in gaps.iter().enumerate() {
+            t += g;
+            q.push(Reverse((t, seq, i, None::<Ticket>)));
+            seq += 1;
+        }
+        let mut grants: Vec<(u64, usize)> = vec![];
+        let mut steps = 0;
+        // A block far in the future makes every waiter recheck once a window: bounded by this.
+        let horizon = T0 + 60_000;
+        while let Some(Reverse((now, _, i, ticket))) = q.pop() {
+            steps += 1;
+            prop_assert!(steps < 200_000);
+            if now > horizon {
+                break;
+            }
+            let g = match ticket {
+                None => pacer.acquire(&scope, now),
+                Some(t) => pacer.poll(&scope, t, now),
+            };
+
+            match g {
+                Grant::Go { grant } => {
+                    grants.push((now, i));
+                    let rl_now = now + 30;
+                    match &answers[grants.len() % answers.len()] {
+                        Answer::Headers(r, o) => {
+                            let rl = RateLimit { limit: None, remaining: *r, reset_at: o.map(|o| (rl_now.saturating_add(o)).min(MAX_RETRY_AFTER_MS)) };
+                            pacer.observe(&scope, grant, Some(&rl), rl_now);
+                        }
+                        Answer::TooMany(w) => pacer.observe_429(&scope, *w, rl_now),
+                        Answer::Nothing => pacer.observe(&scope, grant, None, rl_now),
+                    }
+                }
+                Grant::Wait { ticket, ms } => {
+                    prop_assert!((1..=MAX_RETRY_AFTER_MS).contains(&ms));
+                    q.push(Reverse((now.saturating_add(ms), seq, i, Some(ticket))));
+                    seq += 1;
+                }
+                Grant::Gone => prop_assert!(false, "a polling waiter was dropped"),
+            }
+        }
+        let times: Vec<u64> = grants.iter().map(|g| g.0).collect();
+        prop_assert!(check_windows(&times, policy.limit as usize, policy.full_window_ms()).is_ok());
+        let order: Vec<usize> = grants.iter().map(|g| g.1).collect();
+        prop_assert!(order.windows(2).all(|w| w[0] < w[1]), "not FIFO: {:?}", order);
+        prop_assert!(grants.len() + pacer.bucket(&scope).waiting() == gaps.len());
+    }
+}
