@@ -13,9 +13,12 @@ mod headers;
 mod httpdate;
 mod json;
 mod jwt;
+mod pace;
 mod plan;
 mod providers;
+mod ratelimit;
 mod retry;
+mod rotate;
 mod sanitize;
 mod secret;
 mod url;
@@ -34,6 +37,10 @@ pub use exchange::{Exchange, Failure, Response, Step, MAX_REDIRECTS};
 pub use headers::{build_headers, Header, HeaderValue};
 pub use json::Json;
 pub use jwt::{decode as decode_jwt, Claims};
+pub use pace::{
+    paced, Bucket, Grant, GrantId, MemoryStore, Pacer, Policy, Scope, Store, Ticket,
+    DEFAULT_BLOCK_MS, MAX_LIMIT, MAX_SLEEP_MS, RECHECK_MS, RESET_SLACK_MS,
+};
 pub use plan::{
     check_endpoint, max_retries_option, plan, timeout_option, Body, Config, KeyType, Options, Plan,
     RequestSpec, Target, MAX_RETRIES, MAX_TIMEOUT_MS,
@@ -43,7 +50,13 @@ pub use providers::{
     CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider, ProviderId, Scheme,
     ALL as PROVIDERS,
 };
+pub use ratelimit::{
+    count as rate_limit_count, read as read_rate_limit, read_with as read_rate_limit_with,
+    reset_at as rate_limit_reset_at, RateLimit, ResetStyle, AUTO_UNIX_THRESHOLD_S, MAX_COUNT,
+    RATE_LIMIT_HEADERS,
+};
 pub use retry::{retryable, Decision, RetryPolicy};
+pub use rotate::{rotatable, Rotate, Rotation};
 pub use sanitize::{redact_own, sanitize, MIN_FRAGMENT};
 pub use secret::{key_error, Credential, Secret};
 pub use url::{join as join_path, same_origin_redirect, BaseUrl};
