@@ -16,7 +16,8 @@
 //   workerd  a fresh Miniflare per run (bench/workerd-cold.mjs): a Worker importing keygate vs the
 //            same Worker without it, startup and first request, medians with p10-p90
 //   peers    size: ky and ofetch bundled by esbuild (minified, Worker conditions), gzip
-//   memory   wasm memory and RSS in a fresh process over 1M validateKey + 10k requests after warm-up
+//   memory   wasm memory and RSS in a fresh process over 1M validateKey + 10k requests after warm-up;
+//            wasm memory over POSTs of 8 MiB bodies (bench/big-body.mjs), bounded by count and time
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -49,6 +50,7 @@ const COUNTS = {
   latencyPairs: scaled(5000, 100), // timed rounds (one request per side each: keygate, fetch, ky, ofetch, fetchLikeKeygate)
   profileRequests: scaled(3000, 100), // per side, sequential, under the CPU profiler
   workerdRuns: scaled(15, 3), // per side, after one discarded pair
+  bigBodies: QUICK ? 3 : 1000, // 8 MiB json bodies (then as many 8 MiB Uint8Array bodies), bounded by bigBodyMs
   memory: {
     warmValidate: scaled(100_000, 2000), // warm-up = one tenth of the measured work
     warmRequests: scaled(1000, 20),
@@ -60,8 +62,8 @@ const COUNTS = {
 // Wall-clock budgets per figure: a loop stops at its count or its budget, whichever comes first.
 // Typical: quick ~5 s, full ~1-1.5 min; worst case (a very slow machine) stays near 4 min.
 const BUDGET_MS = QUICK
-  ? { cold: 8000, ops: 6000, latency: 6000, profile: 3000, workerd: 10_000, workerdChild: 60_000, memoryChild: 20_000, spawn: 15_000 }
-  : { cold: 30_000, ops: 30_000, latency: 45_000, profile: 15_000, workerd: 30_000, workerdChild: 90_000, memoryChild: 160_000, spawn: 30_000 };
+  ? { cold: 8000, ops: 6000, latency: 6000, profile: 3000, workerd: 10_000, workerdChild: 60_000, bigBodyMs: 6000, bigBodyChild: 30_000, memoryChild: 20_000, spawn: 15_000 }
+  : { cold: 30_000, ops: 30_000, latency: 45_000, profile: 15_000, workerd: 30_000, workerdChild: 90_000, bigBodyMs: 40_000, bigBodyChild: 90_000, memoryChild: 160_000, spawn: 30_000 };
 
 const GOALS = {
   sizeBytes: 40 * 1024,
@@ -524,6 +526,24 @@ async function memoryFigure(server) {
     timing: false,
     values: { keygate: { start: w0, end: w1, max: wMax } },
   });
+  // Big request bodies (issue 19 item 4): a fresh process, wasm memory before and after.
+  const big = JSON.parse((await runChild([join(ROOT, "bench", "big-body.mjs"), server.url, String(COUNTS.bigBodies), String(BUDGET_MS.bigBodyMs)], { timeoutMs: BUDGET_MS.bigBodyChild })).trim().split("\n").pop());
+  check(big.sameInstance === true, "big-body child did not measure the wasm instance keygate uses");
+  details.memory.bigBodies = big;
+  for (const [kind, what] of [["body", "8 MiB Uint8Array body"], ["json", "8 MiB json body"]]) {
+    const k = big.kinds[kind];
+    row({
+      id: `memory_wasm_big_${kind}`,
+      figure: `wasm memory over ${k.requests} POSTs with an ${what}`,
+      keygate: `${mib(k.before)} → ${mib(k.after)} (${signed(k.after - k.before, kib)})`,
+      baseline: "— (no wasm)",
+      ratio: "—",
+      goal: `flat (≤ +${kib(GOALS.wasmGrowthBytes)})`,
+      pass: k.after - k.before <= GOALS.wasmGrowthBytes,
+      timing: false,
+      values: { keygate: { start: k.before, end: k.after, requests: k.requests } },
+    });
+  }
   const rss = (xs) => xs.map((x) => x.rss);
   const heap = (xs) => xs.map((x) => x.heapUsed);
   const kr = rounds(kg);
