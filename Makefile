@@ -62,8 +62,8 @@ test-js: build
 	node --test tests/js/ tests/emulator/
 	node_modules/.bin/tsc -p tests/types
 
-wasm-release: setup-rust
-	cargo build --release --target $(WASM_TARGET)
+wasm-release: setup-rust $(WASM_TOOLCHAIN_SETUP)
+	$(WASM_CARGO) build --release --target $(WASM_TARGET)
 	@ls -l target/$(WASM_TARGET)/release/keygate.wasm | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
 
 # The files generated from the Rust provider description (scripts/gen.mjs lists them; committed).

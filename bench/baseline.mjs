@@ -429,7 +429,9 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`. */
 export function buildHeaders(opts) {
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw new BaselineError("ConfigError", "invalid_option", `options must be an object, not ${typeof opts}`);
+    // keygate's JS boundary wording (pkg/src/core.js), so the agreement check compares like with like.
+    if (Array.isArray(opts)) throw new BaselineError("ConfigError", "invalid_option", "buildHeaders(options) must be an object, not an array");
+    throw new BaselineError("ConfigError", "invalid_option", `buildHeaders(options): options must be an object, not ${opts === null ? "null" : typeof opts}`);
   }
   const pid = own(opts, "provider");
   const p = typeof pid === "string" && Object.hasOwn(PROVIDERS, pid) ? PROVIDERS[pid] : null;

@@ -10,8 +10,14 @@
 //   cold     fresh `node -e 'import("keygate")…validateKey'` (and the same with require) vs bare
 //            `node -e ""`, interleaved, median
 //   ops/s    validateKey, buildHeaders vs bench/baseline.mjs (plain JS, same rules), interleaved rounds
-//   latency  client.request GET vs raw fetch against a loopback node:http server, interleaved, p50/p99
-//   memory   wasm memory and RSS in a fresh process over 1M validateKey + 10k requests after warm-up
+//   latency  client.request GET vs raw fetch, ky and ofetch (retries and timeouts on for all three
+//            libraries) against a loopback node:http server, interleaved, p50/p99; then a CPU
+//            profile of a bounded run per side splits the per-request time into parts (bench/profile.mjs)
+//   workerd  a fresh Miniflare per run (bench/workerd-cold.mjs): a Worker importing keygate vs the
+//            same Worker without it, startup and first request, medians with p10-p90
+//   peers    size: ky and ofetch bundled by esbuild (minified, Worker conditions), gzip
+//   memory   wasm memory and RSS in a fresh process over 1M validateKey + 10k requests after warm-up;
+//            wasm memory over POSTs of 8 MiB bodies (bench/big-body.mjs), bounded by count and time
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -20,7 +26,12 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { gzipSync } from "node:zlib";
 
+import ky from "ky";
+import { ofetch } from "ofetch";
+
 import * as baseline from "./baseline.mjs";
+import { peerSizes } from "./peer-sizes.mjs";
+import { profileSides } from "./profile.mjs";
 import { HEADER_AGREEMENT, HEADER_MIX, KEYS, VALIDATE_AGREEMENT, VALIDATE_MIX } from "./corpus.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,7 +47,10 @@ const COUNTS = {
   opsBatchMs: QUICK ? 20 : 200, // one timed batch per side per round
   opsBatchCap: QUICK ? 200_000 : 5_000_000, // calls per batch at most
   latencyWarm: scaled(500, 20), // rounds before timing
-  latencyPairs: scaled(5000, 100), // timed rounds (one keygate request + one raw fetch + one informational fetch each)
+  latencyPairs: scaled(5000, 100), // timed rounds (one request per side each: keygate, fetch, ky, ofetch, fetchLikeKeygate)
+  profileRequests: scaled(3000, 100), // per side, sequential, under the CPU profiler
+  workerdRuns: scaled(15, 3), // per side, after one discarded pair
+  bigBodies: QUICK ? 3 : 1000, // 8 MiB json bodies (then as many 8 MiB Uint8Array bodies), bounded by bigBodyMs
   memory: {
     warmValidate: scaled(100_000, 2000), // warm-up = one tenth of the measured work
     warmRequests: scaled(1000, 20),
@@ -48,14 +62,15 @@ const COUNTS = {
 // Wall-clock budgets per figure: a loop stops at its count or its budget, whichever comes first.
 // Typical: quick ~5 s, full ~1-1.5 min; worst case (a very slow machine) stays near 4 min.
 const BUDGET_MS = QUICK
-  ? { cold: 8000, ops: 6000, latency: 6000, memoryChild: 20_000, spawn: 15_000 }
-  : { cold: 30_000, ops: 30_000, latency: 30_000, memoryChild: 160_000, spawn: 30_000 };
+  ? { cold: 8000, ops: 6000, latency: 6000, profile: 3000, workerd: 10_000, workerdChild: 60_000, bigBodyMs: 6000, bigBodyChild: 30_000, memoryChild: 20_000, spawn: 15_000 }
+  : { cold: 30_000, ops: 30_000, latency: 45_000, profile: 15_000, workerd: 30_000, workerdChild: 90_000, bigBodyMs: 40_000, bigBodyChild: 90_000, memoryChild: 160_000, spawn: 30_000 };
 
 const GOALS = {
   sizeBytes: 40 * 1024,
   coldOverMs: 5,
   opsRatio: 0.5,
-  latencyRatio: 1.05,
+  latencyRatio: 1.05, // vs raw fetch
+  peerLatencyRatio: 1.0, // vs ky and ofetch: at or below theirs
   wasmGrowthBytes: 64 * 1024, // one wasm page
   rssGrowthBytes: (start) => Math.max(8 * 1024 * 1024, start * 0.1),
 };
@@ -84,6 +99,8 @@ function perSec(x) {
   if (x >= 1e3) return `${(x / 1e3).toFixed(1)} k/s`;
   return `${x.toFixed(0)} /s`;
 }
+/** p10-p90 of xs, as text: the spread printed next to a median. */
+const spread = (xs) => `p10-p90 ${percentile(xs, 10).toFixed(1)}-${percentile(xs, 90).toFixed(1)}`;
 const ratioText = (r) => (Number.isFinite(r) ? `${r.toFixed(r < 0.1 ? 3 : 2)}x` : "—");
 
 class BenchError extends Error {}
@@ -170,7 +187,7 @@ function row(r) {
   return r;
 }
 
-function sizeFigure() {
+async function sizeFigure() {
   const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
   const per = files.map((f) => {
     const bytes = readFileSync(join(ROOT, f));
@@ -179,17 +196,25 @@ function sizeFigure() {
   const total = per.reduce((a, f) => a + f.gzip, 0);
   const rawTotal = per.reduce((a, f) => a + f.raw, 0);
   const base = gzipSync(readFileSync(join(ROOT, "bench", "baseline.mjs")), { level: 9 }).length;
-  details.size = { files: per, totalGzip: total, totalRaw: rawTotal, baselineGzip: base, baselineFile: "bench/baseline.mjs" };
+  const peers = await peerSizes();
+  const toolchain = (() => {
+    try {
+      return readFileSync(join(ROOT, "target", "wasm-toolchain"), "utf8").trim();
+    } catch {
+      return "unknown";
+    }
+  })();
+  details.size = { files: per, totalGzip: total, totalRaw: rawTotal, baselineGzip: base, baselineFile: "bench/baseline.mjs", peers, toolchain };
   row({
     id: "size",
-    figure: "worker bundle (.wasm + glue), gzip",
+    figure: `worker bundle (.wasm + glue), gzip [${toolchain}]`,
     keygate: kib(total),
-    baseline: `${kib(base)} (baseline.mjs)`,
-    ratio: ratioText(total / base),
+    baseline: `${kib(base)} (baseline.mjs); ky ${peers.ky.version} ${kib(peers.ky.gzip)}; ofetch ${peers.ofetch.version} ${kib(peers.ofetch.gzip)}`,
+    ratio: `${ratioText(total / base)}; ${ratioText(total / peers.ky.gzip)} ky; ${ratioText(total / peers.ofetch.gzip)} ofetch`,
     goal: `≤ ${kib(GOALS.sizeBytes)}`,
     pass: total <= GOALS.sizeBytes,
     timing: false,
-    values: { keygate: total, baseline: base },
+    values: { keygate: total, baseline: base, ky: peers.ky.gzip, ofetch: peers.ofetch.gzip },
   });
 }
 
@@ -290,8 +315,8 @@ function coldStart() {
     row({
       id,
       figure: `cold start: ${how} + 1st validateKey (median of ${side.times.length})`,
-      keygate: `${ms(t)} (${signedMs(t - bare)})`,
-      baseline: `${ms(bare)} (node -e "")`,
+      keygate: `${ms(t)} (${signedMs(t - bare)}; ${spread(side.times)})`,
+      baseline: `${ms(bare)} (node -e ""; ${spread(sides.bare.times)})`,
       ratio: ratioText(t / bare),
       goal: `≤ +${GOALS.coldOverMs} ms`,
       pass: t - bare <= GOALS.coldOverMs,
@@ -357,7 +382,8 @@ function opsFigure(api) {
 }
 
 async function latencyFigure(api, server) {
-  const client = new api.Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: `${server.url}/v1/public`, maxRetries: 0, timeoutMs: 10_000 });
+  // Every library with its retries and timeouts on (2 retries, 10 s), as a user would run it.
+  const client = new api.Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: `${server.url}/v1/public`, maxRetries: 2, timeoutMs: 10_000 });
   const url = `${server.url}/v1/public/workspaces`;
   const headers = { Authorization: `Bearer ${KEYS.poelis}` };
   const sides = {
@@ -369,6 +395,14 @@ async function latencyFigure(api, server) {
       const r = await fetch(url, { headers });
       const data = await r.json();
       check(r.status === 200 && data?.count === 1, `fetch answered ${r.status}`);
+    },
+    ky: async () => {
+      const data = await ky.get(url, { headers, retry: { limit: 2 }, timeout: 10_000 }).json();
+      check(data?.count === 1, "ky answered wrongly");
+    },
+    ofetch: async () => {
+      const data = await ofetch(url, { headers, retry: 2, timeout: 10_000 });
+      check(data?.count === 1, "ofetch answered wrongly");
     },
     // Informational: raw fetch doing what keygate's JS runtime does around each attempt (its own
     // AbortController + timer, redirect "manual", arrayBuffer + TextDecoder + JSON.parse), so the
@@ -403,20 +437,54 @@ async function latencyFigure(api, server) {
     }
   }
   const stats = (xs) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99), mean: xs.reduce((a, b) => a + b, 0) / xs.length });
-  const kg = stats(times.keygate);
-  const raw = stats(times.fetch);
-  details.latency = { pairs: times.keygate.length, keygate: kg, fetch: raw, fetchLikeKeygate: stats(times.fetchLikeKeygate) };
+  const st = Object.fromEntries(names.map((n) => [n, stats(times[n])]));
+  const kg = st.keygate;
+  details.latency = { pairs: times.keygate.length, ...st };
   for (const p of ["p50", "p99"]) {
+    for (const [peer, label, goal] of [["fetch", "raw fetch", GOALS.latencyRatio], ["ky", "ky", GOALS.peerLatencyRatio], ["ofetch", "ofetch", GOALS.peerLatencyRatio]]) {
+      const other = st[peer][p];
+      row({
+        id: peer === "fetch" ? `latency_${p}` : `latency_${p}_vs_${peer}`,
+        figure: `client.request GET ${p} vs ${label} (${times.keygate.length} interleaved runs)`,
+        keygate: ms(kg[p]),
+        baseline: `${ms(other)} (${label})`,
+        ratio: ratioText(kg[p] / other),
+        goal: `≤ ${goal.toFixed(2)}x`,
+        pass: kg[p] / other <= goal,
+        timing: true,
+        values: { keygate: kg[p], baseline: other },
+      });
+    }
+  }
+  // Where the time goes: the same requests under the CPU profiler, per side.
+  details.latency.profile = await profileSides(
+    { keygate: sides.keygate, fetch: sides.fetch, fetchLikeKeygate: sides.fetchLikeKeygate, ky: sides.ky, ofetch: sides.ofetch },
+    { requests: COUNTS.profileRequests, budgetMs: BUDGET_MS.profile },
+  );
+}
+
+async function workerdFigure() {
+  const out = await runChild([join(ROOT, "bench", "workerd-cold.mjs"), String(COUNTS.workerdRuns), String(BUDGET_MS.workerd)], {
+    timeoutMs: BUDGET_MS.workerdChild,
+    env: { ...process.env, BENCH_POELIS_KEY: KEYS.poelis },
+  });
+  const r = JSON.parse(out.trim().split("\n").pop());
+  check(r.keygate.length > 0 && r.bare.length > 0, "workerd cold start: no run finished");
+  details.workerd = r;
+  for (const [key, what] of [["startMs", "new Miniflare → ready (modules evaluated)"], ["firstMs", "first request dispatch → response read"]]) {
+    const k = r.keygate.map((x) => x[key]);
+    const b = r.bare.map((x) => x[key]);
+    const over = median(k) - median(b);
     row({
-      id: `latency_${p}`,
-      figure: `client.request GET latency ${p} (${times.keygate.length} runs)`,
-      keygate: ms(kg[p]),
-      baseline: `${ms(raw[p])} (raw fetch)`,
-      ratio: ratioText(kg[p] / raw[p]),
-      goal: `≤ ${GOALS.latencyRatio}x`,
-      pass: kg[p] / raw[p] <= GOALS.latencyRatio,
+      id: `workerd_${key}`,
+      figure: `workerd cold start: ${what} (median of ${k.length})`,
+      keygate: `${ms(median(k))} (${signedMs(over)}; ${spread(k)})`,
+      baseline: `${ms(median(b))} (same Worker without keygate; ${spread(b)})`,
+      ratio: ratioText(median(k) / median(b)),
+      goal: `≤ +${GOALS.coldOverMs} ms`,
+      pass: over <= GOALS.coldOverMs,
       timing: true,
-      values: { keygate: kg[p], baseline: raw[p] },
+      values: { keygate: median(k), baseline: median(b), overMs: over },
     });
   }
 }
@@ -458,6 +526,24 @@ async function memoryFigure(server) {
     timing: false,
     values: { keygate: { start: w0, end: w1, max: wMax } },
   });
+  // Big request bodies (issue 19 item 4): a fresh process, wasm memory before and after.
+  const big = JSON.parse((await runChild([join(ROOT, "bench", "big-body.mjs"), server.url, String(COUNTS.bigBodies), String(BUDGET_MS.bigBodyMs)], { timeoutMs: BUDGET_MS.bigBodyChild })).trim().split("\n").pop());
+  check(big.sameInstance === true, "big-body child did not measure the wasm instance keygate uses");
+  details.memory.bigBodies = big;
+  for (const [kind, what] of [["body", "8 MiB Uint8Array body"], ["json", "8 MiB json body"]]) {
+    const k = big.kinds[kind];
+    row({
+      id: `memory_wasm_big_${kind}`,
+      figure: `wasm memory over ${k.requests} POSTs with an ${what}`,
+      keygate: `${mib(k.before)} → ${mib(k.after)} (${signed(k.after - k.before, kib)})`,
+      baseline: "— (no wasm)",
+      ratio: "—",
+      goal: `flat (≤ +${kib(GOALS.wasmGrowthBytes)})`,
+      pass: k.after - k.before <= GOALS.wasmGrowthBytes,
+      timing: false,
+      values: { keygate: { start: k.before, end: k.after, requests: k.requests } },
+    });
+  }
   const rss = (xs) => xs.map((x) => x.rss);
   const heap = (xs) => xs.map((x) => x.heapUsed);
   const kr = rounds(kg);
@@ -513,11 +599,13 @@ async function main() {
   };
   log(`keygate bench (${QUICK ? "quick: counts /50, timings indicative only and never failing" : "full"}) — node ${env.node}, ${env.cpus}× ${env.cpu}, load ${env.loadavg.join(" ")}`);
 
-  sizeFigure();
+  await sizeFigure();
   const api = await import("keygate");
   agreementCheck(api);
   note("cold start…");
   coldStart();
+  note("workerd cold start (miniflare)…");
+  await workerdFigure();
   note("calls per second…");
   opsFigure(api);
   const server = await startServer();
@@ -538,7 +626,21 @@ async function main() {
   log(`  cold start: Node's ESM loader alone (import of bench/empty.mjs) costs ${signedMs(d.medianEsmFloorMs - d.medianBareMs)}; keygate on top of that ${signedMs(d.medianOverEsmFloorMs)}`);
   log(`  cold start inside the child: import("keygate") ${ms(c.import.loadMs)}, first validateKey ${ms(c.import.firstCallMs)}; require("keygate") ${ms(c.require.loadMs)}, first validateKey ${ms(c.require.firstCallMs)}`);
   const l = details.latency;
-  log(`  request latency p50/p99: keygate ${ms(l.keygate.p50)}/${ms(l.keygate.p99)}, raw fetch ${ms(l.fetch.p50)}/${ms(l.fetch.p99)}, fetch with keygate's per-attempt JS work (timer, AbortController, manual redirect, arrayBuffer+JSON.parse) ${ms(l.fetchLikeKeygate.p50)}/${ms(l.fetchLikeKeygate.p99)}`);
+  log(`  request latency p50/p99: keygate ${ms(l.keygate.p50)}/${ms(l.keygate.p99)}, raw fetch ${ms(l.fetch.p50)}/${ms(l.fetch.p99)}, ky ${ms(l.ky.p50)}/${ms(l.ky.p99)}, ofetch ${ms(l.ofetch.p50)}/${ms(l.ofetch.p99)}, fetch with keygate's per-attempt JS work (timer, AbortController, manual redirect, arrayBuffer+JSON.parse) ${ms(l.fetchLikeKeygate.p50)}/${ms(l.fetchLikeKeygate.p99)}`);
+  const prof = l.profile;
+  const parts = [...new Set(Object.values(prof).flatMap((x) => Object.keys(x.usPerRequest)))];
+  const sideNames = Object.keys(prof);
+  log(`  CPU time per request by part (µs, sampling profiler, ${prof.keygate.requests} sequential requests per side; idle excluded):`);
+  log(`    ${"part".padEnd(46)} ${sideNames.map((n) => n.padStart(16)).join(" ")} ${"keygate-fetch".padStart(14)}`);
+  for (const part of parts) {
+    const v = (n) => prof[n].usPerRequest[part] ?? 0;
+    log(`    ${part.padEnd(46)} ${sideNames.map((n) => v(n).toFixed(1).padStart(16)).join(" ")} ${(v("keygate") - v("fetch")).toFixed(1).padStart(14)}`);
+  }
+  const cpu = (n) => Object.values(prof[n].usPerRequest).reduce((a, b) => a + b, 0);
+  log(`    ${"total CPU".padEnd(46)} ${sideNames.map((n) => cpu(n).toFixed(1).padStart(16)).join(" ")} ${(cpu("keygate") - cpu("fetch")).toFixed(1).padStart(14)}`);
+  log(`    ${"wall time per request".padEnd(46)} ${sideNames.map((n) => prof[n].wallUsPerRequest.toFixed(1).padStart(16)).join(" ")} ${(prof.keygate.wallUsPerRequest - prof.fetch.wallUsPerRequest).toFixed(1).padStart(14)}`);
+  const ps = details.size.peers;
+  log(`  peers' bundles (esbuild --bundle --minify, Worker conditions, gzip -9): ky ${ps.ky.version} ${ps.ky.raw} B raw ${ps.ky.gzip} B gzip; ofetch ${ps.ofetch.version} ${ps.ofetch.raw} B raw ${ps.ofetch.gzip} B gzip`);
   const g = details.memory.growth;
   log(`  memory growth after warm-up (floor to floor): keygate wasm ${signed(g.keygate.wasm, kib)}, RSS ${signed(g.keygate.rss, mib)} (peak ${mib(g.keygate.rssMax)}), JS heap ${signed(g.keygate.heapUsed, mib)}; baseline RSS ${signed(g.baseline.rss, mib)} (peak ${mib(g.baseline.rssMax)}), JS heap ${signed(g.baseline.heapUsed, mib)}`);
   if (details.agreement.mismatches.length) log(`  WARNING: baseline disagrees with keygate on ${details.agreement.mismatches.length} case(s) (see results.json)`);

@@ -7,9 +7,15 @@ const maxMs = Number(process.env.BENCH_SERVER_MAX_MS) || 300_000;
 const BODY = Buffer.from(JSON.stringify({ items: [{ id: "ws_1", name: "Bench" }], count: 1 }));
 
 const server = http.createServer((req, res) => {
-  req.resume();
+  let bytes = 0;
+  req.on("data", (d) => (bytes += d.length));
   req.on("end", () => {
-    if (req.method === "GET" && req.url.startsWith("/v1/public/workspaces")) {
+    if (req.method === "POST" && req.url.startsWith("/v1/public/sink")) {
+      // The big-body memory figure: the request body is counted and dropped.
+      const out = Buffer.from(JSON.stringify({ count: 1, bytes }));
+      res.writeHead(200, { "content-type": "application/json", "content-length": out.length });
+      res.end(out);
+    } else if (req.method === "GET" && req.url.startsWith("/v1/public/workspaces")) {
       res.writeHead(200, { "content-type": "application/json", "content-length": BODY.length, "x-request-id": "req_bench" });
       res.end(BODY);
     } else {

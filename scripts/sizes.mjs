@@ -1,6 +1,13 @@
-// Prints the raw and gzip sizes of what a worker ships: the optimised .wasm plus the JS glue.
-import { readFileSync, statSync } from "node:fs";
+// Prints the raw and gzip sizes of what a worker ships: the optimised .wasm plus the JS glue, and
+// checks them against a ceiling per toolchain (the size must not grow; lower a ceiling when a
+// change shrinks the bundle, never raise it without saying why). The toolchain is the one
+// mk/toolchain.mk recorded in target/wasm-toolchain; a stable fallback is reported loudly here too.
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+
+// gzip bytes of the three files below, by toolchain (`nightly-*`: the release build; `stable`:
+// WASM_TOOLCHAIN=stable or the fallback). Measured 2026-12-02: nightly 58,689 B, stable 65,730 B.
+const CEILING = { nightly: 59_136, stable: 66_048 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
 const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
@@ -14,3 +21,18 @@ for (const f of files) {
   console.log(`${f.padEnd(28)} ${String(bytes.length).padStart(8)} B raw ${String(g).padStart(8)} B gzip`);
 }
 console.log(`${"total shipped to a worker".padEnd(28)} ${String(raw).padStart(8)} B raw ${String(gz).padStart(8)} B gzip (${(gz / 1024).toFixed(1)} KiB)`);
+
+const state = existsSync("target/wasm-toolchain") ? readFileSync("target/wasm-toolchain", "utf8").trim() : "unknown";
+const kind = state.startsWith("nightly") ? "nightly" : "stable";
+if (state === "stable-fallback") {
+  console.error("!!! sizes: this wasm was built by the STABLE FALLBACK (the pinned nightly could not be installed);");
+  console.error("!!! sizes: the release artifact is the nightly build-std one, about 6.9 KiB gzip smaller. See mk/toolchain.mk.");
+} else if (state === "unknown") {
+  console.error("sizes: target/wasm-toolchain is missing (wasm not built through make?): checking the stable ceiling");
+}
+const ceiling = CEILING[kind];
+if (gz > ceiling) {
+  console.error(`sizes: FAIL: ${gz} B gzip is over the ${kind} ceiling of ${ceiling} B (scripts/sizes.mjs): the shipped size must not grow`);
+  process.exit(1);
+}
+console.log(`toolchain ${state}: within the ${kind} ceiling of ${ceiling} B gzip`);
