@@ -21,9 +21,6 @@ mod secret;
 mod url;
 mod validate;
 
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
-
 pub use classify::{
     classify, classify_for, clean, delay_seconds_ms, header, is_redirect, parse_retry_after,
     raw_request_id, request_id, MAX_ERROR_BODY, MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID,

@@ -1,9 +1,9 @@
 //! The wasm-bindgen boundary, run in Node by wasm-bindgen-test-runner: descriptors, own-property
-//! reads, and no panic on hostile input.
-#![cfg(target_arch = "wasm32")]
+//! reads, and no panic on hostile input. Compiled into keygate-wasm's lib test harness (a
+//! cdylib-only crate has no rlib an integration test could link): `make test-wasm`.
 
+use crate::{build_headers_js, detect_provider, redact, validate_key, WasmClient};
 use js_sys::{Object, Reflect};
-use keygate::wasm::{build_headers_js, detect_provider, redact, validate_key, WasmClient};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 

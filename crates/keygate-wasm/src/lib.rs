@@ -1,4 +1,8 @@
-//! The wasm-bindgen edge: the only module that touches JavaScript.
+//! keygate-wasm: the wasm-bindgen edge of the `keygate` crate, built into the npm package.
+//!
+//! This crate is the only code that touches JavaScript, and the only one with a
+//! `#[global_allocator]` and `#[wasm_bindgen]` exports: the core crate `keygate` stays a plain
+//! rlib that any Rust program (wasm32 included) can depend on.
 //!
 //! Inputs are read with own-property lookups only (a polluted `Object.prototype` cannot inject
 //! options), every entry point returns a `Result` (no panic can reach JS), every JS call that can
@@ -9,6 +13,8 @@
 //! The request loop is the core's sans-IO [`Exchange`]: the JS entry performs the fetches and
 //! waits it asks for (JS supplies `fetch`, timers and body decoding) and reports each outcome
 //! back; redirects, classification and retry decisions are all made here, in Rust.
+#![cfg(target_arch = "wasm32")]
+#![deny(missing_docs, missing_debug_implementations)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,13 +22,16 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{Error, ErrorKind};
-use crate::exchange::{Exchange, Failure, Response, Step};
-use crate::headers::build_headers;
-use crate::plan::{Body, Config, KeyType, Options, RequestSpec, Target};
-use crate::providers::{CredentialKind, ProviderId, Scheme, ALL};
-use crate::secret::Credential;
-use crate::validate::{detect, redact as redact_core, validate_at, Code};
+use keygate::{
+    build_headers, detect, redact as redact_core, validate_at, Body, Code, Config, Credential,
+    CredentialKind, Error, ErrorKind, Exchange, Failure, KeyType, Options, ProviderId, RequestSpec,
+    Response, Scheme, Step, Target, PROVIDERS as ALL,
+};
+
+// The boundary tests, run in Node by wasm-bindgen-test-runner (`make test-wasm`).
+#[cfg(test)]
+#[path = "../tests/wasm_boundary.rs"]
+mod wasm_boundary;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -323,13 +332,13 @@ pub fn wasm_memory_bytes() -> f64 {
 /// entry reads no more of a non-2xx body than this plus one.
 #[wasm_bindgen(js_name = errorBodyLimit)]
 pub fn error_body_limit() -> f64 {
-    crate::classify::MAX_ERROR_BODY as f64
+    keygate::MAX_ERROR_BODY as f64
 }
 
 /// The response headers the exchange reads (packed): the JS entry passes only these.
 #[wasm_bindgen(js_name = responseHeaders)]
 pub fn response_headers() -> String {
-    crate::classify::READ_HEADERS.join("\u{1f}")
+    keygate::READ_HEADERS.join("\u{1f}")
 }
 
 /// Appends `s` as a JSON string literal.
@@ -631,8 +640,8 @@ impl WasmClient {
         };
         let max = match what.as_deref() {
             Some("code") => 64,
-            Some("requestId") => crate::classify::MAX_REQUEST_ID,
-            _ => crate::classify::MAX_MESSAGE,
+            Some("requestId") => keygate::MAX_REQUEST_ID,
+            _ => keygate::MAX_MESSAGE,
         };
         JsValue::from_str(&self.config.scrub_to(&s, max))
     }
@@ -762,7 +771,7 @@ impl WasmExchange {
         let bytes = match body.dyn_ref::<Uint8Array>() {
             Some(b)
                 if !(200..300).contains(&status)
-                    && b.length() as usize <= crate::classify::MAX_ERROR_BODY =>
+                    && b.length() as usize <= keygate::MAX_ERROR_BODY =>
             {
                 b.to_vec()
             }
@@ -815,8 +824,8 @@ impl WasmExchange {
             .with_code("response_too_large")
         };
         e.status = (status > 0).then_some(status);
-        e.request_id = crate::classify::request_id(&unpack_headers(headers))
-            .map(|id| self.config.scrub_to(&id, crate::classify::MAX_REQUEST_ID));
+        e.request_id = keygate::request_id(&unpack_headers(headers))
+            .map(|id| self.config.scrub_to(&id, keygate::MAX_REQUEST_ID));
         describe_error(&e.with_provider(p))
     }
 
@@ -984,9 +993,9 @@ fn finish_spec(
         ),
     };
     // The core's one rule for the client's and a request's timeoutMs / maxRetries.
-    let timeout = crate::plan::timeout_option(opt_number(spec, "timeoutMs").map_err(with_p)?)
-        .map_err(with_p)?;
-    let retries = crate::plan::max_retries_option(opt_number(spec, "maxRetries").map_err(with_p)?)
+    let timeout =
+        keygate::timeout_option(opt_number(spec, "timeoutMs").map_err(with_p)?).map_err(with_p)?;
+    let retries = keygate::max_retries_option(opt_number(spec, "maxRetries").map_err(with_p)?)
         .map_err(with_p)?;
     let req = RequestSpec {
         method,
