@@ -3,7 +3,7 @@
 
 use crate::json::Json as Value;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::providers::{ErrorStyle, ProviderId};
 use crate::sanitize::sanitize;
 use crate::secret::Credential;
@@ -48,14 +48,6 @@ pub const READ_HEADERS: [&str; 6] = [
 /// The raw request id header (`X-Request-ID` or a similar one), before any cleaning.
 pub fn raw_request_id(headers: &[(String, String)]) -> Option<&str> {
     REQUEST_ID_HEADERS.iter().find_map(|n| header(headers, n))
-}
-
-/// The request id from `X-Request-ID` or a similar header, cleaned by the pattern rules only
-/// (with a credential at hand, use [`crate::Config::sanitize_to`] on [`raw_request_id`]).
-pub fn request_id(headers: &[(String, String)]) -> Option<String> {
-    raw_request_id(headers)
-        .map(|v| clean(v, MAX_REQUEST_ID))
-        .filter(|v| !v.is_empty())
 }
 
 /// The longest wait keygate reports (2^53 - 1 ms, JavaScript's largest exact integer): longer
@@ -358,7 +350,7 @@ fn classify_with(
         || provider_code.as_deref() == Some("INSUFFICIENT_CREDITS")
     {
         kind = ErrorKind::PaymentRequired;
-        code = "payment_required";
+        code = ErrorCode::PaymentRequired;
     }
     if provider == ProviderId::Postiz
         && status == 401
@@ -368,7 +360,7 @@ fn classify_with(
         code = kind.default_code();
     }
     if status == 408 {
-        code = "request_timeout";
+        code = ErrorCode::RequestTimeout;
     }
     let retry_after_ms = if kind == ErrorKind::RateLimit || kind == ErrorKind::Server {
         header(headers, "retry-after")
@@ -400,4 +392,103 @@ fn classify_with(
 /// Whether a status is a redirect keygate may follow (with a `Location`).
 pub fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// A JSON value as JavaScript's `String(v)` writes a scalar (`None` for `null`, arrays,
+/// objects and numbers that are not whole: JSON-RPC codes are integers).
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Str(s) => Some(s.clone()),
+        Value::Num(n) => crate::input::integer_text(*n),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// JavaScript truthiness of a JSON value.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Num(n)) => *n != 0.0 && !n.is_nan(),
+        Some(Value::Str(s)) => !s.is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// The error inside a successful (2xx) answer of an MCP endpoint (SPEC §5): a JSON-RPC `error`
+/// member is `mcp_error` ([`ErrorKind::Api`]); a tool result with `isError` and
+/// `error_code: "CREDITS_EXHAUSTED"` (at its top or in `structuredContent`) is the same
+/// [`ErrorKind::PaymentRequired`] the REST API gives. Every text is cleaned of `config`'s
+/// credential. `body` is the JSON-RPC answer; `request_id` the response's.
+///
+/// ```
+/// use keygate::{classify_mcp, Config, Credential, CredentialKind, ErrorKind, Options, ProviderId};
+///
+/// let key = "pk_live0123456789abcdefXYZ";
+/// let c = Credential::new(ProviderId::Poesius, CredentialKind::ApiKey, key).unwrap();
+/// let config = Config::new(c, Options::default()).unwrap();
+/// let ok = br#"{"jsonrpc":"2.0","id":1,"result":{"content":[]}}"#;
+/// assert!(classify_mcp(&config, 200, None, ok).is_ok());
+///
+/// let credits = br#"{"result":{"isError":true,"error_code":"CREDITS_EXHAUSTED","error":"no credits"}}"#;
+/// let e = classify_mcp(&config, 200, Some("req-1"), credits).unwrap_err();
+/// assert_eq!((e.kind, e.code.as_str()), (ErrorKind::PaymentRequired, "payment_required"));
+/// assert_eq!(e.provider_code.as_deref(), Some("CREDITS_EXHAUSTED"));
+///
+/// let rpc = br#"{"error":{"code":-32601,"message":"no such tool"}}"#;
+/// let e = classify_mcp(&config, 200, None, rpc).unwrap_err();
+/// assert_eq!((e.code.as_str(), e.provider_code.as_deref()), ("mcp_error", Some("-32601")));
+/// ```
+pub fn classify_mcp(
+    config: &crate::plan::Config,
+    status: u16,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<(), Error> {
+    use crate::plan::TextField;
+    let Some(data) = Value::parse(body) else {
+        return Ok(());
+    };
+    let clean = |v: Option<&Value>, field: TextField| {
+        v.and_then(scalar_text)
+            .map(|t| config.sanitize_field(&t, field))
+    };
+    let finish = |kind: ErrorKind, message: String, provider_code: Option<String>| {
+        let mut e = Error::new(kind, message).with_provider(config.provider);
+        e.status = Some(status);
+        e.provider_code = provider_code;
+        e.request_id = request_id
+            .map(|r| config.sanitize_field(r, TextField::RequestId))
+            .filter(|r| !r.is_empty());
+        e
+    };
+    if truthy(data.get("error")) {
+        let err = data.get("error");
+        let message = clean(err.and_then(|e| e.get("message")), TextField::Message)
+            .unwrap_or_else(|| "MCP error".into());
+        let code = clean(err.and_then(|e| e.get("code")), TextField::ProviderCode);
+        return Err(finish(ErrorKind::Api, message, code).with_code(ErrorCode::McpError));
+    }
+    let r = data.get("result");
+    let credits = |v: Option<&Value>| v.and_then(|v| v.as_str()) == Some("CREDITS_EXHAUSTED");
+    let Some(r) = r.filter(|r| truthy(Some(r))) else {
+        return Ok(());
+    };
+    if truthy(r.get("isError"))
+        && (credits(r.get("error_code"))
+            || credits(r.get("structuredContent").and_then(|c| c.get("error_code"))))
+    {
+        let given = |k: &str| r.get(k).filter(|v| **v != Value::Null);
+        let message = clean(
+            given("error").or_else(|| given("message")),
+            TextField::Message,
+        )
+        .unwrap_or_else(|| "Insufficient credits".into());
+        return Err(finish(
+            ErrorKind::PaymentRequired,
+            message,
+            Some("CREDITS_EXHAUSTED".into()),
+        ));
+    }
+    Ok(())
 }
