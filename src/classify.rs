@@ -492,3 +492,75 @@ pub fn classify_mcp(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod mcp_tests {
+    use super::*;
+    use crate::plan::{Config, Options};
+    use crate::providers::CredentialKind;
+
+    const KEY: &str = "pk_live0123456789abcdefXYZ";
+
+    fn config() -> Config {
+        let c = Credential::new(ProviderId::Poesius, CredentialKind::ApiKey, KEY).unwrap();
+        Config::new(c, Options::default()).unwrap()
+    }
+
+    /// The rule pkg/src/core.js's mcpCall applied before it moved here, case by case.
+    #[test]
+    fn mcp_answers_are_classified_as_the_js_helper_did() {
+        let c = config();
+        let err = |body: &str| classify_mcp(&c, 200, Some("rid-1"), body.as_bytes()).unwrap_err();
+        let ok = |body: &str| classify_mcp(&c, 200, None, body.as_bytes()).is_ok();
+
+        // JSON-RPC errors: any truthy `error`; message defaults to "MCP error".
+        let e = err(r#"{"error":{"code":-32601,"message":"Method not found"}}"#);
+        assert_eq!((e.kind, e.code), (ErrorKind::Api, ErrorCode::McpError));
+        assert_eq!(e.message, "Method not found");
+        assert_eq!(e.provider_code.as_deref(), Some("-32601"));
+        assert_eq!(
+            (e.status, e.request_id.as_deref()),
+            (Some(200), Some("rid-1"))
+        );
+        assert_eq!(e.provider, Some(ProviderId::Poesius));
+        assert_eq!(err(r#"{"error":true}"#).message, "MCP error");
+        assert_eq!(err(r#"{"error":{"message":null}}"#).message, "MCP error");
+        assert!(ok(r#"{"error":null,"result":{"content":[]}}"#));
+        assert!(ok(r#"{"error":0}"#) && ok(r#"{"error":""}"#) && ok(r#"{"error":false}"#));
+
+        // Credits: isError and CREDITS_EXHAUSTED at the top or in structuredContent.
+        for body in [
+            r#"{"result":{"isError":true,"error_code":"CREDITS_EXHAUSTED","error":"out"}}"#,
+            r#"{"result":{"isError":true,"structuredContent":{"error_code":"CREDITS_EXHAUSTED"},"message":"out"}}"#,
+        ] {
+            let e = err(body);
+            assert_eq!(
+                (e.kind, e.code),
+                (ErrorKind::PaymentRequired, ErrorCode::PaymentRequired)
+            );
+            assert_eq!(e.message, "out");
+            assert_eq!(e.provider_code.as_deref(), Some("CREDITS_EXHAUSTED"));
+        }
+        let e = err(r#"{"result":{"isError":1,"error_code":"CREDITS_EXHAUSTED","error":null}}"#);
+        assert_eq!(e.message, "Insufficient credits");
+        assert!(ok(
+            r#"{"result":{"isError":false,"error_code":"CREDITS_EXHAUSTED"}}"#
+        ));
+        assert!(ok(r#"{"result":{"isError":true,"error_code":"OTHER"}}"#));
+        // Not JSON-RPC at all: nothing to report.
+        assert!(ok("null") && ok(r#""text""#) && ok("not json") && ok("[1,2]"));
+    }
+
+    #[test]
+    fn mcp_error_text_never_holds_the_credential() {
+        let c = config();
+        let body = format!(
+            r#"{{"error":{{"code":"{k}","message":"bad key {k} here"}}}}"#,
+            k = KEY
+        );
+        let e = classify_mcp(&c, 200, Some(KEY), body.as_bytes()).unwrap_err();
+        let dump = format!("{:?}", e);
+        assert!(!dump.contains(&KEY[3..]), "{}", dump);
+        assert!(e.message.starts_with("bad key "), "{}", e.message);
+    }
+}

@@ -591,4 +591,84 @@ mod tests {
             );
         }
     }
+
+    fn poelis() -> Config {
+        let key = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
+        let c = CredentialFields {
+            api_key: Field::Text(key),
+            ..Default::default()
+        }
+        .credential(ProviderId::Poelis, None)
+        .unwrap();
+        Config::new(c, crate::plan::Options::default()).unwrap()
+    }
+
+    #[test]
+    fn request_input_rules() {
+        let c = poelis();
+        let code = |i: RequestInput| i.check(&c).unwrap_err();
+        let e = code(RequestInput {
+            target: Some("graphql".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            (e.code, e.provider),
+            (ErrorCode::InvalidOption, Some(ProviderId::Poelis))
+        );
+        // A helper of another provider passes here (plan names the provider); none at all fails.
+        let other = RequestInput {
+            endpoint: Some("listIntegrations".into()),
+            ..Default::default()
+        };
+        assert_eq!(other.check(&c).unwrap().endpoint, Some("listIntegrations"));
+        let e = code(RequestInput {
+            endpoint: Some("noSuchHelper".into()),
+            ..Default::default()
+        });
+        assert_eq!(e.code, ErrorCode::UnsupportedEndpoint);
+        let e = code(RequestInput {
+            query: vec![("n".into(), QueryValue::Number(f64::INFINITY))],
+            ..Default::default()
+        });
+        assert_eq!(e.message, "query numbers must be finite");
+        // Repeated names stay in order; booleans and numbers are written as JS writes them.
+        let spec = RequestInput {
+            method: Some("post".into()),
+            query: vec![
+                ("a".into(), "x".into()),
+                ("a".into(), QueryValue::Number(0.5)),
+                ("b".into(), QueryValue::Bool(false)),
+            ],
+            raw_body: true,
+            max_retries: Some(0.0),
+            ..Default::default()
+        }
+        .check(&c)
+        .unwrap();
+        let pairs: Vec<(&str, &str)> = spec
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(pairs, [("a", "x"), ("a", "0.5"), ("b", "false")]);
+        assert_eq!(
+            (spec.method.as_str(), spec.body, spec.max_retries),
+            ("post", Body::Raw, Some(0))
+        );
+    }
+
+    #[test]
+    fn the_first_non_string_credential_is_named() {
+        let f = CredentialFields {
+            api_key: Field::Text("x"),
+            jwt: Field::Other("number"),
+            oauth_token: Field::Text("y"),
+        };
+        let e = f.credential(ProviderId::Poesius, None).unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::KeyFormat, ErrorCode::NotAString)
+        );
+        assert_eq!(e.message, "jwt must be a string, not number");
+    }
 }
