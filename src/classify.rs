@@ -75,6 +75,11 @@ pub fn delay_seconds_ms(value: &str) -> Option<u64> {
 
 /// Parses `Retry-After`: delay-seconds (digits only, see [`delay_seconds_ms`]) or an HTTP date
 /// (needs `now_ms`, Unix milliseconds). A huge value is a long wait, not an invalid one.
+///
+/// ```
+/// assert_eq!(keygate::parse_retry_after("3", None), Some(3000));
+/// assert_eq!(keygate::parse_retry_after("soon", None), None);
+/// ```
 pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
     if let Some(ms) = delay_seconds_ms(value) {
         return Some(ms);
@@ -300,6 +305,16 @@ fn kind_for_status(status: u16) -> ErrorKind {
 
 /// Classifies a final (non-redirect) response: `Ok(())` for 2xx, else the typed error, its texts
 /// cleaned by the pattern rules only. With the credential at hand, use [`classify_for`].
+///
+/// ```
+/// use keygate::{classify, ErrorKind, ProviderId};
+/// let headers = vec![("Retry-After".to_string(), "2".to_string())];
+/// let e = classify(ProviderId::Poelis, 429, &headers, br#"{"error":"rate_limited","message":"slow down"}"#, None)
+///     .unwrap_err();
+/// assert_eq!((e.kind, e.retry_after_ms), (ErrorKind::RateLimit, Some(2000)));
+/// assert_eq!(e.message, "slow down");
+/// assert!(classify(ProviderId::Poelis, 204, &[], b"", None).is_ok());
+/// ```
 pub fn classify(
     provider: ProviderId,
     status: u16,

@@ -101,6 +101,17 @@ pub fn check_workspace_id(id: &str) -> Result<HeaderValue, Error> {
 
 /// The headers that authenticate `credential`, plus `X-Workspace-Id` where the provider has one
 /// and `workspace_id` is given.
+///
+/// ```
+/// use keygate::{build_headers, Credential, CredentialKind, ProviderId, Scheme};
+/// let c = Credential::new(ProviderId::PowerPost, CredentialKind::ApiKey, "pp_live_sk_a1B2c3D4e5F6g7H8i9J0")?;
+/// let headers = build_headers(&c, Scheme::Default, Some("ws_1"))?;
+/// let names: Vec<&str> = headers.iter().map(|h| h.name.as_str()).collect();
+/// assert_eq!(names, ["x-api-key", "X-Workspace-Id"]);
+/// // Debug output never shows the credential.
+/// assert!(!format!("{:?}", headers).contains("a1B2c3D4e5F6g7H8i9J0"));
+/// # Ok::<(), keygate::Error>(())
+/// ```
 pub fn build_headers(
     credential: &Credential,
     scheme: Scheme,

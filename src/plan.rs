@@ -363,6 +363,17 @@ fn under_prefix(prefix: &str, path: &str) -> bool {
 }
 
 /// Plans a request, or refuses it with the error a server would have given.
+///
+/// ```
+/// use keygate::{plan, Config, Credential, CredentialKind, Options, ProviderId, RequestSpec};
+/// let c = Credential::new(ProviderId::PowerPost, CredentialKind::ApiKey, "pp_live_sk_a1B2c3D4e5F6g7H8i9J0")?;
+/// let config = Config::new(c, Options::default())?;
+/// let get = |path: &str| RequestSpec { method: "GET".into(), path: path.into(), ..Default::default() };
+/// assert!(plan(&config, &get("/account/credits"))?.url.ends_with("/account/credits"));
+/// // A content path without a workspace id is refused before any network call.
+/// assert_eq!(plan(&config, &get("/posts")).unwrap_err().code, "workspace_required");
+/// # Ok::<(), keygate::Error>(())
+/// ```
 pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
     let provider = config.provider;
     let p = provider.provider();

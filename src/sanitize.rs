@@ -28,6 +28,15 @@ pub const MIN_FRAGMENT: usize = 8;
 
 /// Removes `credential` from `text` in every form (see the module docs), then applies
 /// [`crate::clean`] (pattern rules, visible ASCII only) and keeps at most `max` characters.
+///
+/// ```
+/// use keygate::{sanitize, Credential, CredentialKind, ProviderId};
+/// let key = "pk_live0123456789abcdefXYZ";
+/// let c = Credential::new(ProviderId::Poesius, CredentialKind::ApiKey, key)?;
+/// let cleaned = sanitize(&c, &format!("invalid key {}", key), 300);
+/// assert!(!cleaned.contains("0123456789abcdef"), "{cleaned}");
+/// # Ok::<(), keygate::Error>(())
+/// ```
 pub fn sanitize(credential: &Credential, text: &str, max: usize) -> String {
     clean(&redact_own(credential, text), max)
 }
