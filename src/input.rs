@@ -18,9 +18,10 @@ pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// One option value as a dynamic caller gave it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Field<'a> {
     /// Not given (`undefined` or `null`).
+    #[default]
     Absent,
     /// A string.
     Text(&'a str),
@@ -31,7 +32,8 @@ pub enum Field<'a> {
 /// The three credential options of a client or `buildHeaders` call: exactly one must be given.
 ///
 /// ```
-/// use keygate::{CredentialFields, CredentialKind, Field, ProviderId};
+/// use keygate::input::{CredentialFields, Field};
+/// use keygate::{CredentialKind, ProviderId};
 ///
 /// let key = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
 /// let fields = CredentialFields { api_key: Field::Text(key), ..Default::default() };
@@ -53,12 +55,6 @@ pub struct CredentialFields<'a> {
     pub jwt: Field<'a>,
     /// `oauthToken`.
     pub oauth_token: Field<'a>,
-}
-
-impl Default for Field<'_> {
-    fn default() -> Self {
-        Field::Absent
-    }
 }
 
 impl CredentialFields<'_> {
@@ -111,7 +107,8 @@ impl CredentialFields<'_> {
 /// The provider named `id`, or the `unknown_provider` [`ErrorKind::Config`] error.
 ///
 /// ```
-/// use keygate::{provider_named, ProviderId};
+/// use keygate::input::provider_named;
+/// use keygate::ProviderId;
 /// assert_eq!(provider_named("postiz").unwrap(), ProviderId::Postiz);
 /// assert_eq!(provider_named("Postiz").unwrap_err().code, "unknown_provider");
 /// ```
@@ -127,7 +124,8 @@ pub fn provider_named(id: &str) -> Result<ProviderId, Error> {
 /// The header scheme named `s` (`None`: the provider's default).
 ///
 /// ```
-/// use keygate::{scheme_named, Scheme};
+/// use keygate::input::scheme_named;
+/// use keygate::Scheme;
 /// assert_eq!(scheme_named(Some("bearer")).unwrap(), Scheme::Bearer);
 /// assert!(scheme_named(Some("basic")).is_err());
 /// ```
@@ -145,7 +143,8 @@ pub fn scheme_named(s: Option<&str>) -> Result<Scheme, Error> {
 /// The PowerPost key permission named `s` (`None`: full access).
 ///
 /// ```
-/// use keygate::{key_type_named, KeyType};
+/// use keygate::input::key_type_named;
+/// use keygate::KeyType;
 /// assert_eq!(key_type_named(Some("read_draft")).unwrap(), KeyType::ReadDraft);
 /// assert!(key_type_named(Some("admin")).is_err());
 /// ```
@@ -177,7 +176,7 @@ fn whole_number(v: f64, name: &str, min: u64, max: u64) -> Result<u64, Error> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use keygate::timeout_from_ms;
+/// use keygate::input::timeout_from_ms;
 /// assert_eq!(timeout_from_ms(1500.0).unwrap(), Duration::from_millis(1500));
 /// assert!(timeout_from_ms(1500.5).is_err());
 /// assert!(timeout_from_ms(0.0).is_err());
@@ -190,8 +189,8 @@ pub fn timeout_from_ms(ms: f64) -> Result<Duration, Error> {
 /// [`MAX_RETRIES`].
 ///
 /// ```
-/// assert_eq!(keygate::retries_from_number(3.0).unwrap(), 3);
-/// assert!(keygate::retries_from_number(11.0).is_err());
+/// assert_eq!(keygate::input::retries_from_number(3.0).unwrap(), 3);
+/// assert!(keygate::input::retries_from_number(11.0).is_err());
 /// ```
 pub fn retries_from_number(n: f64) -> Result<u32, Error> {
     whole_number(n, "maxRetries", 0, u64::from(MAX_RETRIES)).map(|n| n as u32)
@@ -200,8 +199,8 @@ pub fn retries_from_number(n: f64) -> Result<u32, Error> {
 /// The `maxResponseBytes` rule: a whole number from 1 to [`MAX_RESPONSE_BYTES`].
 ///
 /// ```
-/// assert_eq!(keygate::max_response_bytes_from_number(1024.0).unwrap(), 1024);
-/// assert!(keygate::max_response_bytes_from_number(0.5).is_err());
+/// assert_eq!(keygate::input::max_response_bytes_from_number(1024.0).unwrap(), 1024);
+/// assert!(keygate::input::max_response_bytes_from_number(0.5).is_err());
 /// ```
 pub fn max_response_bytes_from_number(n: f64) -> Result<u64, Error> {
     whole_number(n, "maxResponseBytes", 1, MAX_RESPONSE_BYTES)
@@ -222,7 +221,7 @@ impl QueryValue {
     /// The text sent, or the `invalid_option` error for a number that is not finite.
     ///
     /// ```
-    /// use keygate::QueryValue;
+    /// use keygate::input::QueryValue;
     /// assert_eq!(QueryValue::Number(2.0).to_text().unwrap(), "2");
     /// assert_eq!(QueryValue::Number(0.000001).to_text().unwrap(), "0.000001");
     /// assert_eq!(QueryValue::Number(1e21).to_text().unwrap(), "1e+21");
@@ -327,7 +326,8 @@ pub(crate) fn integer_text(n: f64) -> Option<String> {
 /// rules that make it a [`RequestSpec`]: [`RequestInput::check`].
 ///
 /// ```
-/// use keygate::{Config, CredentialFields, Field, Options, ProviderId, QueryValue, RequestInput, Target};
+/// use keygate::input::{CredentialFields, Field, QueryValue, RequestInput};
+/// use keygate::{Config, Options, ProviderId, Target};
 ///
 /// let key = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
 /// let credential = CredentialFields { api_key: Field::Text(key), ..Default::default() }
@@ -481,7 +481,7 @@ pub struct FieldRefusal {
 /// `api_key`), the key as a [`Field`].
 ///
 /// ```
-/// use keygate::{validate_field, Field};
+/// use keygate::input::{validate_field, Field};
 /// let key = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
 /// assert!(validate_field("poelis", None, Field::Text(key), None).unwrap().ok);
 /// let r = validate_field("poelis", None, Field::Other("number"), None).unwrap_err();

@@ -7,7 +7,8 @@
 //! as a state machine ([`Exchange`]), response classification ([`classify`], [`classify_mcp`]) and
 //! the retry policy ([`RetryPolicy`]). The npm package is this crate compiled to WebAssembly
 //! through the separate `keygate-wasm` crate, which only converts JS values to the types here
-//! (loosely typed input has its rules here too: [`RequestInput`], [`CredentialFields`]).
+//! (loosely typed input has its rules here too, in [`input`]: [`input::RequestInput`],
+//! [`input::CredentialFields`]).
 //!
 //! ```
 //! use keygate::{Config, Credential, CredentialKind, Exchange, Options, ProviderId, RequestSpec, Response, Step};
@@ -30,7 +31,7 @@ mod error;
 mod exchange;
 mod headers;
 mod httpdate;
-mod input;
+pub mod input;
 mod json;
 mod jwt;
 mod plan;

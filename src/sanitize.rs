@@ -26,8 +26,9 @@ use crate::secret::Credential;
 /// a base64url key body; the redacted form itself shows 4).
 pub const MIN_FRAGMENT: usize = 8;
 
-/// Removes `credential` from `text` in every form (see the module docs), then applies
-/// [`crate::clean`] (pattern rules, visible ASCII only) and keeps at most `max` characters.
+/// Removes `credential` from `text` in every form (see the module docs), then applies the
+/// pattern rules (visible ASCII only, known secret shapes removed) and keeps at most `max`
+/// characters.
 ///
 /// ```
 /// use keygate::{sanitize, Credential, CredentialKind, ProviderId};

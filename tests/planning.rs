@@ -227,8 +227,8 @@ fn bad_numbers_are_config_errors() {
     ] {
         // The JS-number forms of the options go through the core's one rule for each.
         let e = match (t, r) {
-            (Some(t), _) => keygate::timeout_from_ms(t).unwrap_err(),
-            (_, Some(r)) => keygate::retries_from_number(r).unwrap_err(),
+            (Some(t), _) => keygate::input::timeout_from_ms(t).unwrap_err(),
+            (_, Some(r)) => keygate::input::retries_from_number(r).unwrap_err(),
             _ => unreachable!(),
         };
         assert_eq!(

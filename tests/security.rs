@@ -8,8 +8,7 @@ mod common;
 use common::*;
 use keygate::{
     __internals::Json, classify, parse_retry_after, Config, CredentialKind as K, Decision,
-    ErrorKind, Exchange, Options, ProviderId as P, RequestInput, RequestSpec, Response,
-    RetryPolicy, Step,
+    ErrorKind, Exchange, Options, ProviderId as P, RequestSpec, Response, RetryPolicy, Step,
 };
 
 /// A Poesius key using every non-alphanumeric token68 character (`. ~ + / =`, `-`, `_`).
@@ -581,7 +580,7 @@ fn one_timeout_rule_for_client_and_request() {
         (f64::NAN, false),
         (f64::INFINITY, false),
     ] {
-        let client = keygate::timeout_from_ms(t).and_then(|d| {
+        let client = keygate::input::timeout_from_ms(t).and_then(|d| {
             Config::new(
                 cred(P::Poelis, K::ApiKey, POELIS_KEY),
                 Options {
@@ -590,7 +589,7 @@ fn one_timeout_rule_for_client_and_request() {
                 },
             )
         });
-        let request = RequestInput {
+        let request = keygate::input::RequestInput {
             path: Some("/w".into()),
             timeout_ms: Some(t),
             ..Default::default()
@@ -610,7 +609,7 @@ fn one_timeout_rule_for_client_and_request() {
         (11.0, false),
         (-1.0, false),
     ] {
-        let request = RequestInput {
+        let request = keygate::input::RequestInput {
             path: Some("/w".into()),
             max_retries: Some(r),
             ..Default::default()

@@ -82,8 +82,8 @@ fuzz_target!(|data: &[u8]| {
         // Through the core's JS-number rules (out-of-range numbers are no option at all).
         timeout: number(c(3))
             .map(|n| if n >= 0.0 { n * 1000.0 } else { n })
-            .and_then(|n| keygate::timeout_from_ms(n).ok()),
-        max_retries: number(c(4)).and_then(|n| keygate::retries_from_number(n).ok()),
+            .and_then(|n| keygate::input::timeout_from_ms(n).ok()),
+        max_retries: number(c(4)).and_then(|n| keygate::input::retries_from_number(n).ok()),
         max_response_bytes: None,
         browser_window: flags & 64 != 0,
         dangerously_allow_browser: flags & 128 != 0,

@@ -22,12 +22,15 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use keygate::input::{
+    key_type_named, max_response_bytes_from_number, provider_named, retries_from_number,
+    scheme_named, timeout_from_ms, validate_field, CredentialFields, Field, QueryValue,
+    RequestInput,
+};
 use keygate::{
-    build_headers, classify_mcp, detect, key_type_named, max_response_bytes_from_number,
-    provider_named, redact as redact_core, redact_header, retries_from_number, scheme_named,
-    timeout_from_ms, validate_field, Code, Config, Credential, CredentialFields, CredentialKind,
-    Error, ErrorCode, ErrorKind, Exchange, Failure, Field, Options, ProviderId, QueryValue,
-    Refused, RequestInput, Response, Step, PROVIDERS as ALL,
+    build_headers, classify_mcp, detect, redact as redact_core, redact_header, Code, Config,
+    Credential, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure, Options,
+    ProviderId, Refused, Response, Step, PROVIDERS as ALL,
 };
 
 // The boundary tests, run in Node by wasm-bindgen-test-runner (`make test-wasm`).
@@ -754,7 +757,7 @@ impl WasmExchange {
 }
 
 /// Reads a request spec into the core's [`RequestInput`] (JS types checked here, every rule in
-/// [`RequestInput::check`]) and the body to send.
+/// [`keygate::input::RequestInput::check`]) and the body to send.
 fn request_spec(config: &Config, spec: &JsValue) -> Result<(keygate::RequestSpec, JsValue), Error> {
     let p = config.provider;
     let with_p = |e: Error| e.with_provider(p);

@@ -169,9 +169,15 @@ fn throwing_reads_are_config_errors_and_leave_the_instance_usable() {
     ]))
     .is_ok());
     // Text from a JSON-RPC answer is cleaned by the core's rule (classify_mcp).
-    let body = format!(r#"{{"error":{{"code":-32000,"message":"bad key {}"}}}}"#, POELIS);
+    let body = format!(
+        r#"{{"error":{{"code":-32000,"message":"bad key {}"}}}}"#,
+        POELIS
+    );
     let e = c.mcp_error(200, None, &body);
     assert_eq!(get(&e, "code").as_string().unwrap(), "mcp_error");
-    assert!(!get(&e, "message").as_string().unwrap().contains(&POELIS[11..40]));
+    assert!(!get(&e, "message")
+        .as_string()
+        .unwrap()
+        .contains(&POELIS[11..40]));
     assert!(c.mcp_error(200, None, r#"{"result":{}}"#).is_null());
 }
