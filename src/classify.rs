@@ -19,7 +19,7 @@ pub const MAX_REQUEST_ID: usize = 128;
 pub const MAX_PROVIDER_CODE: usize = 64;
 
 /// Finds a header (case-insensitive).
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -27,7 +27,7 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
 }
 
 /// Headers that may carry a request id, in order of preference.
-pub const REQUEST_ID_HEADERS: [&str; 4] = [
+pub(crate) const REQUEST_ID_HEADERS: [&str; 4] = [
     "x-request-id",
     "request-id",
     "x-correlation-id",
@@ -46,7 +46,7 @@ pub const READ_HEADERS: [&str; 6] = [
 ];
 
 /// The raw request id header (`X-Request-ID` or a similar one), before any cleaning.
-pub fn raw_request_id(headers: &[(String, String)]) -> Option<&str> {
+pub(crate) fn raw_request_id(headers: &[(String, String)]) -> Option<&str> {
     REQUEST_ID_HEADERS.iter().find_map(|n| header(headers, n))
 }
 
@@ -56,7 +56,7 @@ pub const MAX_RETRY_AFTER_MS: u64 = (1 << 53) - 1;
 
 /// RFC 9110 delay-seconds (`1*DIGIT`, surrounding spaces and tabs allowed) in milliseconds,
 /// saturating at [`MAX_RETRY_AFTER_MS`]; anything else (`1.5`, `1e3`, `+5`, `-1`) is `None`.
-pub fn delay_seconds_ms(value: &str) -> Option<u64> {
+pub(crate) fn delay_seconds_ms(value: &str) -> Option<u64> {
     // Milliseconds so far, saturated at each digit: once at the cap, more digits stay there.
     let mut ms = None;
     let mut after = false;
@@ -73,7 +73,7 @@ pub fn delay_seconds_ms(value: &str) -> Option<u64> {
     ms
 }
 
-/// Parses `Retry-After`: delay-seconds (digits only, see [`delay_seconds_ms`]) or an HTTP date
+/// Parses `Retry-After`: delay-seconds (digits only, no sign or fraction) or an HTTP date
 /// (needs `now_ms`, Unix milliseconds). A huge value is a long wait, not an invalid one.
 ///
 /// ```
@@ -267,7 +267,7 @@ fn body_texts(
 /// `retryAfter` (seconds) from a JSON body, top level or under `error`: a JSON number that is a
 /// whole number of seconds (`30`, `1e3`; `1e308` saturates to [`MAX_RETRY_AFTER_MS`]), or a
 /// string of digits. A fraction, a negative number or anything else is absent.
-pub fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
+pub(crate) fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return None;
     }
@@ -405,7 +405,7 @@ fn classify_with(
 }
 
 /// Whether a status is a redirect keygate may follow (with a `Location`).
-pub fn is_redirect(status: u16) -> bool {
+pub(crate) fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 

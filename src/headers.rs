@@ -75,7 +75,7 @@ pub struct Header {
 }
 
 /// Checks a header name is an RFC 9110 token.
-pub fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()
@@ -83,7 +83,7 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 /// Checks a workspace id: 1-256 visible ASCII characters.
-pub fn check_workspace_id(id: &str) -> Result<HeaderValue, Error> {
+pub(crate) fn check_workspace_id(id: &str) -> Result<HeaderValue, Error> {
     if id.len() > 256 {
         return Err(Error::config(
             ErrorCode::InvalidWorkspaceId,

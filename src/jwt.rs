@@ -10,7 +10,7 @@ pub struct Claims {
 }
 
 /// Decodes one unpadded base64url segment.
-pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     if s.len() % 4 == 1 {
         return None;
     }

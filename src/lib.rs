@@ -44,7 +44,7 @@ mod validate;
 
 pub use classify::{
     classify, classify_for, classify_mcp, parse_retry_after, MAX_ERROR_BODY, MAX_MESSAGE,
-    MAX_PROVIDER_CODE, MAX_REQUEST_ID, READ_HEADERS,
+    MAX_PROVIDER_CODE, MAX_REQUEST_ID, MAX_RETRY_AFTER_MS, READ_HEADERS,
 };
 pub use error::{Error, ErrorCode, ErrorKind};
 pub use exchange::{Exchange, Failure, Refused, Response, Step, MAX_REDIRECTS};
@@ -73,9 +73,8 @@ pub use validate::{detect, redact, validate, validate_at, Code, Validation, Warn
 /// the public API, not covered by semver, hidden from the docs. Nothing else should use them.
 #[doc(hidden)]
 pub mod __internals {
-    pub use crate::classify::{clean, delay_seconds_ms, MAX_RETRY_AFTER_MS};
+    pub use crate::classify::clean;
     pub use crate::json::Json;
-    pub use crate::plan::check_endpoint;
     pub use crate::secret::key_error;
     pub use crate::url::{join as join_path, same_origin_redirect};
 }

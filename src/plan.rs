@@ -492,7 +492,7 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
 }
 
 /// A typed helper exists for this provider and the credential is of the kind it needs.
-pub fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
+pub(crate) fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
     let p = config.provider.provider();
     let e = p.endpoint(name).ok_or_else(|| {
         Error::config(

@@ -235,7 +235,7 @@ pub fn detect(input: &str) -> Option<(ProviderId, CredentialKind)> {
 }
 
 /// Seconds since the Unix epoch from the system clock; `None` where there is none (wasm32).
-pub fn system_now() -> Option<u64> {
+pub(crate) fn system_now() -> Option<u64> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::time::SystemTime::now()

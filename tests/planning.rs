@@ -490,26 +490,32 @@ fn browser_guard_and_endpoints() {
     .is_ok());
     assert!(Config::new(cred(P::Poesius, K::Jwt, &jwt(r#"{"a":1}"#)), o()).is_ok());
     assert!(Config::new(cred(P::Postiz, K::ApiKey, POSTIZ_TOKEN), o()).is_ok());
+    // A typed helper's requirements, through the public planner (RequestSpec::endpoint).
+    let helper = |c: &Config, name: &'static str| {
+        plan(
+            c,
+            &RequestSpec {
+                endpoint: Some(name),
+                ..get("/x")
+            },
+        )
+    };
     let c = config(P::Poesius, POESIUS_KEY, Options::default());
     assert_eq!(
-        keygate::__internals::check_endpoint(&c, "createApiKey")
-            .unwrap_err()
-            .code,
+        helper(&c, "createApiKey").unwrap_err().code,
         "wrong_credential_kind"
     );
     assert_eq!(
-        keygate::__internals::check_endpoint(&c, "listWorkspaces")
-            .unwrap_err()
-            .code,
+        helper(&c, "listWorkspaces").unwrap_err().code,
         "unsupported_endpoint"
     );
-    assert!(keygate::__internals::check_endpoint(&c, "listPresentations").is_ok());
+    assert!(helper(&c, "listPresentations").is_ok());
     let c = Config::new(
         cred(P::Poesius, K::Jwt, &jwt(r#"{"a":1}"#)),
         Options::default(),
     )
     .unwrap();
-    assert!(keygate::__internals::check_endpoint(&c, "createApiKey").is_ok());
+    assert!(helper(&c, "createApiKey").is_ok());
 }
 
 #[test]
