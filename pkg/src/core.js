@@ -358,7 +358,7 @@ async function attempt(ex, fetchImpl, init, limits, track) {
 
 /**
  * Runs one exchange: the wasm side decides every step (fetch, wait, done, fail: see
- * `WasmExchange` in src/wasm.rs); this only performs the fetches and waits it asks for, and
+ * `WasmExchange` in crates/keygate-wasm/src/lib.rs); this only performs the fetches and waits it asks for, and
  * reports each outcome. Each attempt (fetch and body read) is raced against keygate's own timer
  * and the caller's signal, so neither depends on `fetch` honouring `init.signal`.
  */
