@@ -9,7 +9,8 @@ TOOLS := $(CURDIR)/.tools
 WB_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
 WASM_BINDGEN := $(TOOLS)/bin/wasm-bindgen
 WASM_OPT := $(CURDIR)/node_modules/.bin/wasm-opt
-RAW_WASM := target/$(WASM_TARGET)/release/keygate.wasm
+# The npm package's wasm comes from the keygate-wasm crate (crates/keygate-wasm).
+RAW_WASM := target/$(WASM_TARGET)/release/keygate_wasm.wasm
 # wasm-bindgen's output before bundling (scripts/bundle.mjs folds it and pkg/src/core.js into pkg/wasm*/keygate.js).
 GLUE := target/glue
 PKG := $(CURDIR)/pkg
@@ -31,8 +32,9 @@ setup-rust:
 
 lint: setup-rust
 	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p keygate --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy -p keygate-wasm --all-targets --target $(WASM_TARGET) -- -D warnings
 
 setup-wasm-bindgen:
 	@if [ "$$($(WASM_BINDGEN) --version 2>/dev/null | awk '{print $$2}')" != "$(WB_VERSION)" ]; then \
@@ -52,19 +54,20 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 test-rust:
-	cargo test --all-targets
+	cargo test --workspace --all-targets
+	cargo test --workspace --doc
 
 test-wasm: setup-wasm-bindgen
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(TOOLS)/bin/wasm-bindgen-test-runner \
-	  cargo test --target $(WASM_TARGET) --test wasm_boundary
+	  cargo test -p keygate-wasm --target $(WASM_TARGET) --lib
 
 test-js: build
 	node --test tests/js/ tests/emulator/
 	node_modules/.bin/tsc -p tests/types
 
 wasm-release: setup-rust $(WASM_TOOLCHAIN_SETUP)
-	$(WASM_CARGO) build --release --target $(WASM_TARGET)
-	@ls -l target/$(WASM_TARGET)/release/keygate.wasm | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
+	$(WASM_CARGO) build --release --target $(WASM_TARGET) -p keygate-wasm
+	@ls -l $(RAW_WASM) | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
 
 # The files generated from the Rust provider description (scripts/gen.mjs lists them; committed).
 gen: setup-node

@@ -18,7 +18,7 @@ const OUT = join(ROOT, "target", "bench", "twiggy");
 const TWIGGY = join(ROOT, ".tools", "bin", "twiggy");
 const WB = join(ROOT, ".tools", "bin", "wasm-bindgen");
 const WASM_OPT = join(ROOT, "node_modules", ".bin", "wasm-opt");
-const RAW = join(ROOT, "target", "wasm32-unknown-unknown", "release", "keygate.wasm");
+const RAW = join(ROOT, "target", "wasm32-unknown-unknown", "release", "keygate_wasm.wasm");
 const TOP = Number(process.env.TOP) || 25;
 
 for (const [what, p] of [["twiggy", TWIGGY], ["wasm-bindgen", WB], ["wasm-opt", WASM_OPT], ["release wasm (make wasm-release)", RAW]]) {

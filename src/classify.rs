@@ -3,7 +3,7 @@
 
 use crate::json::Json as Value;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::providers::{ErrorStyle, ProviderId};
 use crate::sanitize::sanitize;
 use crate::secret::Credential;
@@ -19,7 +19,7 @@ pub const MAX_REQUEST_ID: usize = 128;
 pub const MAX_PROVIDER_CODE: usize = 64;
 
 /// Finds a header (case-insensitive).
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -27,7 +27,7 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
 }
 
 /// Headers that may carry a request id, in order of preference.
-pub const REQUEST_ID_HEADERS: [&str; 4] = [
+pub(crate) const REQUEST_ID_HEADERS: [&str; 4] = [
     "x-request-id",
     "request-id",
     "x-correlation-id",
@@ -46,16 +46,8 @@ pub const READ_HEADERS: [&str; 6] = [
 ];
 
 /// The raw request id header (`X-Request-ID` or a similar one), before any cleaning.
-pub fn raw_request_id(headers: &[(String, String)]) -> Option<&str> {
+pub(crate) fn raw_request_id(headers: &[(String, String)]) -> Option<&str> {
     REQUEST_ID_HEADERS.iter().find_map(|n| header(headers, n))
-}
-
-/// The request id from `X-Request-ID` or a similar header, cleaned by the pattern rules only
-/// (with a credential at hand, use [`crate::Config::sanitize_to`] on [`raw_request_id`]).
-pub fn request_id(headers: &[(String, String)]) -> Option<String> {
-    raw_request_id(headers)
-        .map(|v| clean(v, MAX_REQUEST_ID))
-        .filter(|v| !v.is_empty())
 }
 
 /// The longest wait keygate reports (2^53 - 1 ms, JavaScript's largest exact integer): longer
@@ -64,7 +56,7 @@ pub const MAX_RETRY_AFTER_MS: u64 = (1 << 53) - 1;
 
 /// RFC 9110 delay-seconds (`1*DIGIT`, surrounding spaces and tabs allowed) in milliseconds,
 /// saturating at [`MAX_RETRY_AFTER_MS`]; anything else (`1.5`, `1e3`, `+5`, `-1`) is `None`.
-pub fn delay_seconds_ms(value: &str) -> Option<u64> {
+pub(crate) fn delay_seconds_ms(value: &str) -> Option<u64> {
     // Milliseconds so far, saturated at each digit: once at the cap, more digits stay there.
     let mut ms = None;
     let mut after = false;
@@ -81,8 +73,13 @@ pub fn delay_seconds_ms(value: &str) -> Option<u64> {
     ms
 }
 
-/// Parses `Retry-After`: delay-seconds (digits only, see [`delay_seconds_ms`]) or an HTTP date
+/// Parses `Retry-After`: delay-seconds (digits only, no sign or fraction) or an HTTP date
 /// (needs `now_ms`, Unix milliseconds). A huge value is a long wait, not an invalid one.
+///
+/// ```
+/// assert_eq!(keygate::parse_retry_after("3", None), Some(3000));
+/// assert_eq!(keygate::parse_retry_after("soon", None), None);
+/// ```
 pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<u64> {
     if let Some(ms) = delay_seconds_ms(value) {
         return Some(ms);
@@ -270,7 +267,7 @@ fn body_texts(
 /// `retryAfter` (seconds) from a JSON body, top level or under `error`: a JSON number that is a
 /// whole number of seconds (`30`, `1e3`; `1e308` saturates to [`MAX_RETRY_AFTER_MS`]), or a
 /// string of digits. A fraction, a negative number or anything else is absent.
-pub fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
+pub(crate) fn body_retry_after_ms(body: &[u8]) -> Option<u64> {
     if body.is_empty() || body.len() > MAX_ERROR_BODY {
         return None;
     }
@@ -308,6 +305,16 @@ fn kind_for_status(status: u16) -> ErrorKind {
 
 /// Classifies a final (non-redirect) response: `Ok(())` for 2xx, else the typed error, its texts
 /// cleaned by the pattern rules only. With the credential at hand, use [`classify_for`].
+///
+/// ```
+/// use keygate::{classify, ErrorKind, ProviderId};
+/// let headers = vec![("Retry-After".to_string(), "2".to_string())];
+/// let e = classify(ProviderId::Poelis, 429, &headers, br#"{"error":"rate_limited","message":"slow down"}"#, None)
+///     .unwrap_err();
+/// assert_eq!((e.kind, e.retry_after_ms), (ErrorKind::RateLimit, Some(2000)));
+/// assert_eq!(e.message, "slow down");
+/// assert!(classify(ProviderId::Poelis, 204, &[], b"", None).is_ok());
+/// ```
 pub fn classify(
     provider: ProviderId,
     status: u16,
@@ -358,7 +365,7 @@ fn classify_with(
         || provider_code.as_deref() == Some("INSUFFICIENT_CREDITS")
     {
         kind = ErrorKind::PaymentRequired;
-        code = "payment_required";
+        code = ErrorCode::PaymentRequired;
     }
     if provider == ProviderId::Postiz
         && status == 401
@@ -368,7 +375,7 @@ fn classify_with(
         code = kind.default_code();
     }
     if status == 408 {
-        code = "request_timeout";
+        code = ErrorCode::RequestTimeout;
     }
     let retry_after_ms = if kind == ErrorKind::RateLimit || kind == ErrorKind::Server {
         header(headers, "retry-after")
@@ -398,6 +405,177 @@ fn classify_with(
 }
 
 /// Whether a status is a redirect keygate may follow (with a `Location`).
-pub fn is_redirect(status: u16) -> bool {
+pub(crate) fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// A JSON value as JavaScript's `String(v)` writes a scalar (`None` for `null`, arrays,
+/// objects and numbers that are not whole: JSON-RPC codes are integers).
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Str(s) => Some(s.clone()),
+        Value::Num(n) => crate::input::integer_text(*n),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// JavaScript truthiness of a JSON value.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Num(n)) => *n != 0.0 && !n.is_nan(),
+        Some(Value::Str(s)) => !s.is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// The error inside a successful (2xx) answer of an MCP endpoint (SPEC §5): a JSON-RPC `error`
+/// member is `mcp_error` ([`ErrorKind::Api`]); a tool result with `isError` and
+/// `error_code: "CREDITS_EXHAUSTED"` (at its top or in `structuredContent`) is the same
+/// [`ErrorKind::PaymentRequired`] the REST API gives. Every text is cleaned of `config`'s
+/// credential. `body` is the JSON-RPC answer; `request_id` the response's.
+///
+/// ```
+/// use keygate::{classify_mcp, Config, Credential, CredentialKind, ErrorKind, Options, ProviderId};
+///
+/// let key = "pk_live0123456789abcdefXYZ";
+/// let c = Credential::new(ProviderId::Poesius, CredentialKind::ApiKey, key).unwrap();
+/// let config = Config::new(c, Options::default()).unwrap();
+/// let ok = br#"{"jsonrpc":"2.0","id":1,"result":{"content":[]}}"#;
+/// assert!(classify_mcp(&config, 200, None, ok).is_ok());
+///
+/// let credits = br#"{"result":{"isError":true,"error_code":"CREDITS_EXHAUSTED","error":"no credits"}}"#;
+/// let e = classify_mcp(&config, 200, Some("req-1"), credits).unwrap_err();
+/// assert_eq!((e.kind, e.code.as_str()), (ErrorKind::PaymentRequired, "payment_required"));
+/// assert_eq!(e.provider_code.as_deref(), Some("CREDITS_EXHAUSTED"));
+///
+/// let rpc = br#"{"error":{"code":-32601,"message":"no such tool"}}"#;
+/// let e = classify_mcp(&config, 200, None, rpc).unwrap_err();
+/// assert_eq!((e.code.as_str(), e.provider_code.as_deref()), ("mcp_error", Some("-32601")));
+/// ```
+pub fn classify_mcp(
+    config: &crate::plan::Config,
+    status: u16,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<(), Error> {
+    use crate::plan::TextField;
+    let Some(data) = Value::parse(body) else {
+        return Ok(());
+    };
+    let clean = |v: Option<&Value>, field: TextField| {
+        v.and_then(scalar_text)
+            .map(|t| config.sanitize_field(&t, field))
+    };
+    let finish = |kind: ErrorKind, message: String, provider_code: Option<String>| {
+        let mut e = Error::new(kind, message).with_provider(config.provider);
+        e.status = Some(status);
+        e.provider_code = provider_code;
+        e.request_id = request_id
+            .map(|r| config.sanitize_field(r, TextField::RequestId))
+            .filter(|r| !r.is_empty());
+        e
+    };
+    if truthy(data.get("error")) {
+        let err = data.get("error");
+        let message = clean(err.and_then(|e| e.get("message")), TextField::Message)
+            .unwrap_or_else(|| "MCP error".into());
+        let code = clean(err.and_then(|e| e.get("code")), TextField::ProviderCode);
+        return Err(finish(ErrorKind::Api, message, code).with_code(ErrorCode::McpError));
+    }
+    let r = data.get("result");
+    let credits = |v: Option<&Value>| v.and_then(|v| v.as_str()) == Some("CREDITS_EXHAUSTED");
+    let Some(r) = r.filter(|r| truthy(Some(r))) else {
+        return Ok(());
+    };
+    if truthy(r.get("isError"))
+        && (credits(r.get("error_code"))
+            || credits(r.get("structuredContent").and_then(|c| c.get("error_code"))))
+    {
+        let given = |k: &str| r.get(k).filter(|v| **v != Value::Null);
+        let message = clean(
+            given("error").or_else(|| given("message")),
+            TextField::Message,
+        )
+        .unwrap_or_else(|| "Insufficient credits".into());
+        return Err(finish(
+            ErrorKind::PaymentRequired,
+            message,
+            Some("CREDITS_EXHAUSTED".into()),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod mcp_tests {
+    use super::*;
+    use crate::plan::{Config, Options};
+    use crate::providers::CredentialKind;
+
+    const KEY: &str = "pk_live0123456789abcdefXYZ";
+
+    fn config() -> Config {
+        let c = Credential::new(ProviderId::Poesius, CredentialKind::ApiKey, KEY).unwrap();
+        Config::new(c, Options::default()).unwrap()
+    }
+
+    /// The rule pkg/src/core.js's mcpCall applied before it moved here, case by case.
+    #[test]
+    fn mcp_answers_are_classified_as_the_js_helper_did() {
+        let c = config();
+        let err = |body: &str| classify_mcp(&c, 200, Some("rid-1"), body.as_bytes()).unwrap_err();
+        let ok = |body: &str| classify_mcp(&c, 200, None, body.as_bytes()).is_ok();
+
+        // JSON-RPC errors: any truthy `error`; message defaults to "MCP error".
+        let e = err(r#"{"error":{"code":-32601,"message":"Method not found"}}"#);
+        assert_eq!((e.kind, e.code), (ErrorKind::Api, ErrorCode::McpError));
+        assert_eq!(e.message, "Method not found");
+        assert_eq!(e.provider_code.as_deref(), Some("-32601"));
+        assert_eq!(
+            (e.status, e.request_id.as_deref()),
+            (Some(200), Some("rid-1"))
+        );
+        assert_eq!(e.provider, Some(ProviderId::Poesius));
+        assert_eq!(err(r#"{"error":true}"#).message, "MCP error");
+        assert_eq!(err(r#"{"error":{"message":null}}"#).message, "MCP error");
+        assert!(ok(r#"{"error":null,"result":{"content":[]}}"#));
+        assert!(ok(r#"{"error":0}"#) && ok(r#"{"error":""}"#) && ok(r#"{"error":false}"#));
+
+        // Credits: isError and CREDITS_EXHAUSTED at the top or in structuredContent.
+        for body in [
+            r#"{"result":{"isError":true,"error_code":"CREDITS_EXHAUSTED","error":"out"}}"#,
+            r#"{"result":{"isError":true,"structuredContent":{"error_code":"CREDITS_EXHAUSTED"},"message":"out"}}"#,
+        ] {
+            let e = err(body);
+            assert_eq!(
+                (e.kind, e.code),
+                (ErrorKind::PaymentRequired, ErrorCode::PaymentRequired)
+            );
+            assert_eq!(e.message, "out");
+            assert_eq!(e.provider_code.as_deref(), Some("CREDITS_EXHAUSTED"));
+        }
+        let e = err(r#"{"result":{"isError":1,"error_code":"CREDITS_EXHAUSTED","error":null}}"#);
+        assert_eq!(e.message, "Insufficient credits");
+        assert!(ok(
+            r#"{"result":{"isError":false,"error_code":"CREDITS_EXHAUSTED"}}"#
+        ));
+        assert!(ok(r#"{"result":{"isError":true,"error_code":"OTHER"}}"#));
+        // Not JSON-RPC at all: nothing to report.
+        assert!(ok("null") && ok(r#""text""#) && ok("not json") && ok("[1,2]"));
+    }
+
+    #[test]
+    fn mcp_error_text_never_holds_the_credential() {
+        let c = config();
+        let body = format!(
+            r#"{{"error":{{"code":"{k}","message":"bad key {k} here"}}}}"#,
+            k = KEY
+        );
+        let e = classify_mcp(&c, 200, Some(KEY), body.as_bytes()).unwrap_err();
+        let dump = format!("{:?}", e);
+        assert!(!dump.contains(&KEY[3..]), "{}", dump);
+        assert!(e.message.starts_with("bad key "), "{}", e.message);
+    }
 }

@@ -1,8 +1,9 @@
-//! keygate's one error type, converted to a JS error class only at the boundary.
+//! keygate's one error type. The JS class names belong to the wasm crate, not to this one.
 
 use crate::providers::ProviderId;
+use crate::validate::Code;
 
-/// The class of an error (SPEC §5); each maps to one JS class.
+/// The class of an error (SPEC §5). The npm package maps each to one JS error class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -37,54 +38,211 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The JS class name.
-    pub fn class_name(self) -> &'static str {
+    /// The stable code used when nothing more specific applies.
+    ///
+    /// ```
+    /// use keygate::{ErrorCode, ErrorKind};
+    /// assert_eq!(ErrorKind::RateLimit.default_code(), ErrorCode::RateLimited);
+    /// assert_eq!(ErrorKind::RateLimit.default_code().as_str(), "rate_limited");
+    /// ```
+    pub fn default_code(self) -> ErrorCode {
         match self {
-            ErrorKind::KeyFormat => "KeyFormatError",
-            ErrorKind::Config => "ConfigError",
-            ErrorKind::BadRequest => "BadRequestError",
-            ErrorKind::Authentication => "AuthenticationError",
-            ErrorKind::PaymentRequired => "PaymentRequiredError",
-            ErrorKind::Permission => "PermissionError",
-            ErrorKind::NotFound => "NotFoundError",
-            ErrorKind::Subscription => "SubscriptionError",
-            ErrorKind::RateLimit => "RateLimitError",
-            ErrorKind::Server => "ServerError",
-            ErrorKind::Network => "NetworkError",
-            ErrorKind::Timeout => "TimeoutError",
-            ErrorKind::Abort => "AbortError",
-            ErrorKind::Api => "ApiError",
-        }
-    }
-
-    /// The stable keygate `code` used when nothing more specific applies.
-    pub fn default_code(self) -> &'static str {
-        match self {
-            ErrorKind::KeyFormat => "invalid_key",
-            ErrorKind::Config => "invalid_config",
-            ErrorKind::BadRequest => "bad_request",
-            ErrorKind::Authentication => "authentication_failed",
-            ErrorKind::PaymentRequired => "payment_required",
-            ErrorKind::Permission => "permission_denied",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Subscription => "subscription_required",
-            ErrorKind::RateLimit => "rate_limited",
-            ErrorKind::Server => "server_error",
-            ErrorKind::Network => "network_error",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Abort => "aborted",
-            ErrorKind::Api => "api_error",
+            ErrorKind::KeyFormat => ErrorCode::InvalidKey,
+            ErrorKind::Config => ErrorCode::InvalidConfig,
+            ErrorKind::BadRequest => ErrorCode::BadRequest,
+            ErrorKind::Authentication => ErrorCode::AuthenticationFailed,
+            ErrorKind::PaymentRequired => ErrorCode::PaymentRequired,
+            ErrorKind::Permission => ErrorCode::PermissionDenied,
+            ErrorKind::NotFound => ErrorCode::NotFound,
+            ErrorKind::Subscription => ErrorCode::SubscriptionRequired,
+            ErrorKind::RateLimit => ErrorCode::RateLimited,
+            ErrorKind::Server => ErrorCode::ServerError,
+            ErrorKind::Network => ErrorCode::NetworkError,
+            ErrorKind::Timeout => ErrorCode::Timeout,
+            ErrorKind::Abort => ErrorCode::Aborted,
+            ErrorKind::Api => ErrorCode::ApiError,
         }
     }
 }
 
+/// keygate's stable error code: [`ErrorCode::as_str`] is the string the npm package's errors
+/// carry in `code` (these strings never change meaning).
+///
+/// ```
+/// use keygate::{Code, ErrorCode};
+/// assert_eq!(ErrorCode::WorkspaceRequired.as_str(), "workspace_required");
+/// // A credential that failed validation carries the rule it broke.
+/// assert_eq!(ErrorCode::Key(Code::WrongPrefix).as_str(), "wrong_prefix");
+/// assert_eq!(ErrorCode::RateLimited, "rate_limited");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// A validation rule a credential broke ([`Code`]; never [`Code::Ok`]).
+    Key(Code),
+    /// `invalid_key`: A credential failed validation (the default for [`ErrorKind::KeyFormat`]).
+    InvalidKey,
+    /// `invalid_config`: The default for [`ErrorKind::Config`].
+    InvalidConfig,
+    /// `bad_request`: 400 or 422 (the default for [`ErrorKind::BadRequest`]).
+    BadRequest,
+    /// `authentication_failed`: 401.
+    AuthenticationFailed,
+    /// `payment_required`: 402, or a provider's out-of-credits code.
+    PaymentRequired,
+    /// `permission_denied`: 403.
+    PermissionDenied,
+    /// `not_found`: 404.
+    NotFound,
+    /// `subscription_required`: Postiz "No subscription found".
+    SubscriptionRequired,
+    /// `rate_limited`: 429.
+    RateLimited,
+    /// `server_error`: 5xx.
+    ServerError,
+    /// `network_error`: No response.
+    NetworkError,
+    /// `timeout`: keygate's timeout fired.
+    Timeout,
+    /// `request_timeout`: The server answered 408.
+    RequestTimeout,
+    /// `aborted`: The caller aborted.
+    Aborted,
+    /// `api_error`: Any other status.
+    ApiError,
+    /// `not_a_string`: A credential option that is not a string.
+    NotAString,
+    /// `ambiguous_credential`: More than one of `apiKey`, `jwt`, `oauthToken`.
+    AmbiguousCredential,
+    /// `unknown_provider`: A provider id keygate does not know.
+    UnknownProvider,
+    /// `browser_secret_key`: A secret API key in a browser window.
+    BrowserSecretKey,
+    /// `insecure_url`: `http://` to a non-loopback host without `allowInsecureHttp`.
+    InsecureUrl,
+    /// `invalid_base_url`: A base URL or MCP URL that is not usable.
+    InvalidBaseUrl,
+    /// `invalid_header`: A header name or value that cannot be sent.
+    InvalidHeader,
+    /// `invalid_json`: A JSON body that could not be serialised, or a 2xx body that is not the JSON announced.
+    InvalidJson,
+    /// `invalid_method`: An HTTP method outside GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS.
+    InvalidMethod,
+    /// `invalid_option`: An option of the wrong type or out of range.
+    InvalidOption,
+    /// `invalid_path`: A path that would leave the base URL.
+    InvalidPath,
+    /// `invalid_workspace_id`: A workspace id that cannot be sent.
+    InvalidWorkspaceId,
+    /// `managed_header`: A header keygate sets itself.
+    ManagedHeader,
+    /// `no_mcp`: An MCP request to a provider without an MCP endpoint.
+    NoMcp,
+    /// `unsupported_endpoint`: A typed helper of another provider, or no such helper.
+    UnsupportedEndpoint,
+    /// `unsupported_scheme`: A header scheme the provider does not accept for this credential.
+    UnsupportedScheme,
+    /// `wrong_credential_kind`: A helper that needs another kind of credential.
+    WrongCredentialKind,
+    /// `workspace_required`: A workspace-scoped path without a workspace id.
+    WorkspaceRequired,
+    /// `draft_key_publish`: A draft-only key asked to publish.
+    DraftKeyPublish,
+    /// `redirect_refused`: A redirect to another origin, or one the fetch followed itself.
+    RedirectRefused,
+    /// `too_many_redirects`: More than [`crate::MAX_REDIRECTS`] redirects.
+    TooManyRedirects,
+    /// `response_too_large`: A response body larger than the client's limit.
+    ResponseTooLarge,
+    /// `mcp_error`: A JSON-RPC error in an MCP answer.
+    McpError,
+}
+
+impl ErrorCode {
+    /// The stable code string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Key(c) => c.as_str(),
+            ErrorCode::InvalidKey => "invalid_key",
+            ErrorCode::InvalidConfig => "invalid_config",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::AuthenticationFailed => "authentication_failed",
+            ErrorCode::PaymentRequired => "payment_required",
+            ErrorCode::PermissionDenied => "permission_denied",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::SubscriptionRequired => "subscription_required",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::NetworkError => "network_error",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::RequestTimeout => "request_timeout",
+            ErrorCode::Aborted => "aborted",
+            ErrorCode::ApiError => "api_error",
+            ErrorCode::NotAString => "not_a_string",
+            ErrorCode::AmbiguousCredential => "ambiguous_credential",
+            ErrorCode::UnknownProvider => "unknown_provider",
+            ErrorCode::BrowserSecretKey => "browser_secret_key",
+            ErrorCode::InsecureUrl => "insecure_url",
+            ErrorCode::InvalidBaseUrl => "invalid_base_url",
+            ErrorCode::InvalidHeader => "invalid_header",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::InvalidMethod => "invalid_method",
+            ErrorCode::InvalidOption => "invalid_option",
+            ErrorCode::InvalidPath => "invalid_path",
+            ErrorCode::InvalidWorkspaceId => "invalid_workspace_id",
+            ErrorCode::ManagedHeader => "managed_header",
+            ErrorCode::NoMcp => "no_mcp",
+            ErrorCode::UnsupportedEndpoint => "unsupported_endpoint",
+            ErrorCode::UnsupportedScheme => "unsupported_scheme",
+            ErrorCode::WrongCredentialKind => "wrong_credential_kind",
+            ErrorCode::WorkspaceRequired => "workspace_required",
+            ErrorCode::DraftKeyPublish => "draft_key_publish",
+            ErrorCode::RedirectRefused => "redirect_refused",
+            ErrorCode::TooManyRedirects => "too_many_redirects",
+            ErrorCode::ResponseTooLarge => "response_too_large",
+            ErrorCode::McpError => "mcp_error",
+        }
+    }
+}
+
+impl core::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 /// An error from validation, planning, or a provider's answer. Its text never holds a credential.
+///
+/// ```
+/// use keygate::{Credential, CredentialKind, ErrorCode, ErrorKind, ProviderId};
+///
+/// let e = Credential::new(ProviderId::Poelis, CredentialKind::ApiKey, "pk_wrong_provider")
+///     .unwrap_err();
+/// assert_eq!(e.kind, ErrorKind::KeyFormat);
+/// assert_eq!(e.code, "wrong_prefix");
+/// // `Display` shows the code, the provider and the message (the input only redacted).
+/// let shown = e.to_string();
+/// assert!(shown.starts_with("wrong_prefix (Poelis): "), "{shown}");
+/// assert!(!shown.contains("pk_wrong_provider"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     /// Class.
     pub kind: ErrorKind,
     /// keygate's stable code (`wrong_prefix`, `workspace_required`, `rate_limited`, ...).
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// Human message (the provider's own message when it sent one).
     pub message: String,
     /// Provider concerned.
@@ -115,12 +273,12 @@ impl Error {
     }
 
     /// A configuration error with a specific code.
-    pub fn config(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn config(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Config, message).with_code(code)
     }
 
     /// Sets the code.
-    pub fn with_code(mut self, code: &'static str) -> Error {
+    pub fn with_code(mut self, code: ErrorCode) -> Error {
         self.code = code;
         self
     }
@@ -134,14 +292,14 @@ impl Error {
 
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}", self.kind.class_name())?;
-        if let Some(p) = self.provider {
-            write!(f, " ({})", p.as_str())?;
+        f.write_str(self.code.as_str())?;
+        match (self.provider, self.status) {
+            (Some(p), Some(s)) => write!(f, " ({}, HTTP {})", p, s)?,
+            (Some(p), None) => write!(f, " ({})", p)?,
+            (None, Some(s)) => write!(f, " (HTTP {})", s)?,
+            (None, None) => {}
         }
-        if let Some(s) = self.status {
-            write!(f, " {}", s)?;
-        }
-        write!(f, " [{}]: {}", self.code, self.message)
+        write!(f, ": {}", self.message)
     }
 }
 

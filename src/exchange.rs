@@ -9,8 +9,10 @@
 //! ```
 
 use crate::classify::{classify_for, header, is_redirect, raw_request_id, MAX_REQUEST_ID};
-use crate::error::{Error, ErrorKind};
-use crate::plan::{max_retries_option, plan, timeout_option, Config, Plan, RequestSpec};
+use core::time::Duration;
+
+use crate::error::{Error, ErrorCode, ErrorKind};
+use crate::plan::{check_retries, check_timeout, plan, Config, Plan, RequestSpec};
 use crate::retry::{Decision, RetryPolicy};
 use crate::url::same_origin_redirect;
 
@@ -29,11 +31,20 @@ fn carries_body(method: &str) -> bool {
     !matches!(method, "GET" | "HEAD")
 }
 
+/// Why a runner refused a response after its fetch: [`Exchange::refuse`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The fetch followed a redirect itself, or answered from another origin.
+    LeftOrigin,
+    /// The body is larger than the client's `max_response_bytes`.
+    TooLarge,
+}
+
 /// What the runner must do next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Send [`Exchange::url`] with [`Exchange::method`], the plan's headers and (if
-    /// [`Exchange::send_body`]) the body, within [`Exchange::timeout_ms`].
+    /// [`Exchange::send_body`]) the body, within [`Exchange::timeout`].
     Fetch,
     /// Wait this many milliseconds (abortable by the caller), then fetch again.
     Sleep(u64),
@@ -89,40 +100,27 @@ pub struct Exchange {
 }
 
 impl Exchange {
-    /// Plans `req` against `config`; `timeout_ms` and `max_retries` override the client's, and
-    /// must be in the client's ranges ([`crate::timeout_option`], [`crate::max_retries_option`]).
-    pub fn new(
-        config: &Config,
-        req: &RequestSpec,
-        timeout_ms: Option<u64>,
-        max_retries: Option<u32>,
-    ) -> Result<Exchange, Error> {
-        Exchange::with_options(
-            config,
-            req,
-            timeout_ms.map(|t| t as f64),
-            max_retries.map(f64::from),
-        )
-    }
-
-    /// [`Exchange::new`] with the per-request options as given (JS numbers), checked by the same
-    /// rules as the client's: `1500.5` is refused here as it is on the client.
-    pub fn with_options(
-        config: &Config,
-        req: &RequestSpec,
-        timeout_ms: Option<f64>,
-        max_retries: Option<f64>,
-    ) -> Result<Exchange, Error> {
+    /// Plans `req` against `config` (its `timeout` and `max_retries`, when set, override the
+    /// client's and must be in the same ranges).
+    pub fn new(config: &Config, req: &RequestSpec) -> Result<Exchange, Error> {
         let p = config.provider;
-        let timeout_ms = timeout_option(timeout_ms).map_err(|e| e.with_provider(p))?;
-        let max_retries = max_retries_option(max_retries).map_err(|e| e.with_provider(p))?;
+        let timeout = req
+            .timeout
+            .map(check_timeout)
+            .transpose()
+            .map_err(|e| e.with_provider(p))?;
+        let max_retries = req
+            .max_retries
+            .map(check_retries)
+            .transpose()
+            .map_err(|e| e.with_provider(p))?;
         let plan = plan(config, req)?;
         Ok(Exchange {
             url: plan.url.clone(),
             method: plan.method,
             send_body: carries_body(plan.method),
             policy: max_retries.map(RetryPolicy::new).unwrap_or(config.retry),
-            timeout_ms: timeout_ms.unwrap_or(config.timeout_ms),
+            timeout_ms: timeout.unwrap_or(config.timeout).as_millis() as u64,
             plan,
             retries_done: 0,
             redirects: 0,
@@ -153,8 +151,8 @@ impl Exchange {
     }
 
     /// Time allowed for one attempt, body included.
-    pub fn timeout_ms(&self) -> u64 {
-        self.timeout_ms
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
     }
 
     /// Retries performed so far.
@@ -181,11 +179,43 @@ impl Exchange {
                 config.provider, self.status
             ),
         )
-        .with_code("invalid_json")
+        .with_code(ErrorCode::InvalidJson)
         .with_provider(config.provider);
         e.status = Some(self.status);
         e.request_id = self.request_id.clone();
         e
+    }
+
+    /// The error for a response the runner refused after its fetch (not retried): `status` 0
+    /// when there was none to report, `headers` the response headers read ([`crate::READ_HEADERS`]).
+    pub fn refuse(
+        &self,
+        config: &Config,
+        why: Refused,
+        status: u16,
+        headers: &[(String, String)],
+    ) -> Error {
+        let mut e = match why {
+            Refused::LeftOrigin => Error::new(
+                ErrorKind::Api,
+                format!(
+                    "refused a response from outside {}: the fetch function followed a redirect by itself (it must honour redirect: \"manual\")",
+                    self.plan.origin
+                ),
+            )
+            .with_code(ErrorCode::RedirectRefused),
+            Refused::TooLarge => Error::new(
+                ErrorKind::Api,
+                format!(
+                    "the response body is larger than maxResponseBytes ({} bytes)",
+                    config.max_response_bytes
+                ),
+            )
+            .with_code(ErrorCode::ResponseTooLarge),
+        };
+        e.status = (status > 0).then_some(status);
+        e.request_id = scrubbed_id(config, headers);
+        e.with_provider(config.provider)
     }
 
     /// An attempt ended without a response.
@@ -240,7 +270,7 @@ impl Exchange {
                     ErrorKind::Api,
                     "the server redirected and this runtime hides the target (browsers do): keygate refuses redirects it cannot check",
                 )
-                .with_code("redirect_refused")
+                .with_code(ErrorCode::RedirectRefused)
                 .with_provider(p),
                 jitter,
             );
@@ -258,7 +288,7 @@ impl Exchange {
                     return Step::Fetch;
                 }
                 Some(_) => Error::new(ErrorKind::Api, "too many redirects (more than 5)")
-                    .with_code("too_many_redirects"),
+                    .with_code(ErrorCode::TooManyRedirects),
                 None => Error::new(
                     ErrorKind::Api,
                     format!(
@@ -266,7 +296,7 @@ impl Exchange {
                         self.plan.origin
                     ),
                 )
-                .with_code("redirect_refused"),
+                .with_code(ErrorCode::RedirectRefused),
             };
             e.status = Some(status);
             e.request_id = scrubbed_id(config, headers);

@@ -2,7 +2,7 @@
 
 use zeroize::Zeroize;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::providers::Scheme;
 use crate::secret::Credential;
 
@@ -75,7 +75,7 @@ pub struct Header {
 }
 
 /// Checks a header name is an RFC 9110 token.
-pub fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()
@@ -83,17 +83,17 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 /// Checks a workspace id: 1-256 visible ASCII characters.
-pub fn check_workspace_id(id: &str) -> Result<HeaderValue, Error> {
+pub(crate) fn check_workspace_id(id: &str) -> Result<HeaderValue, Error> {
     if id.len() > 256 {
         return Err(Error::config(
-            "invalid_workspace_id",
+            ErrorCode::InvalidWorkspaceId,
             "the workspace id is longer than 256 characters",
         ));
     }
     match HeaderValue::new(id) {
         Some(v) if !id.contains(' ') => Ok(v),
         _ => Err(Error::config(
-            "invalid_workspace_id",
+            ErrorCode::InvalidWorkspaceId,
             "the workspace id must be 1-256 visible ASCII characters without spaces",
         )),
     }
@@ -101,6 +101,17 @@ pub fn check_workspace_id(id: &str) -> Result<HeaderValue, Error> {
 
 /// The headers that authenticate `credential`, plus `X-Workspace-Id` where the provider has one
 /// and `workspace_id` is given.
+///
+/// ```
+/// use keygate::{build_headers, Credential, CredentialKind, ProviderId, Scheme};
+/// let c = Credential::new(ProviderId::PowerPost, CredentialKind::ApiKey, "pp_live_sk_a1B2c3D4e5F6g7H8i9J0")?;
+/// let headers = build_headers(&c, Scheme::Default, Some("ws_1"))?;
+/// let names: Vec<&str> = headers.iter().map(|h| h.name.as_str()).collect();
+/// assert_eq!(names, ["x-api-key", "X-Workspace-Id"]);
+/// // Debug output never shows the credential.
+/// assert!(!format!("{:?}", headers).contains("a1B2c3D4e5F6g7H8i9J0"));
+/// # Ok::<(), keygate::Error>(())
+/// ```
 pub fn build_headers(
     credential: &Credential,
     scheme: Scheme,
@@ -109,7 +120,7 @@ pub fn build_headers(
     let p = credential.provider().provider();
     let rule = (p.header)(credential.kind(), scheme).ok_or_else(|| {
         Error::config(
-            "unsupported_scheme",
+            ErrorCode::UnsupportedScheme,
             format!("{} has no such header scheme", p.name),
         )
         .with_provider(p.kind)
@@ -136,7 +147,7 @@ pub fn build_headers(
             crate::error::ErrorKind::KeyFormat,
             "the credential cannot be put in a header",
         )
-        .with_code("bad_charset")
+        .with_code(ErrorCode::Key(crate::validate::Code::BadCharset))
         .with_provider(p.kind)
     })?;
     let mut headers = vec![Header {
@@ -150,4 +161,26 @@ pub fn build_headers(
         });
     }
     Ok(headers)
+}
+
+/// The form of a request header fit for display: a credential redacted (keeping a `Bearer`
+/// scheme), a workspace id shown as is.
+///
+/// ```
+/// use keygate::redact_header;
+/// assert_eq!(
+///     redact_header("Authorization", "Bearer poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE"),
+///     "Bearer poelis_api_…CCIE"
+/// );
+/// assert_eq!(redact_header("X-Workspace-Id", "ws_123"), "ws_123");
+/// assert_eq!(redact_header("X-API-Key", "pk_live0123456789abcdefXYZ"), "pk_…fXYZ");
+/// ```
+pub fn redact_header(name: &str, value: &str) -> String {
+    match value.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => {
+            format!("{} {}", scheme, crate::validate::redact(rest))
+        }
+        _ if name.eq_ignore_ascii_case("x-workspace-id") => value.to_string(),
+        _ => crate::validate::redact(value),
+    }
 }

@@ -70,7 +70,7 @@ fn days(y: u32, m: u32, d: u32) -> Option<u64> {
 }
 
 /// Seconds since the Unix epoch, or `None` if `s` is not an HTTP date.
-pub fn parse(s: &str) -> Option<u64> {
+pub(crate) fn parse(s: &str) -> Option<u64> {
     let parts: Vec<&str> = s.split_ascii_whitespace().collect();
     let (y, m, d, t) = match parts.as_slice() {
         // Sun, 06 Nov 1994 08:49:37 GMT

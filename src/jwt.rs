@@ -10,7 +10,7 @@ pub struct Claims {
 }
 
 /// Decodes one unpadded base64url segment.
-pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     if s.len() % 4 == 1 {
         return None;
     }
@@ -46,6 +46,13 @@ fn json_object(segment: &str, what: &str) -> Result<Json, String> {
 
 /// Checks the three-segment shape and decodes the header and payload (the reason on failure
 /// never quotes the input).
+///
+/// ```
+/// // Claims are read without verifying the signature (only to warn about expiry).
+/// let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjQxMDI0NDQ4MDB9.c2ln";
+/// assert_eq!(keygate::decode_jwt(jwt).unwrap().exp, Some(4102444800.0));
+/// assert!(keygate::decode_jwt("not.a.jwt").is_err());
+/// ```
 pub fn decode(input: &str) -> Result<Claims, String> {
     let parts: Vec<&str> = input.split('.').collect();
     if parts.len() != 3 {

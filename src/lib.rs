@@ -1,9 +1,29 @@
-//! keygate: provider-aware API keys and a hardened request client for Poesius, Poelis, PowerPost
-//! and Postiz.
+//! keygate: provider-aware API keys and a hardened, sans-IO request client for Poesius, Poelis,
+//! PowerPost and Postiz.
 //!
-//! The core (this crate without the `wasm` module) is plain Rust: providers as data, key
-//! validation, auth headers, request planning, response classification and the retry policy.
-//! The wasm-bindgen layer lives in one module compiled only for `wasm32`.
+//! Plain Rust with no allocator, no JS and no exports of its own: providers as data
+//! ([`PROVIDERS`]), key validation ([`validate`], [`detect`], [`redact`]), auth headers
+//! ([`build_headers`]), request planning ([`Config`], [`RequestSpec`], [`plan`]), the request loop
+//! as a state machine ([`Exchange`]), response classification ([`classify`], [`classify_mcp`]) and
+//! the retry policy ([`RetryPolicy`]). The npm package is this crate compiled to WebAssembly
+//! through the separate `keygate-wasm` crate, which only converts JS values to the types here
+//! (loosely typed input has its rules here too, in [`input`]: [`input::RequestInput`],
+//! [`input::CredentialFields`]).
+//!
+//! ```
+//! use keygate::{Config, Credential, CredentialKind, Exchange, Options, ProviderId, RequestSpec, Response, Step};
+//!
+//! let key = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
+//! let credential = Credential::new(ProviderId::Poelis, CredentialKind::ApiKey, key)?;
+//! let config = Config::new(credential, Options::default())?;
+//! let get = RequestSpec { method: "GET".into(), path: "/workspaces".into(), ..Default::default() };
+//! let mut exchange = Exchange::new(&config, &get)?;
+//! assert_eq!(exchange.url(), "https://api.poelis.com/v1/public/workspaces");
+//! // You perform the fetch (any HTTP client) and report the answer; the exchange decides.
+//! let answer = Response { status: 200, opaque: false, headers: &[], body: b"[]" };
+//! assert_eq!(exchange.on_response(&config, &answer, None, 0.5), Step::Done);
+//! # Ok::<(), keygate::Error>(())
+//! ```
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod classify;
@@ -11,6 +31,7 @@ mod error;
 mod exchange;
 mod headers;
 mod httpdate;
+pub mod input;
 mod json;
 mod jwt;
 mod pace;
@@ -24,26 +45,26 @@ mod secret;
 mod url;
 mod validate;
 
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
-
 pub use classify::{
-    classify, classify_for, clean, delay_seconds_ms, header, is_redirect, parse_retry_after,
-    raw_request_id, request_id, MAX_ERROR_BODY, MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID,
-    MAX_RETRY_AFTER_MS, READ_HEADERS, REQUEST_ID_HEADERS,
+    classify, classify_for, classify_mcp, parse_retry_after, MAX_ERROR_BODY, MAX_MESSAGE,
+    MAX_PROVIDER_CODE, MAX_REQUEST_ID, MAX_RETRY_AFTER_MS, READ_HEADERS,
 };
-pub use error::{Error, ErrorKind};
-pub use exchange::{Exchange, Failure, Response, Step, MAX_REDIRECTS};
-pub use headers::{build_headers, Header, HeaderValue};
-pub use json::Json;
+pub use error::{Error, ErrorCode, ErrorKind};
+pub use exchange::{Exchange, Failure, Refused, Response, Step, MAX_REDIRECTS};
+pub use headers::{build_headers, redact_header, Header, HeaderValue};
+pub use input::{
+    key_type_named, max_response_bytes_from_number, provider_named, retries_from_number,
+    scheme_named, timeout_from_ms, validate_field, CredentialFields, Field, FieldRefusal,
+    QueryValue, RequestInput, DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES,
+};
 pub use jwt::{decode as decode_jwt, Claims};
 pub use pace::{
     paced, Bucket, Grant, GrantId, MemoryStore, Pacer, Policy, Scope, Store, Ticket,
     DEFAULT_BLOCK_MS, MAX_LIMIT, MAX_SLEEP_MS, RECHECK_MS, RESET_SLACK_MS,
 };
 pub use plan::{
-    check_endpoint, max_retries_option, plan, timeout_option, Body, Config, KeyType, Options, Plan,
-    RequestSpec, Target, MAX_RETRIES, MAX_TIMEOUT_MS,
+    plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target, TextField, DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT,
 };
 pub use providers::providers_json;
 pub use providers::{
@@ -57,7 +78,17 @@ pub use ratelimit::{
 };
 pub use retry::{retryable, Decision, RetryPolicy};
 pub use rotate::{rotatable, Rotate, Rotation};
-pub use sanitize::{redact_own, sanitize, MIN_FRAGMENT};
-pub use secret::{key_error, Credential, Secret};
-pub use url::{join as join_path, same_origin_redirect, BaseUrl};
+pub use sanitize::sanitize;
+pub use secret::{Credential, Secret};
+pub use url::BaseUrl;
 pub use validate::{detect, redact, validate, validate_at, Code, Validation, Warning, WarningCode};
+
+/// Internals re-exported for keygate's own fuzz targets and integration tests only: not part of
+/// the public API, not covered by semver, hidden from the docs. Nothing else should use them.
+#[doc(hidden)]
+pub mod __internals {
+    pub use crate::classify::clean;
+    pub use crate::json::Json;
+    pub use crate::secret::key_error;
+    pub use crate::url::{join as join_path, same_origin_redirect};
+}

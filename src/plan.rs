@@ -1,7 +1,9 @@
 //! Request planning: a client configuration plus a request description become the exact method,
 //! URL and headers to send, or a typed error before any network call.
 
-use crate::error::{Error, ErrorKind};
+use core::time::Duration;
+
+use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::headers::{build_headers, check_workspace_id, valid_name, Header, HeaderValue};
 use crate::providers::{Provider, ProviderId, Scheme};
 use crate::retry::RetryPolicy;
@@ -30,7 +32,11 @@ impl KeyType {
 }
 
 /// Longest timeout accepted (10 minutes).
-pub const MAX_TIMEOUT_MS: u64 = 600_000;
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
+/// The timeout when none is given (30 seconds).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Retries when none are given.
+pub const DEFAULT_RETRIES: u32 = 2;
 /// Most retries accepted.
 pub const MAX_RETRIES: u32 = 10;
 
@@ -49,10 +55,14 @@ pub struct Options {
     pub mcp_url: Option<String>,
     /// Allow `http` to non-loopback hosts.
     pub allow_insecure_http: bool,
-    /// Per-attempt timeout, milliseconds (default 30000).
-    pub timeout_ms: Option<f64>,
-    /// Retries after the first attempt (default 2).
-    pub max_retries: Option<f64>,
+    /// Per-attempt timeout, body included: 1 ms to [`MAX_TIMEOUT`] (default [`DEFAULT_TIMEOUT`]).
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt: at most [`MAX_RETRIES`] (default [`DEFAULT_RETRIES`]).
+    pub max_retries: Option<u32>,
+    /// Largest response body read, in bytes: 1 to [`crate::MAX_RESPONSE_BYTES`] (default
+    /// [`crate::DEFAULT_MAX_RESPONSE_BYTES`]). keygate's sans-IO loop does not read bodies: the
+    /// runner enforces it, and [`crate::Exchange::refuse`] gives the error.
+    pub max_response_bytes: Option<u64>,
     /// The code runs in a browser window (not a worker): secret API keys are refused there.
     pub browser_window: bool,
     /// Allow a secret API key in a browser window anyway.
@@ -77,7 +87,9 @@ pub struct Config {
     /// MCP endpoint (Poesius).
     pub mcp_url: Option<BaseUrl>,
     /// Per-attempt timeout.
-    pub timeout_ms: u64,
+    pub timeout: Duration,
+    /// Largest response body the runner reads.
+    pub max_response_bytes: u64,
     /// Retry policy.
     pub retry: RetryPolicy,
 }
@@ -90,14 +102,14 @@ fn parse_base(
 ) -> Result<BaseUrl, Error> {
     let url = BaseUrl::parse(input).map_err(|why| {
         Error::config(
-            "invalid_base_url",
+            ErrorCode::InvalidBaseUrl,
             format!("the {} is not usable: {}", what, why),
         )
         .with_provider(p.kind)
     })?;
     if !url.is_https() && !url.is_loopback() && !allow_insecure_http {
         return Err(Error::config(
-            "insecure_url",
+            ErrorCode::InsecureUrl,
             format!(
                 "the {} uses http:// on a non-loopback host; use https:// or set allowInsecureHttp",
                 what
@@ -108,29 +120,31 @@ fn parse_base(
     Ok(url)
 }
 
-fn number_option(v: Option<f64>, max: u64, name: &str, min: u64) -> Result<Option<u64>, Error> {
-    match v {
-        None => Ok(None),
-        Some(n) if n.is_finite() && n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => {
-            Ok(Some(n as u64))
-        }
-        Some(_) => Err(Error::config(
-            "invalid_option",
-            format!("{} must be a whole number from {} to {}", name, min, max),
-        )),
+/// The request-level timeout rule (also the client's): 1 ms to [`MAX_TIMEOUT`].
+pub(crate) fn check_timeout(t: Duration) -> Result<Duration, Error> {
+    if t >= Duration::from_millis(1) && t <= MAX_TIMEOUT {
+        Ok(t)
+    } else {
+        Err(Error::config(
+            ErrorCode::InvalidOption,
+            "the timeout must be from 1 ms to 10 minutes",
+        ))
     }
 }
 
-/// The one `timeoutMs` rule, for the client and for a request: a whole number of milliseconds
-/// from 1 to [`MAX_TIMEOUT_MS`] (`None`: not given).
-pub fn timeout_option(v: Option<f64>) -> Result<Option<u64>, Error> {
-    number_option(v, MAX_TIMEOUT_MS, "timeoutMs", 1)
-}
-
-/// The one `maxRetries` rule, for the client and for a request: a whole number from 0 to
-/// [`MAX_RETRIES`] (`None`: not given).
-pub fn max_retries_option(v: Option<f64>) -> Result<Option<u32>, Error> {
-    number_option(v, u64::from(MAX_RETRIES), "maxRetries", 0).map(|n| n.map(|n| n as u32))
+/// The retries rule (also the client's): at most [`MAX_RETRIES`].
+pub(crate) fn check_retries(n: u32) -> Result<u32, Error> {
+    if n <= MAX_RETRIES {
+        Ok(n)
+    } else {
+        Err(Error::config(
+            ErrorCode::InvalidOption,
+            format!(
+                "maxRetries must be a whole number from 0 to {}",
+                MAX_RETRIES
+            ),
+        ))
+    }
 }
 
 impl Config {
@@ -160,13 +174,15 @@ impl Config {
         e
     }
 
-    /// The same as [`Config::sanitize`] (its earlier name).
-    pub fn scrub(&self, text: &str) -> String {
-        self.sanitize(text)
-    }
-
-    /// The same as [`Config::sanitize_to`] (its earlier name).
-    pub fn scrub_to(&self, text: &str, max: usize) -> String {
+    /// [`Config::sanitize_to`] at the length the core keeps for `field`: for text a runner took
+    /// from a response itself.
+    pub fn sanitize_field(&self, text: &str, field: TextField) -> String {
+        use crate::classify::{MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID};
+        let max = match field {
+            TextField::Message => MAX_MESSAGE,
+            TextField::ProviderCode => MAX_PROVIDER_CODE,
+            TextField::RequestId => MAX_REQUEST_ID,
+        };
         self.sanitize_to(text, max)
     }
 
@@ -179,7 +195,7 @@ impl Config {
             && !opts.dangerously_allow_browser
         {
             return Err(Error::config(
-                "browser_secret_key",
+                ErrorCode::BrowserSecretKey,
                 format!(
                     "a {} API key is a server secret: anyone who opens this page can read it. Call {} from a server or an edge worker, use a user token, or pass dangerouslyAllowBrowser: true if you understand the risk",
                     p.name, p.name
@@ -189,7 +205,7 @@ impl Config {
         }
         let base_url = match &opts.base_url {
             None => BaseUrl::parse(p.base_url)
-                .map_err(|_| Error::config("invalid_base_url", "built-in base URL"))?,
+                .map_err(|_| Error::config(ErrorCode::InvalidBaseUrl, "built-in base URL"))?,
             Some(u) => {
                 let b = parse_base(p, u, opts.allow_insecure_http, "base URL")?;
                 match p.self_hosted_suffix {
@@ -211,12 +227,15 @@ impl Config {
             }
             _ => None,
         };
-        let timeout_ms = timeout_option(opts.timeout_ms)
-            .map_err(|e| e.with_provider(provider))?
-            .unwrap_or(30_000);
-        let max_retries = max_retries_option(opts.max_retries)
-            .map_err(|e| e.with_provider(provider))?
-            .unwrap_or(2);
+        let timeout = check_timeout(opts.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .map_err(|e| e.with_provider(provider))?;
+        let max_retries = check_retries(opts.max_retries.unwrap_or(DEFAULT_RETRIES))
+            .map_err(|e| e.with_provider(provider))?;
+        let max_response_bytes = match opts.max_response_bytes {
+            None => crate::input::DEFAULT_MAX_RESPONSE_BYTES,
+            Some(n) => crate::input::max_response_bytes_from_number(n as f64)
+                .map_err(|e| e.with_provider(provider))?,
+        };
         Ok(Config {
             provider,
             credential,
@@ -225,7 +244,8 @@ impl Config {
             key_type: opts.key_type,
             base_url,
             mcp_url,
-            timeout_ms,
+            timeout,
+            max_response_bytes,
             retry: RetryPolicy::new(max_retries),
         })
     }
@@ -237,6 +257,17 @@ impl Config {
             _ => self.base_url.origin(),
         }
     }
+}
+
+/// Which error field a text is for (its length limit): [`Config::sanitize_field`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    /// `message`: [`crate::MAX_MESSAGE`] characters.
+    Message,
+    /// `providerCode`: [`crate::MAX_PROVIDER_CODE`] characters.
+    ProviderCode,
+    /// `requestId`: [`crate::MAX_REQUEST_ID`] characters.
+    RequestId,
 }
 
 /// Where a request goes.
@@ -280,6 +311,10 @@ pub struct RequestSpec {
     pub target: Target,
     /// The typed helper making the call (its requirements are checked).
     pub endpoint: Option<&'static str>,
+    /// This request's timeout instead of the client's (same range).
+    pub timeout: Option<Duration>,
+    /// This request's retries instead of the client's (same range).
+    pub max_retries: Option<u32>,
 }
 
 /// What to send.
@@ -312,7 +347,7 @@ const MANAGED: [&str; 8] = [
 ];
 
 /// Whether `path` (relative, without query) matches `pattern` with `{id}` segments.
-pub fn path_matches(pattern: &str, path: &str) -> bool {
+pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
     let a: Vec<&str> = pattern.trim_matches('/').split('/').collect();
     let b: Vec<&str> = path.trim_matches('/').split('/').collect();
     a.len() == b.len()
@@ -328,6 +363,17 @@ fn under_prefix(prefix: &str, path: &str) -> bool {
 }
 
 /// Plans a request, or refuses it with the error a server would have given.
+///
+/// ```
+/// use keygate::{plan, Config, Credential, CredentialKind, Options, ProviderId, RequestSpec};
+/// let c = Credential::new(ProviderId::PowerPost, CredentialKind::ApiKey, "pp_live_sk_a1B2c3D4e5F6g7H8i9J0")?;
+/// let config = Config::new(c, Options::default())?;
+/// let get = |path: &str| RequestSpec { method: "GET".into(), path: path.into(), ..Default::default() };
+/// assert!(plan(&config, &get("/account/credits"))?.url.ends_with("/account/credits"));
+/// // A content path without a workspace id is refused before any network call.
+/// assert_eq!(plan(&config, &get("/posts")).unwrap_err().code, "workspace_required");
+/// # Ok::<(), keygate::Error>(())
+/// ```
 pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
     let provider = config.provider;
     let p = provider.provider();
@@ -338,7 +384,7 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
         .copied()
         .ok_or_else(|| {
             Error::config(
-                "invalid_method",
+                ErrorCode::InvalidMethod,
                 "the method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
             )
             .with_provider(provider)
@@ -347,14 +393,14 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
         (Target::Mcp, Some(m)) => m,
         (Target::Mcp, None) => {
             return Err(
-                Error::config("no_mcp", format!("{} has no MCP endpoint", p.name))
+                Error::config(ErrorCode::NoMcp, format!("{} has no MCP endpoint", p.name))
                     .with_provider(provider),
             )
         }
         (Target::Rest, _) => &config.base_url,
     };
     let mut url = join(base, &req.path)
-        .map_err(|why| Error::config("invalid_path", why).with_provider(provider))?;
+        .map_err(|why| Error::config(ErrorCode::InvalidPath, why).with_provider(provider))?;
     append_query(&mut url, &req.query);
     let bare_path = req.path.split('?').next().unwrap_or("");
 
@@ -373,7 +419,7 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
     let mut push = |name: &str, value: &str, what: &str| -> Result<(), Error> {
         let v = HeaderValue::new(value).ok_or_else(|| {
             Error::config(
-                "invalid_header",
+                ErrorCode::InvalidHeader,
                 format!(
                     "the {} value must be visible ASCII (no CR, LF or NUL)",
                     what
@@ -394,7 +440,7 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
     if let Some(k) = &req.idempotency_key {
         if k.len() > 255 {
             return Err(Error::config(
-                "invalid_header",
+                ErrorCode::InvalidHeader,
                 "the idempotency key is longer than 255 characters",
             )
             .with_provider(provider));
@@ -404,14 +450,15 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
     for (name, value) in &req.headers {
         let lower = name.to_ascii_lowercase();
         if !valid_name(name) {
-            return Err(
-                Error::config("invalid_header", "a header name is not a valid token")
-                    .with_provider(provider),
-            );
+            return Err(Error::config(
+                ErrorCode::InvalidHeader,
+                "a header name is not a valid token",
+            )
+            .with_provider(provider));
         }
         if MANAGED.contains(&lower.as_str()) {
             return Err(Error::config(
-                "managed_header",
+                ErrorCode::ManagedHeader,
                 format!(
                     "the {} header is set by keygate; configure it on the client instead",
                     name
@@ -424,7 +471,7 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
         }
         let v = HeaderValue::new(value).ok_or_else(|| {
             Error::config(
-                "invalid_header",
+                ErrorCode::InvalidHeader,
                 "a header value must be visible ASCII (no CR, LF or NUL)",
             )
             .with_provider(provider)
@@ -445,11 +492,11 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
 }
 
 /// A typed helper exists for this provider and the credential is of the kind it needs.
-pub fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
+pub(crate) fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
     let p = config.provider.provider();
     let e = p.endpoint(name).ok_or_else(|| {
         Error::config(
-            "unsupported_endpoint",
+            ErrorCode::UnsupportedEndpoint,
             format!(
                 "{} has no {}() helper: it belongs to another provider",
                 p.name, name
@@ -459,7 +506,7 @@ pub fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
     })?;
     match e.needs_kind {
         Some(k) if k != config.credential.kind() => Err(Error::config(
-            "wrong_credential_kind",
+            ErrorCode::WrongCredentialKind,
             format!(
                 "{}() needs a {} credential (pass {})",
                 name,
@@ -498,7 +545,7 @@ fn local_guards(config: &Config, method: &str, path: &str) -> Result<(), Error> 
                     .unwrap_or("the workspace variable")
             ),
         )
-        .with_code("workspace_required")
+        .with_code(ErrorCode::WorkspaceRequired)
         .with_provider(config.provider));
     }
     if config.key_type == KeyType::ReadDraft
@@ -511,7 +558,7 @@ fn local_guards(config: &Config, method: &str, path: &str) -> Result<(), Error> 
             ErrorKind::Permission,
             "this is a draft-only key (read_draft): it cannot publish; use a full-access (read_write) key",
         )
-        .with_code("draft_key_publish")
+        .with_code(ErrorCode::DraftKeyPublish)
         .with_provider(config.provider));
     }
     Ok(())

@@ -48,11 +48,7 @@ pub enum ResetStyle {
 impl ResetStyle {
     /// The convention of a provider's server.
     pub fn of(provider: ProviderId) -> ResetStyle {
-        match provider {
-            ProviderId::Poelis | ProviderId::PowerPost => ResetStyle::UnixSeconds,
-            ProviderId::Postiz => ResetStyle::DeltaSeconds,
-            ProviderId::Poesius => ResetStyle::Auto,
-        }
+        provider.provider().rate_limit_reset
     }
 }
 

@@ -24,16 +24,26 @@ use crate::secret::Credential;
 
 /// The shortest run of a credential's secret part redacted on its own (8 characters: 48 bits of
 /// a base64url key body; the redacted form itself shows 4).
-pub const MIN_FRAGMENT: usize = 8;
+pub(crate) const MIN_FRAGMENT: usize = 8;
 
-/// Removes `credential` from `text` in every form (see the module docs), then applies
-/// [`crate::clean`] (pattern rules, visible ASCII only) and keeps at most `max` characters.
+/// Removes `credential` from `text` in every form (see the module docs), then applies the
+/// pattern rules (visible ASCII only, known secret shapes removed) and keeps at most `max`
+/// characters.
+///
+/// ```
+/// use keygate::{sanitize, Credential, CredentialKind, ProviderId};
+/// let key = "pk_live0123456789abcdefXYZ";
+/// let c = Credential::new(ProviderId::Poesius, CredentialKind::ApiKey, key)?;
+/// let cleaned = sanitize(&c, &format!("invalid key {}", key), 300);
+/// assert!(!cleaned.contains("0123456789abcdef"), "{cleaned}");
+/// # Ok::<(), keygate::Error>(())
+/// ```
 pub fn sanitize(credential: &Credential, text: &str, max: usize) -> String {
     clean(&redact_own(credential, text), max)
 }
 
 /// Only the first step of [`sanitize`]: the credential's forms replaced, nothing else changed.
-pub fn redact_own(credential: &Credential, text: &str) -> String {
+pub(crate) fn redact_own(credential: &Credential, text: &str) -> String {
     let secret = credential.secret().expose();
     if secret.is_empty() || text.is_empty() {
         return text.to_string();

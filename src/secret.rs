@@ -3,7 +3,7 @@
 
 use zeroize::Zeroize;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::providers::{CredentialKind, ProviderId};
 use crate::validate::{validate_at, Validation};
 
@@ -118,6 +118,6 @@ pub fn key_error(v: &Validation) -> Error {
         ErrorKind::KeyFormat,
         format!("{} ({})", v.message, v.redacted),
     )
-    .with_code(v.code.as_str())
+    .with_code(ErrorCode::Key(v.code))
     .with_provider(v.provider)
 }

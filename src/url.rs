@@ -270,7 +270,7 @@ fn percent_ok_any(s: &str) -> bool {
 }
 
 /// Percent-encodes a query key or value (everything but unreserved characters).
-pub fn encode_component(s: &str) -> String {
+pub(crate) fn encode_component(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -284,7 +284,7 @@ pub fn encode_component(s: &str) -> String {
 }
 
 /// Appends encoded `query` pairs to a URL.
-pub fn append_query(url: &mut String, query: &[(String, String)]) {
+pub(crate) fn append_query(url: &mut String, query: &[(String, String)]) {
     for (k, v) in query {
         url.push(if url.contains('?') { '&' } else { '?' });
         url.push_str(&encode_component(k));

@@ -212,6 +212,12 @@ fn check_jwt_claims(input: &str) -> Result<jwt::Claims, Refusal> {
 }
 
 /// Recognises a provider (and credential kind) from the input's prefix.
+///
+/// ```
+/// use keygate::{detect, CredentialKind, ProviderId};
+/// assert_eq!(detect("pk_live0123456789abcdefXYZ"), Some((ProviderId::Poesius, CredentialKind::ApiKey)));
+/// assert_eq!(detect("hello"), None);
+/// ```
 pub fn detect(input: &str) -> Option<(ProviderId, CredentialKind)> {
     let input = input.trim_start();
     // Longest prefixes first so `pos_` and `poelis_api_` never shadow each other.
@@ -239,7 +245,7 @@ pub fn detect(input: &str) -> Option<(ProviderId, CredentialKind)> {
 }
 
 /// Seconds since the Unix epoch from the system clock; `None` where there is none (wasm32).
-pub fn system_now() -> Option<u64> {
+pub(crate) fn system_now() -> Option<u64> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::time::SystemTime::now()
@@ -255,6 +261,14 @@ pub fn system_now() -> Option<u64> {
 
 /// Validates `input` as a `kind` credential of `provider` (SPEC §2), using the system clock
 /// for JWT expiry.
+///
+/// ```
+/// use keygate::{validate, Code, CredentialKind, ProviderId};
+/// let v = validate(ProviderId::Poelis, CredentialKind::ApiKey, "Bearer poelis_api_x");
+/// assert!(!v.ok);
+/// assert_eq!(v.code, Code::HasScheme);
+/// assert!(!v.message.contains("poelis_api_x"));
+/// ```
 pub fn validate(provider: ProviderId, kind: CredentialKind, input: &str) -> Validation {
     validate_at(provider, kind, input, system_now())
 }
@@ -409,6 +423,10 @@ fn shared_checks(p: &Provider, kind: CredentialKind, input: &str) -> Result<(), 
 }
 
 /// The redacted form of any input: the recognised prefix plus `…` and the last 4 characters.
+///
+/// ```
+/// assert_eq!(keygate::redact("pp_live_sk_a1B2c3D4e5F6g7H8i9J0"), "pp_live_sk_…i9J0");
+/// ```
 pub fn redact(input: &str) -> String {
     match detect(input) {
         Some((p, _)) => redact_for(p.provider(), input),

@@ -10,11 +10,11 @@ use keygate::{
 
 const BASE: &str = "https://api.poelis.example/v1/public";
 
-fn config(max_retries: f64) -> Config {
+fn config(max_retries: u32) -> Config {
     let opts = Options {
         base_url: Some(BASE.into()),
         max_retries: Some(max_retries),
-        timeout_ms: Some(1000.0),
+        timeout: Some(std::time::Duration::from_millis(1000)),
         ..Default::default()
     };
     Config::new(cred(P::Poelis, K::ApiKey, POELIS_KEY), opts).expect("config")
@@ -68,12 +68,12 @@ fn reply_opaque(ex: &mut Exchange, c: &Config) -> Step {
 
 #[test]
 fn a_2xx_is_done_at_once_with_its_request_id() {
-    let c = config(2.0);
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let c = config(2);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     assert_eq!(ex.url(), format!("{}/workspaces", BASE));
     assert_eq!(ex.method(), "GET");
     assert!(!ex.send_body());
-    assert_eq!(ex.timeout_ms(), 1000);
+    assert_eq!(ex.timeout(), std::time::Duration::from_millis(1000));
     let step = reply(
         &mut ex,
         &c,
@@ -89,8 +89,8 @@ fn a_2xx_is_done_at_once_with_its_request_id() {
 
 #[test]
 fn server_errors_are_retried_with_jittered_backoff_then_reported() {
-    let c = config(2.0);
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let c = config(2);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     // Full jitter: jitter 0.5 of the 500 ms then 1000 ms ceilings.
     assert_eq!(
         reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.5),
@@ -109,8 +109,8 @@ fn server_errors_are_retried_with_jittered_backoff_then_reported() {
 
 #[test]
 fn retry_after_is_the_wait_and_a_long_one_stops() {
-    let c = config(2.0);
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let c = config(2);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     let ra = h(&[("Retry-After", "3")]);
     assert_eq!(reply(&mut ex, &c, 429, &ra, b"", 0.9), Step::Sleep(3000));
     let long = h(&[("Retry-After", "120")]);
@@ -120,13 +120,13 @@ fn retry_after_is_the_wait_and_a_long_one_stops() {
 
 #[test]
 fn post_is_not_retried_without_an_idempotency_key() {
-    let c = config(2.0);
-    let mut ex = Exchange::new(&c, &req("POST", "/workspaces"), None, None).unwrap();
+    let c = config(2);
+    let mut ex = Exchange::new(&c, &req("POST", "/workspaces")).unwrap();
     assert!(ex.send_body());
     assert_eq!(reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.5), Step::Fail);
     let mut keyed = req("POST", "/workspaces");
     keyed.idempotency_key = Some("k1".into());
-    let mut ex = Exchange::new(&c, &keyed, None, None).unwrap();
+    let mut ex = Exchange::new(&c, &keyed).unwrap();
     assert_eq!(
         reply(&mut ex, &c, 503, NO_HEADERS, b"", 0.0),
         Step::Sleep(0)
@@ -135,15 +135,22 @@ fn post_is_not_retried_without_an_idempotency_key() {
 
 #[test]
 fn failures_timeouts_and_aborts() {
-    let c = config(1.0);
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), Some(50), None).unwrap();
+    let c = config(1);
+    let mut ex = Exchange::new(
+        &c,
+        &RequestSpec {
+            timeout: Some(std::time::Duration::from_millis(50)),
+            ..req("GET", "/workspaces")
+        },
+    )
+    .unwrap();
     assert_eq!(ex.on_failure(&c, Failure::TimedOut, 0.0), Step::Sleep(0));
     assert_eq!(ex.on_failure(&c, Failure::TimedOut, 0.0), Step::Fail);
     let e = ex.take_error().unwrap();
     assert_eq!(e.kind, ErrorKind::Timeout);
     assert!(e.message.contains("50 ms"), "{}", e.message);
 
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     // The runtime's message is scrubbed: a key in it never reaches the error.
     let detail = format!("connect failed for {}", POELIS_KEY);
     let step = ex.on_failure(
@@ -171,17 +178,24 @@ fn failures_timeouts_and_aborts() {
     assert!(!e.message.contains(POELIS_KEY), "{}", e.message);
 
     // An abort is final, whatever the retry budget.
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, Some(5)).unwrap();
+    let mut ex = Exchange::new(
+        &c,
+        &RequestSpec {
+            max_retries: Some(5),
+            ..req("GET", "/workspaces")
+        },
+    )
+    .unwrap();
     assert_eq!(ex.on_failure(&c, Failure::Aborted, 0.0), Step::Fail);
     assert_eq!(ex.take_error().unwrap().kind, ErrorKind::Abort);
 }
 
 #[test]
 fn same_origin_redirects_are_followed_and_303_turns_post_into_get() {
-    let c = config(2.0);
+    let c = config(2);
     let mut keyed = req("POST", "/workspaces");
     keyed.idempotency_key = Some("k".into());
-    let mut ex = Exchange::new(&c, &keyed, None, None).unwrap();
+    let mut ex = Exchange::new(&c, &keyed).unwrap();
     let loc = h(&[("Location", "/v1/public/elsewhere")]);
     assert_eq!(reply(&mut ex, &c, 307, &loc, b"", 0.0), Step::Fetch);
     assert_eq!(ex.url(), "https://api.poelis.example/v1/public/elsewhere");
@@ -202,19 +216,19 @@ fn same_origin_redirects_are_followed_and_303_turns_post_into_get() {
 
 #[test]
 fn cross_origin_opaque_and_endless_redirects_are_refused() {
-    let c = config(2.0);
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let c = config(2);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     let away = h(&[("Location", "https://evil.example/steal")]);
     assert_eq!(reply(&mut ex, &c, 302, &away, b"", 0.0), Step::Fail);
     let e = ex.take_error().unwrap();
     assert_eq!(e.code, "redirect_refused");
     assert!(!ex.url().contains("evil"));
 
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     assert_eq!(reply_opaque(&mut ex, &c), Step::Fail);
     assert_eq!(ex.take_error().unwrap().code, "redirect_refused");
 
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     let again = h(&[("Location", "/v1/public/workspaces")]);
     for _ in 0..keygate::MAX_REDIRECTS {
         assert_eq!(reply(&mut ex, &c, 301, &again, b"", 0.0), Step::Fetch);
@@ -225,15 +239,15 @@ fn cross_origin_opaque_and_endless_redirects_are_refused() {
 
 #[test]
 fn error_bodies_give_the_provider_message_and_oversized_ones_are_not_parsed() {
-    let c = config(0.0);
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let c = config(0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     let body = br#"{"error":"unauthorized","message":"API key has been revoked"}"#;
     assert_eq!(reply(&mut ex, &c, 401, NO_HEADERS, body, 0.0), Step::Fail);
     let e = ex.take_error().unwrap();
     assert_eq!(e.kind, ErrorKind::Authentication);
     assert_eq!(e.message, "API key has been revoked");
 
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     let mut big = body.to_vec();
     big.resize(keygate::MAX_ERROR_BODY + 1, b' ');
     assert_eq!(reply(&mut ex, &c, 401, NO_HEADERS, &big, 0.0), Step::Fail);
@@ -242,8 +256,8 @@ fn error_bodies_give_the_provider_message_and_oversized_ones_are_not_parsed() {
 
 #[test]
 fn invalid_json_names_the_status_and_request_id() {
-    let c = config(0.0);
-    let mut ex = Exchange::new(&c, &req("GET", "/workspaces"), None, None).unwrap();
+    let c = config(0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
     reply(&mut ex, &c, 200, &h(&[("x-request-id", "r9")]), b"{", 0.0);
     let e = ex.invalid_json(&c);
     assert_eq!(e.code, "invalid_json");

@@ -203,7 +203,12 @@ fn https_only_except_loopback() {
         ("not a url", "invalid_base_url"),
     ] {
         let e = Config::new(k(), opts(bad)).unwrap_err();
-        assert_eq!((e.kind, e.code), (ErrorKind::Config, code), "{}", bad);
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::Config, code),
+            "{}",
+            bad
+        );
     }
     let mut o = opts("http://example.com");
     o.allow_insecure_http = true;
@@ -220,11 +225,36 @@ fn bad_numbers_are_config_errors() {
         (None, Some(11.0)),
         (None, Some(f64::INFINITY)),
     ] {
-        let o = Options {
-            timeout_ms: t,
-            max_retries: r,
-            ..Default::default()
+        // The JS-number forms of the options go through the core's one rule for each.
+        let e = match (t, r) {
+            (Some(t), _) => keygate::input::timeout_from_ms(t).unwrap_err(),
+            (_, Some(r)) => keygate::input::retries_from_number(r).unwrap_err(),
+            _ => unreachable!(),
         };
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::Config, "invalid_option")
+        );
+    }
+    // The typed options: a zero or too long timeout, too many retries.
+    for o in [
+        Options {
+            timeout: Some(std::time::Duration::ZERO),
+            ..Default::default()
+        },
+        Options {
+            timeout: Some(std::time::Duration::from_secs(601)),
+            ..Default::default()
+        },
+        Options {
+            max_retries: Some(11),
+            ..Default::default()
+        },
+        Options {
+            max_response_bytes: Some(0),
+            ..Default::default()
+        },
+    ] {
         let e = Config::new(cred(P::Poelis, K::ApiKey, POELIS_KEY), o).unwrap_err();
         assert_eq!(e.code, "invalid_option");
     }
@@ -356,7 +386,7 @@ fn powerpost_local_guards() {
     ] {
         let e = plan(&c, &get(path)).unwrap_err();
         assert_eq!(
-            (e.kind, e.code),
+            (e.kind, e.code.as_str()),
             (ErrorKind::BadRequest, "workspace_required"),
             "{}",
             path
@@ -380,7 +410,7 @@ fn powerpost_local_guards() {
     };
     let e = plan(&draft, &publish).unwrap_err();
     assert_eq!(
-        (e.kind, e.code),
+        (e.kind, e.code.as_str()),
         (ErrorKind::Permission, "draft_key_publish")
     );
     assert!(plan(&draft, &get("/posts/p_42")).is_ok());
@@ -442,7 +472,7 @@ fn methods_headers_and_idempotency() {
 
 #[test]
 fn redirects_stay_on_origin() {
-    use keygate::same_origin_redirect as r;
+    use keygate::__internals::same_origin_redirect as r;
     let cur = "https://api.poelis.com/v1/public/workspaces?x=1";
     let o = "https://api.poelis.com";
     assert_eq!(
@@ -494,32 +524,38 @@ fn browser_guard_and_endpoints() {
     .is_ok());
     assert!(Config::new(cred(P::Poesius, K::Jwt, &jwt(r#"{"a":1}"#)), o()).is_ok());
     assert!(Config::new(cred(P::Postiz, K::ApiKey, POSTIZ_TOKEN), o()).is_ok());
+    // A typed helper's requirements, through the public planner (RequestSpec::endpoint).
+    let helper = |c: &Config, name: &'static str| {
+        plan(
+            c,
+            &RequestSpec {
+                endpoint: Some(name),
+                ..get("/x")
+            },
+        )
+    };
     let c = config(P::Poesius, POESIUS_KEY, Options::default());
     assert_eq!(
-        keygate::check_endpoint(&c, "createApiKey")
-            .unwrap_err()
-            .code,
+        helper(&c, "createApiKey").unwrap_err().code,
         "wrong_credential_kind"
     );
     assert_eq!(
-        keygate::check_endpoint(&c, "listWorkspaces")
-            .unwrap_err()
-            .code,
+        helper(&c, "listWorkspaces").unwrap_err().code,
         "unsupported_endpoint"
     );
-    assert!(keygate::check_endpoint(&c, "listPresentations").is_ok());
+    assert!(helper(&c, "listPresentations").is_ok());
     let c = Config::new(
         cred(P::Poesius, K::Jwt, &jwt(r#"{"a":1}"#)),
         Options::default(),
     )
     .unwrap();
-    assert!(keygate::check_endpoint(&c, "createApiKey").is_ok());
+    assert!(helper(&c, "createApiKey").is_ok());
 }
 
 #[test]
 fn scrub_removes_the_credential() {
     let c = config(P::Postiz, POSTIZ_KEY, Options::default());
-    let s = c.scrub(&format!("oops {} leaked\r\n", POSTIZ_KEY));
+    let s = c.sanitize(&format!("oops {} leaked\r\n", POSTIZ_KEY));
     assert!(!s.contains(POSTIZ_KEY) && s.contains("…cdef"), "{}", s);
 }
 

@@ -7,8 +7,8 @@
 mod common;
 use common::*;
 use keygate::{
-    classify, parse_retry_after, Config, CredentialKind as K, Decision, ErrorKind, Exchange, Json,
-    Options, ProviderId as P, RequestSpec, Response, RetryPolicy, Step,
+    __internals::Json, classify, parse_retry_after, Config, CredentialKind as K, Decision,
+    ErrorKind, Exchange, Options, ProviderId as P, RequestSpec, Response, RetryPolicy, Step,
 };
 
 /// A Poesius key using every non-alphanumeric token68 character (`. ~ + / =`, `-`, `_`).
@@ -144,7 +144,7 @@ fn config_for(p: P, kind: K, key: &str) -> Config {
     Config::new(
         cred(p, kind, key),
         Options {
-            max_retries: Some(0.0),
+            max_retries: Some(0),
             ..Default::default()
         },
     )
@@ -161,7 +161,7 @@ fn get(path: &str) -> RequestSpec {
 
 /// One final error through the request loop.
 fn failed(c: &Config, status: u16, headers: &[(String, String)], body: &str) -> keygate::Error {
-    let mut ex = Exchange::new(c, &get("/x"), None, None).expect("exchange");
+    let mut ex = Exchange::new(c, &get("/x")).expect("exchange");
     let step = ex.on_response(
         c,
         &Response {
@@ -268,7 +268,7 @@ fn the_clients_own_key_never_survives_in_an_error() {
             }
         }
         // A network failure's text goes through the same sanitiser.
-        let mut ex = Exchange::new(&c, &get("/x"), None, None).unwrap();
+        let mut ex = Exchange::new(&c, &get("/x")).unwrap();
         let detail = format!("connect failed for {}", pct(key, false, true));
         ex.on_failure(
             &c,
@@ -367,7 +367,7 @@ fn a_wait_over_the_cap_ends_the_retries_and_is_carried() {
     let c = Config::new(
         cred(P::Poelis, K::ApiKey, POELIS_KEY),
         Options {
-            max_retries: Some(2.0),
+            max_retries: Some(2),
             ..Default::default()
         },
     )
@@ -385,7 +385,7 @@ fn a_wait_over_the_cap_ends_the_retries_and_is_carried() {
         ),
         (h(&[("Retry-After", "61")]), "", 61_000),
     ] {
-        let mut ex = Exchange::new(&c, &get("/workspaces"), None, None).unwrap();
+        let mut ex = Exchange::new(&c, &get("/workspaces")).unwrap();
         let step = ex.on_response(
             &c,
             &Response {
@@ -405,7 +405,7 @@ fn a_wait_over_the_cap_ends_the_retries_and_is_carried() {
         );
     }
     // An invalid value is absent: the usual backoff applies.
-    let mut ex = Exchange::new(&c, &get("/workspaces"), None, None).unwrap();
+    let mut ex = Exchange::new(&c, &get("/workspaces")).unwrap();
     let headers = h(&[("Retry-After", "1e3")]);
     let step = ex.on_response(
         &c,
@@ -526,7 +526,7 @@ fn redirects_resolve_like_whatwg_and_stay_on_origin() {
     let o = "https://api.poelis.com";
     let mut bad = Vec::new();
     for (loc, want) in REDIRECTS {
-        let got = keygate::same_origin_redirect(cur, loc, o);
+        let got = keygate::__internals::same_origin_redirect(cur, loc, o);
         if got.as_deref() != *want {
             bad.push(format!("{:?}: got {:?}, want {:?}", loc, got, want));
         }
@@ -542,7 +542,7 @@ fn redirects_resolve_like_whatwg_and_stay_on_origin() {
         ("//127.0.0.1.5:8080/", None),
         ("//256.0.0.1:8080/", None),
     ] {
-        let got = keygate::same_origin_redirect(cur, loc, o);
+        let got = keygate::__internals::same_origin_redirect(cur, loc, o);
         if got.as_deref() != want {
             bad.push(format!("{:?}: got {:?}, want {:?}", loc, got, want));
         }
@@ -551,7 +551,8 @@ fn redirects_resolve_like_whatwg_and_stay_on_origin() {
     // address (WHATWG), not a name, so such a URL is never followed.
     for host in ["0x1dddddddddddddddddddd", "a.0x100000000", "4294967296"] {
         let cur = format!("http://{}/x", host);
-        let got = keygate::same_origin_redirect(&cur, "y", &format!("http://{}", host));
+        let got =
+            keygate::__internals::same_origin_redirect(&cur, "y", &format!("http://{}", host));
         if got.is_some() {
             bad.push(format!("{:?}: got {:?}, want None", host, got));
         }
@@ -573,14 +574,22 @@ fn one_timeout_rule_for_client_and_request() {
         (f64::NAN, false),
         (f64::INFINITY, false),
     ] {
-        let client = Config::new(
-            cred(P::Poelis, K::ApiKey, POELIS_KEY),
-            Options {
-                timeout_ms: Some(t),
-                ..Default::default()
-            },
-        );
-        let request = Exchange::with_options(&c, &get("/w"), Some(t), None);
+        let client = keygate::input::timeout_from_ms(t).and_then(|d| {
+            Config::new(
+                cred(P::Poelis, K::ApiKey, POELIS_KEY),
+                Options {
+                    timeout: Some(d),
+                    ..Default::default()
+                },
+            )
+        });
+        let request = keygate::input::RequestInput {
+            path: Some("/w".into()),
+            timeout_ms: Some(t),
+            ..Default::default()
+        }
+        .check(&c)
+        .and_then(|spec| Exchange::new(&c, &spec));
         assert_eq!(client.is_ok(), ok, "client timeoutMs {}", t);
         assert_eq!(request.is_ok(), ok, "request timeoutMs {}", t);
         if let (Err(a), Err(b)) = (client, request) {
@@ -594,22 +603,26 @@ fn one_timeout_rule_for_client_and_request() {
         (11.0, false),
         (-1.0, false),
     ] {
-        assert_eq!(
-            Exchange::with_options(&c, &get("/w"), None, Some(r)).is_ok(),
-            ok,
-            "maxRetries {}",
-            r
-        );
+        let request = keygate::input::RequestInput {
+            path: Some("/w".into()),
+            max_retries: Some(r),
+            ..Default::default()
+        }
+        .check(&c);
+        assert_eq!(request.is_ok(), ok, "maxRetries {}", r);
     }
-    // The u64 form takes the same range.
-    assert!(Exchange::new(&c, &get("/w"), Some(0), None).is_err());
-    assert!(Exchange::new(&c, &get("/w"), Some(600_001), None).is_err());
-    assert!(Exchange::new(&c, &get("/w"), Some(1500), Some(11)).is_err());
+    // The typed (Duration, u32) form takes the same range.
+    let with = |t: u64, r: Option<u32>| RequestSpec {
+        timeout: Some(std::time::Duration::from_millis(t)),
+        max_retries: r,
+        ..get("/w")
+    };
+    assert!(Exchange::new(&c, &with(0, None)).is_err());
+    assert!(Exchange::new(&c, &with(600_001, None)).is_err());
+    assert!(Exchange::new(&c, &with(1500, Some(11))).is_err());
     assert_eq!(
-        Exchange::new(&c, &get("/w"), Some(1500), None)
-            .unwrap()
-            .timeout_ms(),
-        1500
+        Exchange::new(&c, &with(1500, None)).unwrap().timeout(),
+        std::time::Duration::from_millis(1500)
     );
 }
 
@@ -772,7 +785,7 @@ proptest::proptest! {
     ) {
         let (cur, o) = CURRENTS[which];
         let loc: String = pieces.concat();
-        let ours = keygate::same_origin_redirect(cur, &loc, o);
+        let ours = keygate::__internals::same_origin_redirect(cur, &loc, o);
         let reference = oracle(cur, &loc, o);
         if (stricter(&loc) && ours.is_none()) || crate_diverges(&loc) {
             return Ok(());

@@ -8,7 +8,8 @@
 //! run on the raw body and header values. (Which class a status maps to is left to the unit tests.)
 #![no_main]
 
-use keygate::{classify, clean, PROVIDERS};
+use keygate::__internals::clean;
+use keygate::{classify, PROVIDERS};
 use keygate_fuzz::{credential_in, text};
 use libfuzzer_sys::fuzz_target;
 

@@ -61,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let opts = Options {
         base_url: Some(base.into()),
-        max_retries: Some(f64::from(max_retries)),
+        max_retries: Some(max_retries),
         workspace_id: (provider == P::PowerPost).then(|| "ws_1".to_string()),
         ..Default::default()
     };
@@ -74,7 +74,7 @@ fuzz_target!(|data: &[u8]| {
         idempotency_key: keyed.then(|| "fuzz-key".to_string()),
         ..Default::default()
     };
-    let Ok(mut ex) = Exchange::new(&config, &req, None, None) else {
+    let Ok(mut ex) = Exchange::new(&config, &req) else {
         return;
     };
     let origin = origin_of(ex.url()).expect("a planned URL has an origin");

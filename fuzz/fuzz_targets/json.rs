@@ -7,7 +7,7 @@
 //! surrogates become U+FFFD) or a number too large for an f64 (read as infinite).
 #![no_main]
 
-use keygate::Json;
+use keygate::__internals::Json;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

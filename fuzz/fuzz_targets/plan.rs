@@ -79,8 +79,12 @@ fuzz_target!(|data: &[u8]| {
         base_url: opt(&f[1]),
         mcp_url: opt(&f[6]),
         allow_insecure_http: flags & 32 != 0,
-        timeout_ms: number(c(3)).map(|n| if n >= 0.0 { n * 1000.0 } else { n }),
-        max_retries: number(c(4)),
+        // Through the core's JS-number rules (out-of-range numbers are no option at all).
+        timeout: number(c(3))
+            .map(|n| if n >= 0.0 { n * 1000.0 } else { n })
+            .and_then(|n| keygate::input::timeout_from_ms(n).ok()),
+        max_retries: number(c(4)).and_then(|n| keygate::input::retries_from_number(n).ok()),
+        max_response_bytes: None,
         browser_window: flags & 64 != 0,
         dangerously_allow_browser: flags & 128 != 0,
     };
@@ -117,7 +121,7 @@ fuzz_target!(|data: &[u8]| {
 
     // scrub: the credential never survives, the output is clean.
     for t in [f[3].clone(), format!("{} {} {}", f[3], key, f[7])] {
-        let s = config.scrub(&t);
+        let s = config.sanitize(&t);
         assert!(!s.contains(key), "scrub kept the credential: {:?}", s);
         // Only the whole credential is replaced: its secret part alone, typed by the fuzzer into
         // the text, may stay.
@@ -162,6 +166,7 @@ fuzz_target!(|data: &[u8]| {
             Target::Rest
         },
         endpoint,
+        ..Default::default()
     };
 
     let planned = match plan(&config, &req) {

@@ -9,7 +9,8 @@
 //! the 60 s cap) or the backoff cap.
 #![no_main]
 
-use keygate::{parse_retry_after, Decision, Error, ErrorKind, RetryPolicy, MAX_RETRY_AFTER_MS};
+use keygate::MAX_RETRY_AFTER_MS;
+use keygate::{parse_retry_after, Decision, Error, ErrorKind, RetryPolicy};
 use keygate_fuzz::text;
 use libfuzzer_sys::fuzz_target;
 

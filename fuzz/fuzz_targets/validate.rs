@@ -6,7 +6,8 @@
 //! secret part; `ok`, `code`, `env` and `warnings` agree.
 #![no_main]
 
-use keygate::{key_error, redact, validate_at, Code, PROVIDERS};
+use keygate::__internals::key_error;
+use keygate::{redact, validate_at, Code, PROVIDERS};
 use keygate_fuzz::{check_redaction, echoes, text, visible, KINDS};
 use libfuzzer_sys::fuzz_target;
 

@@ -360,7 +360,7 @@ async function attempt(ex, fetchImpl, init, limits, track) {
 
 /**
  * Runs one exchange: the wasm side decides every step (fetch, wait, done, fail: see
- * `WasmExchange` in src/wasm.rs); this only performs the fetches and waits it asks for, and
+ * `WasmExchange` in crates/keygate-wasm/src/lib.rs); this only performs the fetches and waits it asks for, and
  * reports each outcome. Each attempt (fetch and body read) is raced against keygate's own timer
  * and the caller's signal, so neither depends on `fetch` honouring `init.signal`.
  */
@@ -440,7 +440,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits) {
           const v = headerOf(resp, name);
           if (v !== null) flat += name + SEP + v + SEP;
         }
-        if (refuse) throw ex.refuse(refuse[0], refuse[1], flat, refuse[2]);
+        if (refuse) throw ex.refuse(refuse[0], refuse[1], flat);
         step = ex.response(status, opaque, flat, bytes);
         if (step === -2) {
           const out = {};
@@ -764,20 +764,18 @@ function createApi(wasm) {
       } catch (e) {
         this.#rethrow(e);
       }
-      // Errors built here from the JSON-RPC body go through the core's sanitiser, every field:
-      // a server may echo the key anywhere in them.
-      const clean = (v, what) => (v === undefined || v === null ? null : this.#inner.sanitize(String(v), what));
-      const fields = (code, providerCode) => ({ code, provider: "poesius", status: res.status, providerCode, requestId: clean(res.requestId, "requestId") });
+      // The core's rule (classify_mcp) reads the JSON-RPC answer: a JSON-RPC error, or a tool's
+      // out-of-credits result (the PaymentRequiredError the REST API gives), every field cleaned
+      // of the credential.
       const data = res.data;
-      if (data && data.error) {
-        throw new errors.ApiError(clean(data.error.message ?? "MCP error", "message"), fields("mcp_error", clean(data.error.code, "code")));
+      let text;
+      try {
+        text = JSON.stringify(data ?? null);
+      } catch {
+        text = "null";
       }
-      // A tool can fail inside a successful JSON-RPC answer (`isError`); out of credits is the
-      // same PaymentRequiredError the REST API gives (SPEC §5, Poesius CREDITS_EXHAUSTED).
-      const r = data?.result;
-      if (r && r.isError && (r.error_code === "CREDITS_EXHAUSTED" || r.structuredContent?.error_code === "CREDITS_EXHAUSTED")) {
-        throw new errors.PaymentRequiredError(clean(r.error ?? r.message ?? "Insufficient credits", "message"), fields("payment_required", "CREDITS_EXHAUSTED"));
-      }
+      const described = this.#inner.mcpError(res.status, res.requestId ?? undefined, text ?? "null");
+      if (described) this.#rethrow(described);
       return data?.result;
     }
     async generateSlides(args, opts) {

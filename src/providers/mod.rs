@@ -395,6 +395,8 @@ pub struct Provider {
     /// Key prefixes of earlier documented formats the server may still accept (Poelis
     /// `poelis_live_`): detected and accepted with a warning naming the current format.
     pub earlier_key_prefixes: &'static [&'static str],
+    /// How the server writes `X-RateLimit-Reset` (read by `read_rate_limit`).
+    pub rate_limit_reset: crate::ratelimit::ResetStyle,
 }
 
 impl Provider {

@@ -61,6 +61,8 @@ pub(super) static PROVIDER: Provider = Provider {
         full_access_only: &[],
     },
     earlier_key_prefixes: &[EARLIER_PREFIX],
+    // X-RateLimit-Reset: Unix seconds, as a string (docs).
+    rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

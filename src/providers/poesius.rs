@@ -116,6 +116,8 @@ pub(super) static PROVIDER: Provider = Provider {
         full_access_only: &[],
     },
     earlier_key_prefixes: &[],
+    // X-RateLimit-Reset: nothing documented: Unix seconds or seconds until, by size.
+    rate_limit_reset: crate::ratelimit::ResetStyle::Auto,
 };
 
 fn header(kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

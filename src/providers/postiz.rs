@@ -99,6 +99,8 @@ pub(super) static PROVIDER: Provider = Provider {
         full_access_only: &[],
     },
     earlier_key_prefixes: &[],
+    // X-RateLimit-Reset: @nestjs/throttler: seconds until the reset.
+    rate_limit_reset: crate::ratelimit::ResetStyle::DeltaSeconds,
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

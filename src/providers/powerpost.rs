@@ -70,6 +70,8 @@ pub(super) static PROVIDER: Provider = Provider {
         full_access_only: &[("POST", "/posts/{id}/publish")],
     },
     earlier_key_prefixes: &[],
+    // X-RateLimit-Reset: a Unix timestamp (docs).
+    rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
 };
 
 fn header(_kind: CredentialKind, scheme: Scheme) -> Option<HeaderRule> {

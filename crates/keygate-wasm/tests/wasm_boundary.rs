@@ -1,9 +1,9 @@
 //! The wasm-bindgen boundary, run in Node by wasm-bindgen-test-runner: descriptors, own-property
-//! reads, and no panic on hostile input.
-#![cfg(target_arch = "wasm32")]
+//! reads, and no panic on hostile input. Compiled into keygate-wasm's lib test harness (a
+//! cdylib-only crate has no rlib an integration test could link): `make test-wasm`.
 
+use crate::{build_headers_js, detect_provider, redact, validate_key, WasmClient};
 use js_sys::{Object, Reflect};
-use keygate::wasm::{build_headers_js, detect_provider, redact, validate_key, WasmClient};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -168,6 +168,16 @@ fn throwing_reads_are_config_errors_and_leave_the_instance_usable() {
         ("apiKey", POELIS.into())
     ]))
     .is_ok());
-    let s = c.sanitize(format!("bad key {}", POELIS).into(), None);
-    assert!(!s.as_string().unwrap().contains(&POELIS[11..40]));
+    // Text from a JSON-RPC answer is cleaned by the core's rule (classify_mcp).
+    let body = format!(
+        r#"{{"error":{{"code":-32000,"message":"bad key {}"}}}}"#,
+        POELIS
+    );
+    let e = c.mcp_error(200, None, &body);
+    assert_eq!(get(&e, "code").as_string().unwrap(), "mcp_error");
+    assert!(!get(&e, "message")
+        .as_string()
+        .unwrap()
+        .contains(&POELIS[11..40]));
+    assert!(c.mcp_error(200, None, r#"{"result":{}}"#).is_null());
 }

@@ -1,4 +1,8 @@
-//! The wasm-bindgen edge: the only module that touches JavaScript.
+//! keygate-wasm: the wasm-bindgen edge of the `keygate` crate, built into the npm package.
+//!
+//! This crate is the only code that touches JavaScript, and the only one with a
+//! `#[global_allocator]` and `#[wasm_bindgen]` exports: the core crate `keygate` stays a plain
+//! rlib that any Rust program (wasm32 included) can depend on.
 //!
 //! Inputs are read with own-property lookups only (a polluted `Object.prototype` cannot inject
 //! options), every entry point returns a `Result` (no panic can reach JS), every JS call that can
@@ -9,6 +13,8 @@
 //! The request loop is the core's sans-IO [`Exchange`]: the JS entry performs the fetches and
 //! waits it asks for (JS supplies `fetch`, timers and body decoding) and reports each outcome
 //! back; redirects, classification and retry decisions are all made here, in Rust.
+#![cfg(target_arch = "wasm32")]
+#![deny(missing_docs, missing_debug_implementations)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,13 +22,21 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{Error, ErrorKind};
-use crate::exchange::{Exchange, Failure, Response, Step};
-use crate::headers::build_headers;
-use crate::plan::{Body, Config, KeyType, Options, RequestSpec, Target};
-use crate::providers::{CredentialKind, ProviderId, Scheme, ALL};
-use crate::secret::Credential;
-use crate::validate::{detect, redact as redact_core, validate_at, Code};
+use keygate::input::{
+    key_type_named, max_response_bytes_from_number, provider_named, retries_from_number,
+    scheme_named, timeout_from_ms, validate_field, CredentialFields, Field, QueryValue,
+    RequestInput,
+};
+use keygate::{
+    build_headers, classify_mcp, detect, redact as redact_core, redact_header, Code, Config,
+    Credential, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure, Options,
+    ProviderId, Refused, Response, Step,
+};
+
+// The boundary tests, run in Node by wasm-bindgen-test-runner (`make test-wasm`).
+#[cfg(test)]
+#[path = "../tests/wasm_boundary.rs"]
+mod wasm_boundary;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -42,7 +56,7 @@ extern "C" {
 /// The error for an option whose read threw (a getter or a proxy trap): never "absent".
 fn unreadable(what: &str) -> Error {
     Error::config(
-        "invalid_option",
+        ErrorCode::InvalidOption,
         format!("{} could not be read (a getter or proxy trap threw)", what),
     )
 }
@@ -125,7 +139,7 @@ fn opt<T>(
     }
     read(&v).map(Some).ok_or_else(|| {
         Error::config(
-            "invalid_option",
+            ErrorCode::InvalidOption,
             format!("{} must be a {}, not {}", k, what, type_name(&v)),
         )
     })
@@ -143,11 +157,31 @@ fn opt_bool(o: &JsValue, k: &'static str) -> Result<bool, Error> {
     Ok(opt(o, k, "boolean", JsValue::as_bool)?.unwrap_or(false))
 }
 
+/// The JS class for each kind of error (the package's `errors` exports).
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::KeyFormat => "KeyFormatError",
+        ErrorKind::Config => "ConfigError",
+        ErrorKind::BadRequest => "BadRequestError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::PaymentRequired => "PaymentRequiredError",
+        ErrorKind::Permission => "PermissionError",
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::Subscription => "SubscriptionError",
+        ErrorKind::RateLimit => "RateLimitError",
+        ErrorKind::Server => "ServerError",
+        ErrorKind::Network => "NetworkError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Abort => "AbortError",
+        _ => "ApiError",
+    }
+}
+
 /// The descriptor the JS entry turns into an error class.
 fn describe_error(e: &Error) -> JsValue {
     let o = Object::new();
-    set(&o, "name", e.kind.class_name());
-    set(&o, "code", e.code);
+    set(&o, "name", class_name(e.kind));
+    set(&o, "code", e.code.as_str());
     set(&o, "message", e.message.as_str());
     set_opt(&o, "provider", e.provider.map(|p| p.as_str()));
     set_opt(&o, "status", e.status.map(f64::from));
@@ -163,13 +197,21 @@ fn js_err(e: Error) -> JsValue {
 }
 
 fn parse_provider(v: &JsValue) -> Result<ProviderId, Error> {
-    let s = v.as_string().unwrap_or_default();
-    ProviderId::parse(&s).ok_or_else(|| {
-        Error::config(
-            "unknown_provider",
-            "provider must be one of \"poesius\", \"poelis\", \"powerpost\", \"postiz\"",
-        )
-    })
+    provider_named(&v.as_string().unwrap_or_default())
+}
+
+/// A JS value as a [`Field`]: `Text` for a string, `Absent` for `undefined`/`null`, else `Other`
+/// naming its type (`text` and `name` hold what the field borrows).
+fn field<'a>(v: &JsValue, text: &'a mut String, name: &'a mut String) -> Field<'a> {
+    if let Some(s) = v.as_string() {
+        *text = s;
+        Field::Text(text)
+    } else if absent(v) {
+        Field::Absent
+    } else {
+        *name = type_name(v);
+        Field::Other(name)
+    }
 }
 
 fn now_ms() -> f64 {
@@ -220,68 +262,41 @@ fn packed_validation(
 /// `validateKey(provider, key, kind = "api_key")`: never throws, never echoes the key.
 #[wasm_bindgen(js_name = validateKey)]
 pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String {
-    let kind_parsed = if absent(&kind) {
-        Some(CredentialKind::ApiKey)
+    let kind = if absent(&kind) {
+        None
     } else {
-        kind.as_string().as_deref().and_then(CredentialKind::parse)
+        Some(kind.as_string().unwrap_or_default())
     };
-    let p = parse_provider(&provider).ok();
-    let Some(text) = input.as_string() else {
-        let (code, message) = if absent(&input) {
-            ("empty", "no key was given".to_string())
-        } else {
-            (
-                "not_a_string",
-                format!("the key must be a string, not {}", type_name(&input)),
+    let (mut text, mut name) = (String::new(), String::new());
+    let input = field(&input, &mut text, &mut name);
+    let provider = provider.as_string().unwrap_or_default();
+    match validate_field(&provider, kind.as_deref(), input, now_secs()) {
+        Ok(v) => {
+            let warnings: Vec<(&str, &str)> = v
+                .warnings
+                .iter()
+                .map(|w| (w.code.as_str(), w.message.as_str()))
+                .collect();
+            packed_validation(
+                Some(v.provider),
+                v.kind,
+                v.code.as_str(),
+                &v.message,
+                &v.redacted,
+                v.env,
+                &warnings,
             )
-        };
-        return packed_validation(
-            p,
-            kind_parsed.unwrap_or(CredentialKind::ApiKey),
-            code,
-            &message,
-            "…",
+        }
+        Err(r) => packed_validation(
+            r.provider,
+            r.kind,
+            r.code.as_str(),
+            &r.message,
+            &r.redacted,
             None,
             &[],
-        );
-    };
-    let (Some(p), Some(k)) = (p, kind_parsed) else {
-        let (code, message) = if p.is_none() {
-            (
-                "unknown_provider",
-                "provider must be one of \"poesius\", \"poelis\", \"powerpost\", \"postiz\"",
-            )
-        } else {
-            (
-                "unsupported_kind",
-                "kind must be \"api_key\", \"jwt\" or \"oauth_token\"",
-            )
-        };
-        return packed_validation(
-            p,
-            CredentialKind::ApiKey,
-            code,
-            message,
-            &redact_core(&text),
-            None,
-            &[],
-        );
-    };
-    let v = validate_at(p, k, &text, now_secs());
-    let warnings: Vec<(&str, &str)> = v
-        .warnings
-        .iter()
-        .map(|w| (w.code.as_str(), w.message.as_str()))
-        .collect();
-    packed_validation(
-        Some(p),
-        v.kind,
-        v.code.as_str(),
-        &v.message,
-        &v.redacted,
-        v.env,
-        &warnings,
-    )
+        ),
+    }
 }
 
 /// `detectProvider(key)`: the provider id for a recognised prefix, else `null`.
@@ -323,140 +338,40 @@ pub fn wasm_memory_bytes() -> f64 {
 /// entry reads no more of a non-2xx body than this plus one.
 #[wasm_bindgen(js_name = errorBodyLimit)]
 pub fn error_body_limit() -> f64 {
-    crate::classify::MAX_ERROR_BODY as f64
+    keygate::MAX_ERROR_BODY as f64
 }
 
 /// The response headers the exchange reads (packed): the JS entry passes only these.
 #[wasm_bindgen(js_name = responseHeaders)]
 pub fn response_headers() -> String {
-    crate::classify::READ_HEADERS.join("\u{1f}")
-}
-
-/// Appends `s` as a JSON string literal.
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Appends `"key":value` pairs (string values; `None` omitted) to an open JSON object.
-fn json_fields(out: &mut String, fields: &[(&str, Option<&str>)]) {
-    for (k, v) in fields {
-        if let Some(v) = v {
-            if !out.ends_with('{') {
-                out.push(',');
-            }
-            json_str(out, k);
-            out.push(':');
-            json_str(out, v);
-        }
-    }
+    keygate::READ_HEADERS.join("\u{1f}")
 }
 
 /// Provider facts for the JS layer (`fromEnv`, docs, the CLI), as JSON text: one string to
-/// `JSON.parse` at start-up instead of a hundred property writes across the boundary.
+/// `JSON.parse` at start-up instead of a hundred property writes across the boundary. The core
+/// writes it from the provider descriptions.
 #[wasm_bindgen(js_name = providerInfo)]
 pub fn provider_info() -> String {
-    let mut out = String::from("[");
-    for (i, p) in ALL.iter().enumerate() {
-        out.push_str(if i == 0 { "{" } else { ",{" });
-        json_fields(
-            &mut out,
-            &[
-                ("id", Some(p.id)),
-                ("name", Some(p.name)),
-                ("baseUrl", Some(p.base_url)),
-                ("mcpUrl", p.mcp_url),
-                ("envApiKey", Some(p.env_key)),
-                ("envBaseUrl", p.env_base_url),
-                ("envWorkspaceId", p.env_workspace),
-            ],
-        );
-        out.push_str(",\"kinds\":[");
-        for (j, k) in p.kinds.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            json_str(&mut out, k.as_str());
-        }
-        out.push_str("],\"endpoints\":[");
-        for (j, e) in p.endpoints.iter().enumerate() {
-            out.push_str(if j == 0 { "{" } else { ",{" });
-            json_fields(
-                &mut out,
-                &[
-                    ("name", Some(e.name)),
-                    ("method", Some(e.method)),
-                    ("path", Some(e.path)),
-                ],
-            );
-            out.push('}');
-        }
-        out.push_str("]}");
-    }
-    out.push(']');
-    out
+    keygate::providers_json()
 }
 
-/// The credential named in an options object: `apiKey`, `jwt` or `oauthToken` (exactly one).
+/// The credential named in an options object: `apiKey`, `jwt` or `oauthToken` (the core's
+/// one-credential rule decides).
 fn credential_from(opts: &JsValue, provider: ProviderId) -> Result<Credential, Error> {
-    let mut found: Option<(CredentialKind, String)> = None;
-    for (name, kind) in [
-        ("apiKey", CredentialKind::ApiKey),
-        ("jwt", CredentialKind::Jwt),
-        ("oauthToken", CredentialKind::OAuthToken),
-    ] {
-        let v = own(opts, name).map_err(|e| e.with_provider(provider))?;
-        if absent(&v) {
-            continue;
-        }
-        let Some(s) = v.as_string() else {
-            return Err(Error::new(
-                ErrorKind::KeyFormat,
-                format!("{} must be a string, not {}", name, type_name(&v)),
-            )
-            .with_code("not_a_string")
-            .with_provider(provider));
-        };
-        if found.is_some() {
-            return Err(Error::config(
-                "ambiguous_credential",
-                "give exactly one of apiKey, jwt or oauthToken",
-            )
-            .with_provider(provider));
-        }
-        found = Some((kind, s));
-    }
-    let (kind, text) = found.ok_or_else(|| {
-        Error::new(
-            ErrorKind::KeyFormat,
-            format!(
-                "no credential: pass apiKey (or jwt / oauthToken), e.g. from {}",
-                provider.provider().env_key
-            ),
-        )
-        .with_code("empty")
-        .with_provider(provider)
-    })?;
-    Credential::new_at(provider, kind, &text, now_secs())
+    let read = |k: &'static str| own(opts, k).map_err(|e| e.with_provider(provider));
+    let (a, j, o) = (read("apiKey")?, read("jwt")?, read("oauthToken")?);
+    let mut bufs: [(String, String); 3] = Default::default();
+    let [ba, bj, bo] = &mut bufs;
+    let fields = CredentialFields {
+        api_key: field(&a, &mut ba.0, &mut ba.1),
+        jwt: field(&j, &mut bj.0, &mut bj.1),
+        oauth_token: field(&o, &mut bo.0, &mut bo.1),
+    };
+    fields.credential(provider, now_secs())
 }
 
-fn scheme_from(opts: &JsValue) -> Result<Scheme, Error> {
-    match opt_string(opts, "scheme")?.as_deref() {
-        None | Some("default") => Ok(Scheme::Default),
-        Some("bearer") | Some("Bearer") => Ok(Scheme::Bearer),
-        Some(_) => Err(Error::config(
-            "invalid_option",
-            "scheme must be \"default\" or \"bearer\"",
-        )),
-    }
+fn scheme_from(opts: &JsValue) -> Result<keygate::Scheme, Error> {
+    scheme_named(opt_string(opts, "scheme")?.as_deref())
 }
 
 fn options_object(opts: &JsValue) -> Result<(), Error> {
@@ -464,7 +379,7 @@ fn options_object(opts: &JsValue) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::config(
-            "invalid_option",
+            ErrorCode::InvalidOption,
             format!("options must be an object, not {}", type_name(opts)),
         ))
     }
@@ -503,13 +418,7 @@ pub fn redact_headers(headers: JsValue) -> Object {
             let pair: Array = entry.unchecked_into();
             let name = pair.get(0).as_string().unwrap_or_default();
             let value = pair.get(1).as_string().unwrap_or_default();
-            let shown = match value.split_once(' ') {
-                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => {
-                    format!("{} {}", scheme, redact_core(rest))
-                }
-                _ if name.eq_ignore_ascii_case("x-workspace-id") => value,
-                _ => redact_core(&value),
-            };
+            let shown = redact_header(&name, &value);
             let _ = Reflect::set(&out, &key(&name), &shown.into());
         }
     }
@@ -520,13 +429,7 @@ pub fn redact_headers(headers: JsValue) -> Object {
 #[wasm_bindgen]
 pub struct WasmClient {
     config: Rc<Config>,
-    max_response_bytes: u64,
 }
-
-/// Default `maxResponseBytes`: 10 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
-/// Largest `maxResponseBytes`: 1 GiB.
-pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
 
 impl core::fmt::Debug for WasmClient {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -544,51 +447,33 @@ impl WasmClient {
             let provider = parse_provider(&own(&opts, "provider")?)?;
             let with_p = |e: Error| e.with_provider(provider);
             let credential = credential_from(&opts, provider)?;
-            let key_type = match opt_string(&opts, "keyType").map_err(with_p)?.as_deref() {
-                None => KeyType::ReadWrite,
-                Some(s) => KeyType::parse(s).ok_or_else(|| {
-                    with_p(Error::config(
-                        "invalid_option",
-                        "keyType must be \"read_write\" or \"read_draft\"",
-                    ))
-                })?,
-            };
+            let number = |k: &'static str| opt_number(&opts, k).map_err(with_p);
             let options = Options {
                 scheme: scheme_from(&opts).map_err(with_p)?,
                 workspace_id: opt_string(&opts, "workspaceId").map_err(with_p)?,
-                key_type,
+                key_type: key_type_named(opt_string(&opts, "keyType").map_err(with_p)?.as_deref())
+                    .map_err(with_p)?,
                 base_url: opt_string(&opts, "baseUrl").map_err(with_p)?,
                 mcp_url: opt_string(&opts, "mcpUrl").map_err(with_p)?,
                 allow_insecure_http: opt_bool(&opts, "allowInsecureHttp").map_err(with_p)?,
-                timeout_ms: opt_number(&opts, "timeoutMs").map_err(with_p)?,
-                max_retries: opt_number(&opts, "maxRetries").map_err(with_p)?,
+                timeout: number("timeoutMs")?
+                    .map(timeout_from_ms)
+                    .transpose()
+                    .map_err(with_p)?,
+                max_retries: number("maxRetries")?
+                    .map(retries_from_number)
+                    .transpose()
+                    .map_err(with_p)?,
+                max_response_bytes: number("maxResponseBytes")?
+                    .map(max_response_bytes_from_number)
+                    .transpose()
+                    .map_err(with_p)?,
                 browser_window,
                 dangerously_allow_browser: opt_bool(&opts, "dangerouslyAllowBrowser")
                     .map_err(with_p)?,
             };
-            let max_response_bytes = match opt_number(&opts, "maxResponseBytes").map_err(with_p)? {
-                None => DEFAULT_MAX_RESPONSE_BYTES,
-                Some(n)
-                    if n.is_finite()
-                        && n.fract() == 0.0
-                        && n >= 1.0
-                        && n <= MAX_RESPONSE_BYTES as f64 =>
-                {
-                    n as u64
-                }
-                Some(_) => {
-                    return Err(with_p(Error::config(
-                        "invalid_option",
-                        format!(
-                            "maxResponseBytes must be a whole number from 1 to {}",
-                            MAX_RESPONSE_BYTES
-                        ),
-                    )))
-                }
-            };
             Ok(WasmClient {
                 config: Rc::new(Config::new(credential, options)?),
-                max_response_bytes,
             })
         };
         build().map_err(js_err)
@@ -604,9 +489,9 @@ impl WasmClient {
         set(&o, "credential", c.credential.secret().redacted());
         set(&o, "kind", c.credential.kind().as_str());
         set_opt(&o, "workspaceId", c.workspace_id.as_deref());
-        set(&o, "timeoutMs", c.timeout_ms as f64);
+        set(&o, "timeoutMs", c.timeout.as_millis() as f64);
         set(&o, "maxRetries", c.retry.max_retries);
-        set(&o, "maxResponseBytes", self.max_response_bytes as f64);
+        set(&o, "maxResponseBytes", c.max_response_bytes as f64);
         let warnings = Array::new();
         for w in &c.credential.validation().warnings {
             warnings.push(&key(w.code.as_str()));
@@ -618,31 +503,25 @@ impl WasmClient {
     /// The largest response body this client reads (`maxResponseBytes`).
     #[wasm_bindgen(js_name = maxResponseBytes)]
     pub fn max_response_bytes(&self) -> f64 {
-        self.max_response_bytes as f64
+        self.config.max_response_bytes as f64
     }
 
-    /// Cleans text the JS layer took from a response (the MCP helpers' JSON-RPC errors) exactly
-    /// as the core cleans provider text: this client's own credential removed, then the pattern
-    /// rules, then the length the core keeps for `what` (`"message"`, `"code"` or `"requestId"`).
-    /// Anything but a string gives `null`.
-    pub fn sanitize(&self, text: JsValue, what: Option<String>) -> JsValue {
-        let Some(s) = text.as_string() else {
-            return JsValue::NULL;
-        };
-        let max = match what.as_deref() {
-            Some("code") => 64,
-            Some("requestId") => crate::classify::MAX_REQUEST_ID,
-            _ => crate::classify::MAX_MESSAGE,
-        };
-        JsValue::from_str(&self.config.scrub_to(&s, max))
+    /// The error inside a 2xx MCP answer (`body`: the JSON-RPC answer as JSON text), or `null`:
+    /// the core's rule ([`keygate::classify_mcp`]) for JSON-RPC errors and Poesius credits.
+    #[wasm_bindgen(js_name = mcpError)]
+    pub fn mcp_error(&self, status: u16, request_id: Option<String>, body: &str) -> JsValue {
+        match classify_mcp(&self.config, status, request_id.as_deref(), body.as_bytes()) {
+            Ok(()) => JsValue::NULL,
+            Err(e) => describe_error(&e),
+        }
     }
 
     /// Starts a request (SPEC §4): checks and plans it, and returns the exchange the JS entry
     /// drives (it performs the fetches and waits the exchange asks for).
     pub fn start(&self, spec: JsValue) -> JsResult<WasmExchange> {
         let run = || -> Result<WasmExchange, Error> {
-            let (req, body, timeout, retries) = request_spec(&self.config, &spec)?;
-            let exchange = Exchange::new(&self.config, &req, timeout, retries)?;
+            let (req, body) = request_spec(&self.config, &spec)?;
+            let exchange = Exchange::new(&self.config, &req)?;
             Ok(WasmExchange {
                 config: Rc::clone(&self.config),
                 exchange,
@@ -725,7 +604,7 @@ impl WasmExchange {
     /// Time allowed for one attempt, in milliseconds.
     #[wasm_bindgen(js_name = timeoutMs)]
     pub fn timeout_ms(&self) -> f64 {
-        self.exchange.timeout_ms() as f64
+        self.exchange.timeout().as_millis() as f64
     }
 
     /// Request id of the final response, or `null`.
@@ -762,7 +641,7 @@ impl WasmExchange {
         let bytes = match body.dyn_ref::<Uint8Array>() {
             Some(b)
                 if !(200..300).contains(&status)
-                    && b.length() as usize <= crate::classify::MAX_ERROR_BODY =>
+                    && b.length() as usize <= keygate::MAX_ERROR_BODY =>
             {
                 b.to_vec()
             }
@@ -792,32 +671,17 @@ impl WasmExchange {
 
     /// A response refused by the JS driver after the fetch: `what` 0 when it left the request's
     /// origin (the `fetch` followed a redirect itself: `redirected`, or `url` on another
-    /// origin), 1 when its body is larger than `limit` (`maxResponseBytes`). Not retried.
-    pub fn refuse(&mut self, what: u8, status: u16, headers: &str, limit: f64) -> JsValue {
-        let p = self.config.provider;
-        let mut e = if what == 0 {
-            Error::new(
-                ErrorKind::Api,
-                format!(
-                    "refused a response from outside {}: the fetch function followed a redirect by itself (it must honour redirect: \"manual\")",
-                    self.exchange.plan().origin
-                ),
-            )
-            .with_code("redirect_refused")
+    /// origin), 1 when its body is larger than the client's `maxResponseBytes`. Not retried.
+    pub fn refuse(&mut self, what: u8, status: u16, headers: &str) -> JsValue {
+        let why = if what == 0 {
+            Refused::LeftOrigin
         } else {
-            Error::new(
-                ErrorKind::Api,
-                format!(
-                    "the response body is larger than maxResponseBytes ({} bytes)",
-                    limit as u64
-                ),
-            )
-            .with_code("response_too_large")
+            Refused::TooLarge
         };
-        e.status = (status > 0).then_some(status);
-        e.request_id = crate::classify::request_id(&unpack_headers(headers))
-            .map(|id| self.config.scrub_to(&id, crate::classify::MAX_REQUEST_ID));
-        describe_error(&e.with_provider(p))
+        let e = self
+            .exchange
+            .refuse(&self.config, why, status, &unpack_headers(headers));
+        describe_error(&e)
     }
 
     /// The error for a 2xx whose body is not the JSON its content type announced.
@@ -827,25 +691,22 @@ impl WasmExchange {
     }
 }
 
-fn request_spec(
-    config: &Config,
-    spec: &JsValue,
-) -> Result<(RequestSpec, JsValue, Option<u64>, Option<u32>), Error> {
+/// Reads a request spec into the core's [`RequestInput`] (JS types checked here, every rule in
+/// [`keygate::input::RequestInput::check`]) and the body to send.
+fn request_spec(config: &Config, spec: &JsValue) -> Result<(keygate::RequestSpec, JsValue), Error> {
     let p = config.provider;
     let with_p = |e: Error| e.with_provider(p);
     options_object(spec).map_err(with_p)?;
-    let method = opt_string(spec, "method")
-        .map_err(with_p)?
-        .unwrap_or_else(|| "GET".into());
-    let path = opt_string(spec, "path")
-        .map_err(with_p)?
-        .unwrap_or_default();
-    let mut query = Vec::new();
+    let mut input = RequestInput {
+        method: opt_string(spec, "method").map_err(with_p)?,
+        path: opt_string(spec, "path").map_err(with_p)?,
+        ..Default::default()
+    };
     let q = own(spec, "query").map_err(with_p)?;
     if !absent(&q) {
         if !q.is_object() {
             return Err(with_p(Error::config(
-                "invalid_option",
+                ErrorCode::InvalidOption,
                 "query must be an object",
             )));
         }
@@ -864,37 +725,27 @@ fn request_spec(
                 if absent(&v) {
                     continue;
                 }
-                let s = if let Some(s) = v.as_string() {
-                    s
+                let value = if let Some(s) = v.as_string() {
+                    QueryValue::Text(s)
                 } else if let Some(n) = v.as_f64() {
-                    if !n.is_finite() {
-                        return Err(with_p(Error::config(
-                            "invalid_option",
-                            "query numbers must be finite",
-                        )));
-                    }
-                    js_sys::JSON::stringify(&v)
-                        .ok()
-                        .and_then(|s| s.as_string())
-                        .unwrap_or_default()
+                    QueryValue::Number(n)
                 } else if let Some(b) = v.as_bool() {
-                    b.to_string()
+                    QueryValue::Bool(b)
                 } else {
                     return Err(with_p(Error::config(
-                        "invalid_option",
+                        ErrorCode::InvalidOption,
                         "query values must be strings, numbers or booleans",
                     )));
                 };
-                query.push((k.clone(), s));
+                input.query.push((k.clone(), value));
             }
         }
     }
-    let mut headers = Vec::new();
     let h = own(spec, "headers").map_err(with_p)?;
     if !absent(&h) {
         if !h.is_object() {
             return Err(with_p(Error::config(
-                "invalid_option",
+                ErrorCode::InvalidOption,
                 "headers must be an object",
             )));
         }
@@ -905,100 +756,60 @@ fn request_spec(
             let pair: Array = entry.unchecked_into();
             let v = pair.get(1).as_string().ok_or_else(|| {
                 with_p(Error::config(
-                    "invalid_header",
+                    ErrorCode::InvalidHeader,
                     "header values must be strings",
                 ))
             })?;
-            headers.push((pair.get(0).as_string().unwrap_or_default(), v));
+            input
+                .headers
+                .push((pair.get(0).as_string().unwrap_or_default(), v));
         }
     }
     let json = own(spec, "json").map_err(with_p)?;
     let raw = own(spec, "body").map_err(with_p)?;
-    // The JS entry serialises `json` itself (outside any borrow of Rust state) and passes the text.
-    if let Some(text) = opt_string(spec, "jsonText").map_err(with_p)? {
-        if !absent(&json) || !absent(&raw) {
-            return Err(with_p(Error::config(
-                "invalid_option",
-                "give json or body, not both",
-            )));
+    // The JS entry serialises `json` itself (outside any borrow of Rust state) and passes the
+    // text; `json` or `body` next to it is the same conflict as `json` next to `body`.
+    let body = if let Some(text) = opt_string(spec, "jsonText").map_err(with_p)? {
+        input.json = true;
+        input.raw_body = !absent(&json) || !absent(&raw);
+        JsValue::from_str(&text)
+    } else if !absent(&json) {
+        input.json = true;
+        input.raw_body = !absent(&raw);
+        match js_sys::JSON::stringify(&json)
+            .ok()
+            .and_then(|s| s.as_string())
+        {
+            Some(text) => JsValue::from_str(&text),
+            // The conflict is the error to report (the core's rule, below).
+            None if input.raw_body => JsValue::UNDEFINED,
+            None => {
+                return Err(with_p(Error::config(
+                    ErrorCode::InvalidJson,
+                    "json could not be serialised (cycle, BigInt or function?)",
+                )))
+            }
         }
-        let body = JsValue::from_str(&text);
-        return finish_spec(spec, p, (method, path, query, headers), Body::Json, body);
-    }
-    let (body_kind, body) = match (absent(&json), absent(&raw)) {
-        (false, false) => {
-            return Err(with_p(Error::config(
-                "invalid_option",
-                "give json or body, not both",
-            )))
-        }
-        (false, true) => {
-            let text = js_sys::JSON::stringify(&json)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| {
-                    with_p(Error::config(
-                        "invalid_json",
-                        "json could not be serialised (cycle, BigInt or function?)",
-                    ))
-                })?;
-            (Body::Json, JsValue::from_str(&text))
-        }
-        (true, false) => (Body::Raw, raw),
-        (true, true) => (Body::None, JsValue::UNDEFINED),
+    } else if !absent(&raw) {
+        input.raw_body = true;
+        raw
+    } else {
+        JsValue::UNDEFINED
     };
-    finish_spec(spec, p, (method, path, query, headers), body_kind, body)
-}
-
-type Pairs = Vec<(String, String)>;
-type SpecParts = (RequestSpec, JsValue, Option<u64>, Option<u32>);
-
-fn finish_spec(
-    spec: &JsValue,
-    p: ProviderId,
-    (method, path, query, headers): (String, String, Pairs, Pairs),
-    body_kind: Body,
-    body: JsValue,
-) -> Result<SpecParts, Error> {
-    let with_p = |e: Error| e.with_provider(p);
-    let target = match opt_string(spec, "target").map_err(with_p)?.as_deref() {
-        None | Some("rest") => Target::Rest,
-        Some("mcp") => Target::Mcp,
-        Some(_) => {
-            return Err(with_p(Error::config(
-                "invalid_option",
-                "target must be \"rest\" or \"mcp\"",
-            )))
-        }
+    input.idempotency_key = opt_string(spec, "idempotencyKey").map_err(with_p)?;
+    input.target = opt_string(spec, "target").map_err(with_p)?;
+    input.endpoint = opt_string(spec, "endpoint").map_err(with_p)?;
+    input.timeout_ms = opt_number(spec, "timeoutMs").map_err(with_p)?;
+    input.max_retries = opt_number(spec, "maxRetries").map_err(with_p)?;
+    // Finite query numbers are written by JS itself (`JSON.stringify(n)` is `String(n)` for
+    // them): the same text as the core's formatter, without its 20 KB in the wasm.
+    let js_number = |n: f64| {
+        js_sys::JSON::stringify(&JsValue::from_f64(n))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
     };
-    let endpoint = match opt_string(spec, "endpoint").map_err(with_p)? {
-        None => None,
-        Some(name) => Some(
-            p.provider()
-                .endpoints
-                .iter()
-                .chain(ALL.iter().flat_map(|o| o.endpoints.iter()))
-                .find(|e| e.name == name)
-                .map(|e| e.name)
-                .ok_or_else(|| with_p(Error::config("unsupported_endpoint", "unknown helper")))?,
-        ),
-    };
-    // The core's one rule for the client's and a request's timeoutMs / maxRetries.
-    let timeout = crate::plan::timeout_option(opt_number(spec, "timeoutMs").map_err(with_p)?)
-        .map_err(with_p)?;
-    let retries = crate::plan::max_retries_option(opt_number(spec, "maxRetries").map_err(with_p)?)
-        .map_err(with_p)?;
-    let req = RequestSpec {
-        method,
-        path,
-        query,
-        body: body_kind,
-        headers,
-        idempotency_key: opt_string(spec, "idempotencyKey").map_err(with_p)?,
-        target,
-        endpoint,
-    };
-    Ok((req, body, timeout, retries))
+    Ok((input.check_with(config, js_number)?, body))
 }
 
 // A small free-list allocator instead of the default dlmalloc (about 3 KB less gzip). Adjacent
