@@ -131,6 +131,10 @@ export const DEFAULT_CONFIG = deepFreeze({
     postRateWindowSec: 3600,
     customers: [],
     notifications: [],
+    /** Posts that exist from the start, e.g. `{id, integrationId, releaseId: "missing"}` for posts:connect. */
+    posts: [],
+    /** What GET /posts/:id/missing lists for a post whose releaseId is "missing": `[{id, url}]`. */
+    missingContent: [],
     /** Tools per provider identifier, as integration-settings lists them: `[{methodName, output?}]`. */
     tools: {},
     /** URLs upload-from-url can "fetch" (the emulator never leaves loopback): url -> base64 bytes. */

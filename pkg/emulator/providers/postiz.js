@@ -33,6 +33,29 @@ export function createPostiz(env) {
     };
   }
 
+  /** A post given in `postiz.posts` (e.g. `{id, integrationId, releaseId: "missing"}`), completed. */
+  function seedPost(p) {
+    const integration = env.config.postiz.integrations.find((i) => i.id === p.integrationId) ?? env.config.postiz.integrations[0];
+    return {
+      organization: "org_demo",
+      parentPostId: null,
+      content: "",
+      image: "[]",
+      publishDate: new Date(env.now()).toISOString(),
+      releaseURL: null,
+      releaseId: null,
+      state: "PUBLISHED",
+      intervalInDays: null,
+      group: p.id,
+      creationMethod: "API",
+      settings: JSON.stringify({ __type: integration?.identifier }),
+      tags: [],
+      customerId: integration?.customer?.id ?? null,
+      ...structuredClone(p),
+      integrationId: integration?.id,
+    };
+  }
+
   function reset() {
     const c = env.config.postiz;
     state = {
@@ -41,7 +64,7 @@ export function createPostiz(env) {
       integrations: structuredClone(c.integrations),
       customers: structuredClone(c.customers ?? []),
       notifications: structuredClone(c.notifications ?? []),
-      posts: [],
+      posts: (c.posts ?? []).map((p) => seedPost(p)),
       uploads: [],
     };
     throttlers = { hosted: createThrottler(limitFor("hosted"), env.now), self: createThrottler(limitFor("self"), env.now) };
