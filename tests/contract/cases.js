@@ -963,13 +963,16 @@ selfhosted("no subscription check on a self-hosted instance; the same key fails 
 selfhosted("createPost, upload and errors against the self-hosted instance", async (ctx) => {
   const { assert, k, urls } = ctx;
   const c = ctx.client("postiz", { baseUrl: urls.postizSelfRoot });
-  assert.match((await c.createPost({ value: [{ content: "self" }] }))[0].postId, /^post_/);
-  assert.equal((await c.upload(new Blob(["abc"]), { filename: "a.txt" })).size, 3);
+  assert.match((await c.createPost(postBody("self")))[0].postId, /^post_/);
+  // Postiz takes images and mp4 only, by their bytes: a text file is refused as the server does
+  const txt = await assert.rejects(c.upload(new Blob(["abc"]), { filename: "a.txt" }), k.BadRequestError);
+  assert.equal(txt.message, "Unsupported file type.");
+  assert.equal((await c.upload(new Blob([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10])]), { filename: "a.png" })).name, "a.png");
   const e = await assert.rejects(c.request({ path: "/integrations", headers: ctx.fault("503") }), k.ServerError);
   expectHttpError(ctx, e, { cls: "ServerError", status: 503, provider: "postiz", message: "Service Unavailable" });
   const bad = await assert.rejects(ctx.client("postiz", { apiKey: "1".repeat(64), baseUrl: urls.postizSelfRoot }).isConnected(), k.AuthenticationError);
   assert.equal(bad.message, "Invalid API key");
-  assert.equal(await ctx.counts({ provider: "postiz-self" }), 4);
+  assert.equal(await ctx.counts({ provider: "postiz-self" }), 5);
 });
 
 // =================================================================== fromEnv
