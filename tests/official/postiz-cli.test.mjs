@@ -97,7 +97,7 @@ test("429 then success: the CLI does not retry, so a blocked run fails and the n
   assert.deepEqual(emu.log.map((e) => e.status), [429, 201]);
 });
 
-test("the server's own throttle: the 31st post of the hour fails with 429", T, async () => {
+test("the server's own throttle (limit set to 1): the next post of the hour fails with 429", T, async () => {
   const e = await startEmulator({ postiz: { postRateLimit: 1 } });
   try {
     const args = ["posts:create", "-c", "one", "-i", "int_x_demo", "-s", "2030-01-01T10:00:00Z"];
