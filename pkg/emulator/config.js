@@ -31,6 +31,7 @@ export const DEMO_KEYS = Object.freeze({
   poelis: Object.freeze({
     apiKey: "poelis_api_demo-K3yRw9Xq2Lm7Vt4Zp8Ns1Bc6_Hd0Jf",
     secondApiKey: "poelis_api_second_Q8mT3vX6kR1pW9zL4nB7cH2sD5",
+    revokedKey: "poelis_api_revoked_T4nW8qZ1xM6vR3kP9sB2dL7h",
   }),
   powerpost: Object.freeze({
     apiKey: "pp_live_sk_demoRW_4tG8kL2mQ9xV7cN3bZ",
@@ -80,10 +81,25 @@ export const DEFAULT_CONFIG = deepFreeze({
     ],
   },
   poelis: {
-    apiKeys: [K.poelis.apiKey, K.poelis.secondApiKey],
+    apiKeys: { [K.poelis.apiKey]: {}, [K.poelis.secondApiKey]: {}, [K.poelis.revokedKey]: { revoked: true } },
     workspaces: [
       { id: "ws_1", name: "Main" },
       { id: "ws_2", name: "Research" },
+    ],
+    // The GraphQL data (the official SDK's view); REST `/workspaces` lists the same workspaces.
+    orgId: "org_demo",
+    products: [
+      { id: "prod_1", name: "Drone", description: "Demo product", readableId: "drone", workspaceId: "ws_1", baselineVersionNumber: 1, reviewers: [] },
+      { id: "prod_2", name: "Rover", description: "", readableId: "rover", workspaceId: "ws_2", baselineVersionNumber: null, reviewers: [] },
+    ],
+    items: [
+      { id: "item_1", name: "Airframe", description: "", readableId: "airframe", productId: "prod_1", parentId: null, position: 1, draftItemId: null },
+      { id: "item_2", name: "Battery", description: "Li-ion pack", readableId: "battery", productId: "prod_1", parentId: "item_1", position: 2, draftItemId: null },
+    ],
+    versions: [{ productId: "prod_1", versionNumber: 1, title: "v1", description: "First release", createdAt: "2024-03-01T00:00:00Z" }],
+    properties: [
+      { id: "prop_1", readableId: "mass", itemId: "item_2", name: "Mass", position: 1, value: "1.2", category: "MASS", displayUnit: "kg", propertyType: "numeric", workspaceId: "ws_1", productId: "prod_1" },
+      { id: "prop_2", readableId: "chemistry", itemId: "item_2", name: "Chemistry", position: 2, value: "Li-ion", category: null, displayUnit: null, propertyType: "text", workspaceId: "ws_1", productId: "prod_1" },
     ],
   },
   powerpost: {
@@ -108,12 +124,26 @@ export const DEFAULT_CONFIG = deepFreeze({
       { id: "int_x_demo", name: "Demo on X", identifier: "x", picture: "", disabled: false, profile: "keygate_demo", customer: null },
       { id: "int_linkedin_demo", name: "Demo on LinkedIn", identifier: "linkedin", picture: "", disabled: false, profile: "keygate-demo", customer: null },
     ],
+    // Posts per organization per window on POST /posts: hosted as the hosted docs say (30/hour),
+    // self-hosted as the server's default (API_LIMIT = 90, apps/backend/src/app.module.ts).
     postRateLimit: 30,
+    selfPostRateLimit: 90,
     postRateWindowSec: 3600,
+    customers: [],
+    notifications: [],
+    /** Posts that exist from the start, e.g. `{id, integrationId, releaseId: "missing"}` for posts:connect. */
+    posts: [],
+    /** What GET /posts/:id/missing lists for a post whose releaseId is "missing": `[{id, url}]`. */
+    missingContent: [],
+    /** Tools per provider identifier, as integration-settings lists them: `[{methodName, output?}]`. */
+    tools: {},
+    /** URLs upload-from-url can "fetch" (the emulator never leaves loopback): url -> base64 bytes. */
+    remoteFiles: {},
     planLimitReached: false,
   },
   rateLimit: {
-    poelis: { limit: 60, windowSec: 60 },
+    // docs.poelis.com: 60 requests a minute per organization, burst 10 (a token bucket).
+    poelis: { limit: 60, windowSec: 60, burst: 10 },
     powerpost: { limit: 1000, windowSec: 60 },
   },
   cors: { poesius: "open", poelis: "open", powerpost: "open", postiz: "open", postizSelf: "open" },
@@ -189,6 +219,10 @@ export function mergeConfig(user = {}) {
     base.poesius.presentations = [];
     base.poelis.workspaces = [];
     base.postiz.integrations = [];
+    base.poelis.products = [];
+    base.poelis.items = [];
+    base.poelis.versions = [];
+    base.poelis.properties = [];
   }
   for (const [provider, fields] of Object.entries(CREDENTIAL_FIELDS)) {
     for (const f of fields) base[provider][f] = normalizeCredentials(base[provider][f], `${provider}.${f}`);
@@ -206,6 +240,9 @@ export function mergeConfig(user = {}) {
     }
   }
   const merged = mergeDeep(base, userCopy);
+  // A Poelis limit given without a burst is a plain window of that size (burst = limit).
+  const upl = userCopy.rateLimit?.poelis;
+  if (isObj(upl) && upl.limit !== undefined && upl.burst === undefined) merged.rateLimit.poelis.burst = upl.limit;
   validateConfig(merged);
   return merged;
 }
@@ -219,6 +256,7 @@ export function validateConfig(c) {
   checkNumber(c.poesius.credits, "poesius.credits");
   checkNumber(c.powerpost.credits, "powerpost.credits");
   checkNumber(c.postiz.postRateLimit, "postiz.postRateLimit");
+  checkNumber(c.postiz.selfPostRateLimit, "postiz.selfPostRateLimit");
   checkNumber(c.postiz.postRateWindowSec, "postiz.postRateWindowSec", { min: 1 });
   checkNumber(c.maxBodyBytes, "maxBodyBytes", { min: 1 });
   if (typeof c.keepAlive !== "boolean") throw new ConfigError("keepAlive must be true or false");
@@ -244,6 +282,7 @@ export function validateConfig(c) {
     if (!isObj(rl)) throw new ConfigError(`rateLimit.${provider} must be an object or null`);
     checkNumber(rl.limit, `rateLimit.${provider}.limit`);
     checkNumber(rl.windowSec ?? 60, `rateLimit.${provider}.windowSec`, { min: 1 });
+    if (rl.burst !== undefined) checkNumber(rl.burst, `rateLimit.${provider}.burst`, { min: 1 });
   }
   for (const [provider, policy] of Object.entries(c.cors ?? {})) {
     if (!["open", "strict", "none"].includes(policy) && !Array.isArray(policy)) {

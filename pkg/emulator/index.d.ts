@@ -42,7 +42,16 @@ export interface EmulatorConfig {
     templates?: Array<{ template_id: string; template_name: string }>;
     presentations?: Array<Record<string, unknown>>;
   };
-  poelis?: { apiKeys?: Credentials<{ revoked?: boolean }>; workspaces?: Array<{ id: string; name: string }> };
+  poelis?: {
+    apiKeys?: Credentials<{ revoked?: boolean; organization?: string }>;
+    workspaces?: Array<{ id: string; name: string }>;
+    /** GraphQL data (what the official SDK reads over POST /v1/graphql). */
+    orgId?: string;
+    products?: Array<Record<string, unknown>>;
+    items?: Array<Record<string, unknown>>;
+    versions?: Array<Record<string, unknown>>;
+    properties?: Array<Record<string, unknown>>;
+  };
   powerpost?: {
     apiKeys?: Credentials<{ type?: "read_write" | "read_draft"; workspaces?: string[] | "*"; revoked?: boolean }>;
     credits?: number;
@@ -52,11 +61,20 @@ export interface EmulatorConfig {
     apiKeys?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
     oauthTokens?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
     integrations?: Array<Record<string, unknown>>;
+    /** POST /posts per organization per window: hosted (default 30). */
     postRateLimit?: number;
+    /** The same on the self-hosted mount (default 90, the server's API_LIMIT default). */
+    selfPostRateLimit?: number;
     postRateWindowSec?: number;
     planLimitReached?: boolean;
+    customers?: Array<{ id: string; name: string }>;
+    notifications?: Array<{ id: string; content: string; link?: string | null; createdAt: string }>;
+    tools?: Record<string, Array<{ methodName: string; output?: unknown; [k: string]: unknown }>>;
+    posts?: Array<Record<string, unknown>>;
+    missingContent?: Array<{ id: string; url: string }>;
+    remoteFiles?: Record<string, string>;
   };
-  rateLimit?: Partial<Record<ProviderId, { limit: number; windowSec?: number } | null>>;
+  rateLimit?: Partial<Record<ProviderId, { limit: number; windowSec?: number; burst?: number } | null>>;
   cors?: Partial<Record<ProviderId | "postizSelf", CorsPolicy>>;
   scenarios?: Scenario[];
 }
@@ -120,6 +138,9 @@ export interface Emulator {
     poesius: string;
     poesiusMcp: string;
     poelis: string;
+    /** The host root the official Poelis SDK takes as POELIS_BASE_URL. */
+    poelisRoot: string;
+    poelisGraphql: string;
     powerpost: string;
     postiz: string;
     postizRoot: string;
@@ -137,6 +158,8 @@ export interface Emulator {
   allowControlOrigin(origin: string): void;
   pendingScenarios(): Scenario[];
   state(): Record<ProviderId, Record<string, number>>;
+  /** How many requests each rate limit refused since the last reset. */
+  stats(): { refused: { poesius: number; poelis: number; powerpost: number; postiz: number; "postiz-self": number } };
   close(): Promise<void>;
 }
 
@@ -144,7 +167,7 @@ export function startEmulator(config?: EmulatorConfig | string, options?: Emulat
 
 export const DEMO_KEYS: {
   readonly poesius: { readonly apiKey: string; readonly revokedKey: string; readonly jwt: string; readonly expiredJwt: string; readonly oauthToken: string };
-  readonly poelis: { readonly apiKey: string; readonly secondApiKey: string };
+  readonly poelis: { readonly apiKey: string; readonly secondApiKey: string; readonly revokedKey: string };
   readonly powerpost: {
     readonly apiKey: string;
     readonly draftKey: string;

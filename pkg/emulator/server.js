@@ -7,7 +7,7 @@ import { encodeBody, readBody, JSON_TYPE, statusText, parseJsonBody } from "./li
 import { headerValue } from "./lib/auth.js";
 import { createScrubber, CREDENTIAL_HEADERS } from "./lib/redact.js";
 import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from "./lib/faults.js";
-import { createLimiter } from "./lib/ratelimit.js";
+import { createLimiter, createTokenBucket } from "./lib/ratelimit.js";
 import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isOwnHostName, isLoopbackHost } from "./lib/target.js";
 import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
 import { createPoesius } from "./providers/poesius.js";
@@ -19,6 +19,8 @@ import { createPostiz } from "./providers/postiz.js";
 export const MOUNTS = [
   { prefix: "/poesius/api/v1", provider: "poesius", key: "poesius", corsKey: "poesius", variant: null },
   { prefix: "/poelis/v1/public", provider: "poelis", key: "poelis", corsKey: "poelis", variant: null },
+  // The official SDK's endpoint: `POST {host}/v1/graphql` (poelis_sdk/_transport.py).
+  { prefix: "/poelis/v1/graphql", provider: "poelis", key: "poelis", corsKey: "poelis", variant: "graphql" },
   { prefix: "/powerpost/api/v1", provider: "powerpost", key: "powerpost", corsKey: "powerpost", variant: null },
   { prefix: "/postiz/public/v1", provider: "postiz", key: "postiz", corsKey: "postiz", variant: "hosted" },
   { prefix: "/postiz-self/api/public/v1", provider: "postiz", key: "postiz-self", corsKey: "postizSelf", variant: "self" },
@@ -140,10 +142,19 @@ export async function startEmulator(config = {}, options = {}) {
   function buildLimiters() {
     for (const name of ["poesius", "poelis", "powerpost"]) {
       const rl = cfg.rateLimit?.[name];
-      limiters[name] = rl ? createLimiter({ limit: rl.limit, windowSec: rl.windowSec ?? 60 }, env.now) : null;
+      if (!rl) limiters[name] = null;
+      else if (name === "poelis") limiters[name] = createTokenBucket({ limit: rl.limit, windowSec: rl.windowSec ?? 60, burst: rl.burst }, env.now);
+      else limiters[name] = createLimiter({ limit: rl.limit, windowSec: rl.windowSec ?? 60 }, env.now);
     }
   }
   buildLimiters();
+  /** Requests each limit refused, per mount: `/_emulator/stats` and `handle.stats()`. */
+  function stats() {
+    const refused = {};
+    for (const name of ["poesius", "poelis", "powerpost"]) refused[name] = limiters[name]?.refused ?? 0;
+    Object.assign(refused, providers.postiz.refused());
+    return { refused };
+  }
   const scenarios = createScenarioQueue(cfg.scenarios);
   const log = [];
   const received = [];
@@ -407,7 +418,7 @@ export async function startEmulator(config = {}, options = {}) {
     };
 
     const limiter = limiters[mount.provider] ?? null;
-    const bucket = ctx.header("x-api-key") || ctx.header("authorization") || `anon:${req.socket.remoteAddress}`;
+    const bucket = provider.rateBucket?.(ctx) || ctx.header("x-api-key") || ctx.header("authorization") || `anon:${req.socket.remoteAddress}`;
     let snap = null;
     let response;
     if (t && !t.post) {
@@ -557,6 +568,7 @@ export async function startEmulator(config = {}, options = {}) {
       }
     }
     if (p === "/_emulator/trap" && method === "GET") return send(200, { received: trapView() });
+    if (p === "/_emulator/stats" && method === "GET") return send(200, stats());
     if (p === "/_emulator/state" && method === "GET") {
       return send(200, Object.fromEntries(Object.entries(providers).map(([k, v]) => [k, v.state?.() ?? {}])));
     }
@@ -591,6 +603,8 @@ export async function startEmulator(config = {}, options = {}) {
       const host = cleanHostHeader(headerValue(req.headers, "host")) ?? `${formatHost(opts.host)}:${port}`;
       const base = { requestId, echo, headers, bypass, selfOrigin: `http://${host}` };
       const mount = findMount(url.pathname);
+      // Postiz sets no request-id header (its backend has none); the log still numbers the request.
+      if (mount?.provider === "postiz") delete headers["x-request-id"];
       if (mount) await handleProvider(req, res, url, mount, base);
       else await handleOwn(req, res, url, base);
     } catch (err) {
@@ -721,6 +735,8 @@ export async function startEmulator(config = {}, options = {}) {
       poesius: `${baseUrl}/poesius/api/v1`,
       poesiusMcp: `${baseUrl}/poesius/api/v1/mcp`,
       poelis: `${baseUrl}/poelis/v1/public`,
+      poelisRoot: `${baseUrl}/poelis`,
+      poelisGraphql: `${baseUrl}/poelis/v1/graphql`,
       powerpost: `${baseUrl}/powerpost/api/v1`,
       postiz: `${baseUrl}/postiz/public/v1`,
       postizRoot: `${baseUrl}/postiz`,
@@ -756,6 +772,8 @@ export async function startEmulator(config = {}, options = {}) {
     pendingScenarios() {
       return scenarios.pending();
     },
+    /** How many requests each rate limit refused: `{refused: {poelis, powerpost, poesius, postiz, "postiz-self"}}`. */
+    stats,
     /** Provider state worth asserting on (credits, counts). */
     state() {
       return Object.fromEntries(Object.entries(providers).map(([k, v]) => [k, v.state?.() ?? {}]));

@@ -17,6 +17,9 @@
  * 2 retries. 500 ms, not less: in the matrix (3 runners on 2 cores, Chromium among them) a runner's
  * event loop was measured stalling up to 270 ms, and a normal answer must never time out.
  */
+/** A post as Postiz's CreatePostDto accepts it (the emulator validates as the server does). */
+const GRID_POST = Object.freeze({ type: "draft", shortLink: false, date: "2030-01-01T10:00:00Z", tags: [], posts: [{ integration: { id: "int_x_demo" }, value: [{ content: "grid", image: [] }] }] });
+
 export const GRID_CLIENT = Object.freeze({ timeoutMs: 500, maxRetries: 2 });
 
 /** Backoff ceilings keygate may wait before retries 1 and 2 (0.5 s, 1 s, full jitter). */
@@ -154,19 +157,20 @@ export const HELPERS = [
   {
     name: "postiz createPost", provider: "postiz", match: { provider: "postiz", variant: "hosted" }, base: "postizRoot",
     method: "POST", path: "/posts", idempotent: false,
-    call: (c) => c.createPost({ value: [{ content: "grid" }] }), ok: (v) => Array.isArray(v) && /^post_/.test(v[0]?.postId),
+    call: (c) => c.createPost(GRID_POST), ok: (v) => Array.isArray(v) && /^post_/.test(v[0]?.postId),
   },
   // The same helper with an idempotencyKey (so retried), on the self-hosted mount: its own lane.
   {
     name: "postiz createPost (idempotencyKey, self-hosted)", provider: "postiz", match: { provider: "postiz-self" }, base: "postizSelfRoot",
     method: "POST", path: "/posts", idempotent: true,
-    call: (c) => c.createPost({ value: [{ content: "grid" }] }, { idempotencyKey: unique("grid-post") }),
+    call: (c) => c.createPost(GRID_POST, { idempotencyKey: unique("grid-post") }),
     ok: (v) => Array.isArray(v) && /^post_/.test(v[0]?.postId),
   },
   {
     name: "postiz upload (Uint8Array)", provider: "postiz", match: { provider: "postiz", variant: "hosted" }, base: "postizRoot",
     method: "POST", path: "/upload", idempotent: false,
-    call: (c) => c.upload(new Uint8Array([1, 2, 3]), { filename: "grid.bin" }), ok: (v) => v?.size === 3 && v.name === "grid.bin",
+    // Postiz sniffs the bytes (images and mp4 only) and names the file by the type it found
+    call: (c) => c.upload(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), { filename: "grid.bin" }), ok: (v) => v?.name === "grid.png" && typeof v.path === "string",
   },
 ];
 

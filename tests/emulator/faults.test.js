@@ -45,7 +45,7 @@ describe("status faults", () => {
       r = await faulty("postiz", String(status));
       assert.equal(r.status, status);
       assert.equal(r.body.statusCode, status);
-      assert.ok(r.headers.get("x-request-id"));
+      assert.equal(r.headers.get("x-request-id"), null, "Postiz sends no request id");
     }
     assert.equal((await faulty("poelis", "500")).body.error, "internal_error");
     assert.equal((await faulty("powerpost", "500")).body.error.code, "INTERNAL_ERROR");
@@ -279,7 +279,8 @@ describe("scenarios", () => {
       assert.equal(e.counts({ provider: "poelis", method: "GET", path: "/workspaces" }), 4);
       assert.equal(e.log.filter((x) => x.faultSource === "scenario").length, 2);
 
-      const del = () => call(`${e.urls.postiz}/posts/p1`, { method: "DELETE", headers: { Authorization: K.postiz.apiKey } });
+      // PATCH is no route of Postiz's controller: Nest's 404, whatever the key
+      const del = () => call(`${e.urls.postiz}/posts/p1`, { method: "PATCH", headers: { Authorization: K.postiz.apiKey } });
       assert.equal((await del()).status, 404); // "ok": answered normally
       assert.equal((await del()).status, 500);
       assert.equal((await del()).status, 404);

@@ -30,9 +30,34 @@ export const OWN_ORIGINS = {
   poesius: ["https://app.poesius.com"],
   poelis: ["https://app.poelis.com"],
   powerpost: ["https://powerpost.ai"],
-  postiz: ["https://platform.postiz.com"],
-  postizSelf: ["https://postiz.example.com"],
+  // Postiz's main.ts: [FRONTEND_URL, "http://localhost:6274", MAIN_URL?].
+  postiz: ["https://platform.postiz.com", "http://localhost:6274"],
+  postizSelf: ["https://postiz.example.com", "http://localhost:6274"],
 };
+
+/**
+ * Postiz's backend CORS (apps/backend/src/main.ts, through the `cors` package): credentials,
+ * its allowed and exposed header lists and the package's default methods are sent whatever the
+ * origin; only Access-Control-Allow-Origin depends on the origin list.
+ */
+export const POSTIZ_CORS = Object.freeze({
+  allowHeaders: "Content-Type,Authorization,auth,showorg,impersonate,x-copilotkit-runtime-client-gql-version",
+  exposeHeaders: "reload,onboarding,activate,x-copilotkit-runtime-client-gql-version",
+  methods: "GET,HEAD,PUT,PATCH,POST,DELETE",
+});
+
+const isPostiz = (key) => key === "postiz" || key === "postizSelf";
+
+function postizCors(policy, providerKey, origin, preflight) {
+  const out = { vary: "Origin", "access-control-allow-credentials": "true" };
+  if (origin && originAllowed(policy, providerKey, origin)) out["access-control-allow-origin"] = origin;
+  if (preflight) {
+    out["access-control-allow-methods"] = POSTIZ_CORS.methods;
+    out["access-control-allow-headers"] = POSTIZ_CORS.allowHeaders;
+  }
+  out["access-control-expose-headers"] = POSTIZ_CORS.exposeHeaders;
+  return out;
+}
 
 /**
  * Whether `origin` may read responses under `policy`:
@@ -48,6 +73,7 @@ export function originAllowed(policy, providerKey, origin) {
 
 /** Headers added to an ordinary response. */
 export function corsResponseHeaders(policy, providerKey, origin) {
+  if (policy === "strict" && isPostiz(providerKey)) return postizCors(policy, providerKey, origin, false);
   if (!originAllowed(policy, providerKey, origin)) return {};
   return {
     "access-control-allow-origin": origin || "*",
@@ -58,6 +84,7 @@ export function corsResponseHeaders(policy, providerKey, origin) {
 
 /** Headers of a preflight answer (always 204; no CORS headers when refused). */
 export function corsPreflightHeaders(policy, providerKey, origin, requestHeaders) {
+  if (policy === "strict" && isPostiz(providerKey)) return postizCors(policy, providerKey, origin, true);
   if (!originAllowed(policy, providerKey, origin)) return { vary: "Origin" };
   const out = {
     "access-control-allow-origin": origin || "*",

@@ -3,6 +3,8 @@
 import { json } from "../lib/http.js";
 import { bearerToken } from "../lib/auth.js";
 import { compileRoutes, matchRoute } from "../lib/router.js";
+import { parseJsonBody, isPlainObject } from "../lib/http.js";
+import { parseOperation, argValue, project, GraphQLSyntaxError } from "../lib/graphql.js";
 
 const CODES = {
   400: "validation_error",
@@ -38,7 +40,16 @@ export function createPoelis(env) {
   let state;
   function reset() {
     const c = env.config.poelis;
-    state = { keys: new Set(Object.keys(c.apiKeys).filter((k) => !c.apiKeys[k].revoked)), workspaces: structuredClone(c.workspaces) };
+    state = {
+      keys: new Set(Object.keys(c.apiKeys).filter((k) => !c.apiKeys[k].revoked)),
+      all: Object.keys(c.apiKeys),
+      orgs: new Map(Object.entries(c.apiKeys).map(([k, v]) => [k, v.organization ?? null])),
+      workspaces: structuredClone(c.workspaces),
+      products: structuredClone(c.products ?? []),
+      items: structuredClone(c.items ?? []),
+      versions: structuredClone(c.versions ?? []),
+      properties: structuredClone(c.properties ?? []),
+    };
   }
   reset();
 
@@ -54,9 +65,149 @@ export function createPoelis(env) {
     ],
   ]);
 
+  // ---- GraphQL: the official SDK's operations (poelis_sdk/*.py) ----------------------------
+
+  const gqlError = (message, code) => ({ message, extensions: { code } });
+  const page = (list, args) => {
+    const offset = Math.max(0, Number(args.offset ?? 0) || 0);
+    const limit = args.limit === undefined || args.limit === null ? list.length : Math.max(0, Number(args.limit) || 0);
+    return list.slice(offset, offset + limit);
+  };
+  const like = (text, q) => !q || String(text ?? "").toLowerCase().includes(String(q).toLowerCase());
+  const orgId = () => env.config.poelis.orgId ?? "org_demo";
+  const workspaceOut = (w) => ({ orgId: orgId(), readableId: w.readableId ?? w.id, ...w, __typename: "Workspace" });
+  const TYPES = { numeric: "NumericProperty", text: "TextProperty", matrix: "MatrixProperty", date: "DateProperty", status: "StatusProperty", formula: "FormulaProperty" };
+  const parsed = (p) => {
+    if (p.propertyType === "numeric" || p.propertyType === "matrix" || p.propertyType === "formula") {
+      try {
+        return JSON.parse(p.value);
+      } catch {
+        return null;
+      }
+    }
+    return p.value;
+  };
+  const propertyOut = (p, prefix = "") => ({
+    deleted: false,
+    draftPropertyId: null,
+    updatedAt: "2024-03-01T00:00:00Z",
+    updatedBy: null,
+    ...p,
+    parsedValue: parsed(p),
+    __typename: `${prefix}${TYPES[p.propertyType] ?? "TextProperty"}`,
+  });
+  const itemsFilter = (list, filter) => {
+    const f = filter ?? {};
+    let out = list.filter((i) => like(i.name, f.q));
+    if (f.rootOnly) out = out.filter((i) => !i.parentId);
+    if (f.parentItemId) out = out.filter((i) => i.id === f.parentItemId || i.parentId === f.parentItemId);
+    return out;
+  };
+  const versionExists = (v) => state.versions.some((x) => x.productId === v?.productId && x.versionNumber === Number(v?.versionNumber));
+
+  function updateProperty(kind) {
+    return (args) => {
+      const p = state.properties.find((x) => x.id === args.id);
+      if (!p) throw gqlError(`Property '${args.id}' not found`, "not_found");
+      if (p.propertyType !== kind) throw gqlError(`Property '${args.id}' is not a ${kind} property`, "bad_user_input");
+      if (kind === "date" && args.value !== undefined && args.value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(args.value)) throw gqlError("Invalid date", "invalid_date_format");
+      if (kind === "status" && args.value !== undefined && args.value !== null && !["DRAFT", "UNDER_REVIEW", "DONE"].includes(args.value)) throw gqlError("Invalid status", "invalid_status_value");
+      for (const k of ["itemId", "name", "readableId", "position", "value", "category", "displayUnit"]) if (args[k] !== undefined && args[k] !== null) p[k] = args[k];
+      return propertyOut(p);
+    };
+  }
+
+  const RESOLVERS = {
+    query: {
+      workspaces: (a) => page(state.workspaces, a).map(workspaceOut),
+      workspace: (a) => {
+        const w = state.workspaces.find((x) => x.id === a.id);
+        return w ? workspaceOut(w) : null;
+      },
+      products: (a) => page(state.products.filter((p) => p.workspaceId === a.workspaceId && like(p.name, a.filter?.q)), a),
+      productVersions: (a) => state.versions.filter((v) => v.productId === a.productId),
+      items: (a) => page(itemsFilter(state.items.filter((i) => i.productId === a.productId), a.filter), a),
+      item: (a) => state.items.find((i) => i.id === a.id) ?? null,
+      sdkItems: (a) => {
+        if (!versionExists(a.version)) throw gqlError(`Version ${a.version?.versionNumber} of product '${a.productId}' not found`, "not_found");
+        return page(itemsFilter(state.items.filter((i) => i.productId === a.productId), a.filter), a).map((i) => ({ deleted: false, ...i, draftItemId: i.draftItemId ?? i.id }));
+      },
+      properties: (a) => state.properties.filter((p) => p.itemId === a.itemId).map((p) => propertyOut(p)),
+      sdkProperties: (a) => state.properties.filter((p) => p.itemId === a.itemId).map((p) => propertyOut(p, "Sdk")),
+      searchProperties: (a) => {
+        const hits = state.properties.filter(
+          (p) =>
+            like(p.name, a.q) &&
+            (!a.workspaceId || p.workspaceId === a.workspaceId) &&
+            (!a.productId || p.productId === a.productId) &&
+            (!a.itemId || p.itemId === a.itemId) &&
+            (!a.propertyType || p.propertyType === a.propertyType) &&
+            (!a.category || p.category === a.category),
+        );
+        return { query: a.q, total: hits.length, limit: a.limit, offset: a.offset ?? 0, processingTimeMs: 1, hits: page(hits, a) };
+      },
+    },
+    mutation: {
+      setProductBaselineVersion: (a) => {
+        const p = state.products.find((x) => x.id === a.productId);
+        if (!p) throw gqlError(`Product '${a.productId}' not found`, "not_found");
+        if (!versionExists({ productId: a.productId, versionNumber: a.versionNumber })) throw gqlError(`Version ${a.versionNumber} not found`, "not_found");
+        p.baselineVersionNumber = Number(a.versionNumber);
+        return p;
+      },
+      updateNumericProperty: updateProperty("numeric"),
+      updateTextProperty: updateProperty("text"),
+      updateMatrixProperty: updateProperty("matrix"),
+      updateDateProperty: updateProperty("date"),
+      updateStatusProperty: updateProperty("status"),
+    },
+  };
+
+  /** `POST /v1/graphql`: 200 `{data}` or `{errors, data}`; a request that is no GraphQL is a 400 `{errors}`. */
+  function graphql(ctx) {
+    if (ctx.method !== "POST") return json(405, { errors: [gqlError("GraphQL requests are POST requests", "method_not_allowed")] }, { allow: "POST" });
+    const body = parseJsonBody(ctx.body);
+    if (!body.ok || !isPlainObject(body.value) || typeof body.value.query !== "string") {
+      return json(400, { errors: [gqlError("Must provide query string.", "bad_request")] });
+    }
+    const variables = isPlainObject(body.value.variables) ? body.value.variables : {};
+    let op;
+    try {
+      op = parseOperation(body.value.query);
+    } catch (err) {
+      if (!(err instanceof GraphQLSyntaxError)) throw err;
+      return json(400, { errors: [gqlError(err.message, "GRAPHQL_PARSE_FAILED")] });
+    }
+    const resolvers = RESOLVERS[op.operation];
+    const unknown = op.selections.filter((s) => s.name && s.name !== "__typename" && !resolvers[s.name]);
+    if (unknown.length) {
+      const type = op.operation === "mutation" ? "Mutation" : "Query";
+      return json(400, { errors: unknown.map((s) => gqlError(`Cannot query field "${s.name}" on type "${type}".`, "GRAPHQL_VALIDATION_FAILED")) });
+    }
+    const data = {};
+    const errors = [];
+    for (const s of op.selections) {
+      if (!s.name) continue;
+      if (s.name === "__typename") {
+        data[s.alias] = op.operation === "mutation" ? "Mutation" : "Query";
+        continue;
+      }
+      const args = Object.fromEntries(Object.entries(s.args).map(([k, v]) => [k, argValue(v, variables)]));
+      try {
+        data[s.alias] = project(structuredClone(resolvers[s.name](args)), s.selections);
+      } catch (err) {
+        if (!err?.extensions) throw err;
+        data[s.alias] = null;
+        errors.push({ ...err, path: [s.alias] });
+      }
+    }
+    return json(200, errors.length ? { errors, data } : { data });
+  }
+
   async function handle(ctx) {
     const token = bearerToken(ctx.headers);
     if (!token || !state.keys.has(token)) return error(401, undefined);
+    if (ctx.variant === "graphql") return graphql(ctx);
     const path = ctx.path.length > 1 ? ctx.path.replace(/\/+$/, "") : ctx.path;
     const m = matchRoute(routes, ctx.method, path);
     if (!m) return error(404, `No route for ${ctx.method} ${ctx.path}`);
@@ -83,6 +234,12 @@ export function createPoelis(env) {
     errorBody,
     rateLimitStyle: "header",
     alwaysRateLimitHeaders: true,
-    secrets: () => [...state.keys],
+    secrets: () => [...state.all],
+    /** Poelis limits per organization: keys of one `organization` share a bucket. */
+    rateBucket: (ctx) => {
+      const token = bearerToken(ctx.headers);
+      const org = token ? state.orgs.get(token) : null;
+      return org ? `org:${org}` : null;
+    },
   };
 }

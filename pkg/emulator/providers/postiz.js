@@ -1,23 +1,58 @@
-// Postiz: social scheduling. `Authorization: <key>` raw: a `pos_` value is an OAuth token,
-// anything else an API key (so `Bearer <key>` is an invalid key). Hosted (`/postiz/public/v1`)
-// and self-hosted (`/postiz-self/api/public/v1`) share data; only hosted checks subscriptions.
+// Postiz: social scheduling, modelled on gitroomhq/postiz-app (see README.md, "Postiz, from the
+// server's code"). `Authorization: <key>` raw: a `pos_` value is an OAuth token, anything else an
+// API key (so `Bearer <key>` is an invalid key). Hosted (`/postiz/public/v1`) and self-hosted
+// (`/postiz-self/api/public/v1`) share data; only hosted checks subscriptions (STRIPE_SECRET_KEY).
 import { json, parseJsonBody, isPlainObject, statusText } from "../lib/http.js";
 import { readMultipart } from "../lib/multipart.js";
 import { compileRoutes, matchRoute } from "../lib/router.js";
-import { createLimiter } from "../lib/ratelimit.js";
+import { createThrottler } from "../lib/ratelimit.js";
+import { sniffMedia } from "../lib/sniff.js";
 
-const msg = (text) => json(401, { msg: text });
-const nest = (status, message, extra = {}) => json(status, { statusCode: status, message, ...extra });
+const msg = (status, text) => json(status, { msg: text });
+/** Nest's HttpException body for a string message: `{message, error, statusCode}`. */
+const nest = (status, message) => json(status, { message, error: statusText(status), statusCode: status });
+const internal = () => json(500, { statusCode: 500, message: "Internal server error" });
+
+const IMAGE_MAX = 10 * 1024 * 1024; // custom.upload.validation.ts getMaxSize
+const VIDEO_MAX = 1024 * 1024 * 1024;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const isIsoDate = (v) => typeof v === "string" && ISO_DATE.test(v) && !Number.isNaN(Date.parse(v));
+/** Maximum lengths of the demo providers (the X provider's non-verified limit, LinkedIn's). */
+const MAX_LENGTH = { x: 280, linkedin: 3000, "linkedin-page": 3000 };
 
 export function createPostiz(env) {
   let state;
-  let limiter;
+  let throttlers;
 
-  function limits() {
+  function limitFor(variant) {
     const rl = env.config.rateLimit?.postiz;
+    const c = env.config.postiz;
     return {
-      limit: rl?.limit ?? env.config.postiz.postRateLimit,
-      windowSec: rl?.windowSec ?? env.config.postiz.postRateWindowSec,
+      limit: rl?.limit ?? (variant === "self" ? c.selfPostRateLimit : c.postRateLimit),
+      windowSec: rl?.windowSec ?? c.postRateWindowSec,
+    };
+  }
+
+  /** A post given in `postiz.posts` (e.g. `{id, integrationId, releaseId: "missing"}`), completed. */
+  function seedPost(p) {
+    const integration = env.config.postiz.integrations.find((i) => i.id === p.integrationId) ?? env.config.postiz.integrations[0];
+    return {
+      organization: "org_demo",
+      parentPostId: null,
+      content: "",
+      image: "[]",
+      publishDate: new Date(env.now()).toISOString(),
+      releaseURL: null,
+      releaseId: null,
+      state: "PUBLISHED",
+      intervalInDays: null,
+      group: p.id,
+      creationMethod: "API",
+      settings: JSON.stringify({ __type: integration?.identifier }),
+      tags: [],
+      customerId: integration?.customer?.id ?? null,
+      ...structuredClone(p),
+      integrationId: integration?.id,
     };
   }
 
@@ -27,131 +62,385 @@ export function createPostiz(env) {
       apiKeys: new Map(Object.entries(c.apiKeys)),
       oauth: new Map(Object.entries(c.oauthTokens)),
       integrations: structuredClone(c.integrations),
-      posts: [],
+      customers: structuredClone(c.customers ?? []),
+      notifications: structuredClone(c.notifications ?? []),
+      posts: (c.posts ?? []).map((p) => seedPost(p)),
       uploads: [],
     };
-    limiter = createLimiter(limits(), env.now);
+    throttlers = { hosted: createThrottler(limitFor("hosted"), env.now), self: createThrottler(limitFor("self"), env.now) };
   }
   reset();
 
+  /** public.auth.middleware.ts */
   function authenticate(ctx) {
     const value = ctx.header("authorization");
-    if (!value) return { ok: false, response: msg("No API Key found") };
+    if (!value) return { ok: false, response: msg(401, "No API Key found") };
     let account;
     if (value.startsWith("pos_")) {
       account = state.oauth.get(value);
-      if (!account || account.revoked) return { ok: false, response: msg("Invalid OAuth token") };
+      if (!account || account.revoked) return { ok: false, response: msg(401, "Invalid OAuth token") };
     } else {
       account = state.apiKeys.get(value);
-      if (!account || account.revoked) return { ok: false, response: msg("Invalid API key") };
+      if (!account || account.revoked) return { ok: false, response: msg(401, "Invalid API key") };
     }
     if (ctx.variant === "hosted" && account.subscription === false) {
-      return { ok: false, response: msg("No subscription found") };
+      return { ok: false, response: msg(401, "No subscription found") };
     }
     return { ok: true, org: account.organization ?? "org_default" };
   }
 
-  function rateHeaders(snap) {
-    return {
-      "x-ratelimit-limit": String(snap.limit),
-      "x-ratelimit-remaining": String(snap.remaining),
-      "x-ratelimit-reset": String(snap.resetInSec),
-    };
+  const now = () => new Date(env.now());
+  const integrationsOf = (org) => state.integrations.filter((i) => !i.organization || i.organization === org);
+  const findIntegration = (org, id) => integrationsOf(org).find((i) => i.id === id && !i.deleted) ?? null;
+  const bodyOf = (ctx) => {
+    const parsed = parseJsonBody(ctx.body);
+    return parsed.ok && isPlainObject(parsed.value) ? parsed.value : {};
+  };
+
+  // ---- POST /posts: mapTypeToPost, CreatePostDto, validatePosts, createPost ----------------
+
+  /** class-validator's messages for CreatePostDto (after mapTypeToPost forced type "schedule"). */
+  function validateCreate(body) {
+    const out = [];
+    if (typeof body.shortLink !== "boolean") out.push("shortLink must be a boolean value");
+    if (!isIsoDate(body.date)) out.push("date must be a valid ISO 8601 date string");
+    if (!Array.isArray(body.tags)) out.push("tags must be an array");
+    else {
+      body.tags.forEach((t, i) => {
+        if (typeof t?.value !== "string") out.push(`tags.${i}.value must be a string`);
+        if (typeof t?.label !== "string") out.push(`tags.${i}.label must be a string`);
+      });
+    }
+    if (!Array.isArray(body.posts)) out.push("posts must be an array");
+    else if (body.posts.length < 1) out.push("posts must contain at least 1 elements");
+    else {
+      body.posts.forEach((p, i) => {
+        if (!Array.isArray(p.value)) out.push(`posts.${i}.value must be an array`);
+        else if (p.value.length < 1) out.push(`posts.${i}.value must contain at least 1 elements`);
+        else {
+          p.value.forEach((v, j) => {
+            const at = `posts.${i}.value.${j}`;
+            if (typeof v?.content !== "string") out.push(`${at}.content must be a string`);
+            if (!Array.isArray(v?.image)) out.push(`${at}.image must be an array`);
+            else {
+              v.image.forEach((m, k) => {
+                if (typeof m?.path !== "string") out.push(`${at}.image.${k}.path must be a string`);
+              });
+            }
+          });
+        }
+        if (p.group !== undefined && typeof p.group !== "string") out.push(`posts.${i}.group must be a string`);
+      });
+    }
+    return out;
   }
 
   function createPost(ctx, auth) {
-    const snap = limiter.take(auth.org);
-    const headers = rateHeaders(snap);
-    if (!snap.allowed) {
-      return json(429, { statusCode: 429, message: "ThrottlerException: Too Many Requests" }, { ...headers, "retry-after": String(snap.resetInSec) });
+    // ThrottlerBehindProxyGuard: POST …/public/v1/posts only, tracker `${org.id}_posts`.
+    const hit = throttlers[ctx.variant].take(`${auth.org}_posts`);
+    if (!hit.allowed) {
+      return json(429, { statusCode: 429, message: "ThrottlerException: Too Many Requests" }, { "retry-after": String(hit.retryAfterSec) });
     }
+    const headers = { "x-ratelimit-limit": String(hit.limit), "x-ratelimit-remaining": String(hit.remaining), "x-ratelimit-reset": String(hit.resetInSec) };
     const withHeaders = (r) => ({ ...r, headers: { ...headers, ...r.headers } });
     if (env.config.postiz.planLimitReached) {
-      return withHeaders(
-        nest(402, "You have reached the maximum number of posts for your subscription plan", { url: "https://platform.postiz.com/billing" }),
-      );
+      // PoliciesGuard / SubscriptionExceptionFilter
+      return withHeaders(json(402, { statusCode: 402, message: "You have reached the maximum number of posts for your subscription plan", url: "https://platform.postiz.com/billing" }));
     }
     const parsed = parseJsonBody(ctx.body);
-    if (!parsed.ok || !isPlainObject(parsed.value)) {
-      return withHeaders(nest(400, ["body must be a JSON object"], { error: "Bad Request" }));
+    const body = parsed.ok && isPlainObject(parsed.value) ? parsed.value : {};
+    if (!parsed.ok && ctx.body.length > 0) return withHeaders(nest(400, "Unexpected token in JSON"));
+    if (!Array.isArray(body.posts) || !body.posts.every((p) => p?.integration?.id)) {
+      return withHeaders(nest(400, "All posts must have an integration id"));
     }
-    const body = parsed.value;
-    if (body.posts !== undefined && !Array.isArray(body.posts)) {
-      return withHeaders(nest(400, ["posts must be an array"], { error: "Bad Request" }));
+    const mapped = [];
+    for (const p of body.posts) {
+      const integration = findIntegration(auth.org, String(p.integration.id));
+      if (!integration) return withHeaders(nest(400, `Integration with id ${p.integration.id} not found`));
+      mapped.push({ post: p, integration });
     }
-    const entries = body.posts?.length ? body.posts : [{ integration: null, value: body.value ?? [] }];
-    const group = env.ids.id("grp");
+    const problems = validateCreate(body);
+    if (problems.length) return withHeaders(json(400, { message: problems, error: "Bad Request", statusCode: 400 }));
+    const type = body.type;
+    for (const { post, integration } of mapped) {
+      const fail = (error) => withHeaders(json(400, { statusCode: 400, provider: integration.identifier, name: integration.name, message: error }));
+      if (post.value.every((v) => v.content.trim() === "" && v.image.length === 0)) return fail("Your post should have at least one character or one image.");
+      if (type !== "draft" && post.value.some((v) => v.content.length > (MAX_LENGTH[integration.identifier] ?? Infinity))) return fail("post is too long, please fix it");
+    }
     const created = [];
-    for (const entry of entries) {
-      const integrationId = entry?.integration?.id ?? null;
-      let integration = null;
-      if (integrationId !== null) {
-        integration = state.integrations.find((i) => i.id === integrationId);
-        if (!integration) {
-          return withHeaders(
-            json(400, { statusCode: 400, provider: "unknown", name: "integration", message: `Integration ${integrationId} not found` }),
-          );
+    for (const { post, integration } of mapped) {
+      const group = post.group ?? env.ids.uuid();
+      const publishDate = type === "now" ? now().toISOString() : new Date(body.date).toISOString();
+      let parent = null;
+      post.value.forEach((v, i) => {
+        const id = env.ids.id("post");
+        state.posts.push({
+          id,
+          organization: auth.org,
+          parentPostId: parent,
+          content: v.content,
+          image: JSON.stringify(v.image ?? []),
+          publishDate,
+          releaseURL: null,
+          releaseId: null,
+          state: type === "draft" ? "DRAFT" : "QUEUE",
+          intervalInDays: body.inter ?? null,
+          group,
+          creationMethod: body.creationMethod === "CLI" ? "CLI" : "API",
+          settings: JSON.stringify({ ...(post.settings ?? {}), __type: integration.identifier }),
+          tags: (body.tags ?? []).map((t) => ({ tag: { name: t.value, color: t.label } })),
+          integrationId: integration.id,
+          customerId: integration.customer?.id ?? null,
+        });
+        if (i === 0) {
+          parent = id;
+          created.push({ postId: id, integration: integration.id });
         }
-      }
-      created.push({
-        id: env.ids.id("post"),
-        group,
-        organization: auth.org,
-        integration: integration ? { id: integration.id, providerIdentifier: integration.identifier } : null,
-        type: body.type ?? "draft",
-        publishDate: body.date ?? new Date(env.now()).toISOString(),
-        value: entry?.value ?? [],
-        settings: entry?.settings ?? {},
-        tags: body.tags ?? [],
-        createdAt: new Date(env.now()).toISOString(),
       });
     }
-    state.posts.push(...created);
-    return withHeaders(json(201, created.map((p) => ({ postId: p.id, integration: p.integration?.id ?? null, group }))));
+    return withHeaders(json(201, created));
+  }
+
+  // ---- reading and changing posts -------------------------------------------------------
+
+  function listPosts(ctx, auth) {
+    const startDate = ctx.query.get("startDate");
+    const endDate = ctx.query.get("endDate");
+    const problems = [];
+    if (!isIsoDate(startDate)) problems.push("startDate must be a valid ISO 8601 date string");
+    if (!isIsoDate(endDate)) problems.push("endDate must be a valid ISO 8601 date string");
+    const customer = ctx.query.get("customer");
+    if (problems.length) return json(400, { message: problems, error: "Bad Request", statusCode: 400 });
+    const from = Date.parse(startDate);
+    const to = Date.parse(endDate);
+    const posts = state.posts
+      .filter((p) => p.organization === auth.org && p.parentPostId === null && !p.deletedAt)
+      .filter((p) => !customer || p.customerId === customer)
+      .filter((p) => p.intervalInDays !== null || (Date.parse(p.publishDate) >= from && Date.parse(p.publishDate) <= to))
+      .map((p) => {
+        const integration = state.integrations.find((i) => i.id === p.integrationId);
+        return {
+          id: p.id,
+          content: p.content,
+          publishDate: p.publishDate,
+          releaseURL: p.releaseURL,
+          releaseId: p.releaseId,
+          state: p.state,
+          intervalInDays: p.intervalInDays,
+          group: p.group,
+          creationMethod: p.creationMethod,
+          settings: p.settings,
+          tags: p.tags,
+          integration: { id: integration.id, providerIdentifier: integration.identifier, name: integration.name, picture: integration.picture ?? null },
+        };
+      });
+    return json(200, { posts });
+  }
+
+  const livePost = (org, id) => state.posts.find((p) => p.organization === org && p.id === id && !p.deletedAt) ?? null;
+
+  function deleteGroup(org, group) {
+    for (const p of state.posts) if (p.organization === org && p.group === group) p.deletedAt = now().toISOString();
+    return json(200, { error: true }); // posts.service.ts deletePost returns this, whatever happened
   }
 
   function deletePost(ctx, auth) {
-    const target = state.posts.find((p) => p.organization === auth.org && (p.id === ctx.params.id || p.group === ctx.params.id));
-    if (!target) return nest(404, "Post not found", { error: "Not Found" });
-    const before = state.posts.length;
-    state.posts = state.posts.filter((p) => !(p.organization === auth.org && p.group === target.group));
-    return json(200, { id: ctx.params.id, deleted: true, count: before - state.posts.length });
+    // getPost reads posts[0].integrationId of an empty list for an unknown id: an uncaught TypeError.
+    const post = livePost(auth.org, ctx.params.id);
+    if (!post) return internal();
+    return deleteGroup(auth.org, post.group);
   }
 
-  function upload(ctx, auth) {
-    if (ctx.bodyTooLarge) return nest(413, "File too large", { error: "Payload Too Large" });
-    const mp = readMultipart(ctx);
-    if (!mp.ok) return nest(400, "Expected multipart/form-data with a 'file' field", { error: "Bad Request" });
-    const file = mp.parts.find((p) => p.name === "file" && p.filename !== null);
-    if (!file) return nest(400, "No file uploaded", { error: "Bad Request" });
+  function postMissing(ctx, auth) {
+    const post = livePost(auth.org, ctx.params.id);
+    if (!post || post.releaseId !== "missing") return json(200, []);
+    return json(200, structuredClone(env.config.postiz.missingContent ?? []));
+  }
+
+  function prismaRecord(p) {
+    const { organization, tags: _t, customerId: _c, ...rest } = p;
+    return { ...rest, organizationId: organization, deletedAt: p.deletedAt ?? null };
+  }
+
+  function updateReleaseId(ctx, auth) {
+    const post = livePost(auth.org, ctx.params.id);
+    // prisma update `where: {id, organizationId, releaseId: 'missing'}`: no such record throws.
+    if (!post || post.releaseId !== "missing") return internal();
+    post.releaseId = String(bodyOf(ctx).releaseId);
+    return json(200, prismaRecord(post));
+  }
+
+  function changeStatus(ctx, auth) {
+    const status = bodyOf(ctx).status;
+    if (status !== "draft" && status !== "schedule") {
+      return json(400, { message: ["status must be one of the following values: draft, schedule"], error: "Bad Request", statusCode: 400 });
+    }
+    const post = livePost(auth.org, ctx.params.id);
+    if (!post) return nest(400, "Post not found");
+    post.state = status === "draft" ? "DRAFT" : "QUEUE";
+    return json(200, { id: ctx.params.id, state: post.state });
+  }
+
+  function updateSettings(ctx, auth) {
+    const settings = bodyOf(ctx).settings;
+    if (!isPlainObject(settings)) return json(400, { message: ["settings must be an object"], error: "Bad Request", statusCode: 400 });
+    const post = livePost(auth.org, ctx.params.id);
+    if (!post) return nest(400, "Post not found");
+    if (post.state === "PUBLISHED") return nest(400, "Published posts cannot be changed");
+    post.settings = JSON.stringify({ ...JSON.parse(post.settings), ...settings });
+    return json(200, { id: post.id, settings: JSON.parse(post.settings) });
+  }
+
+  // ---- uploads: custom.upload.validation.ts, media.repository.ts saveFile -----------------
+
+  function saveMedia(auth, name, data) {
     const id = env.ids.uuid();
-    const item = {
-      id,
-      name: file.filename,
-      path: `https://uploads.postiz.com/emulated/${id}/${encodeURIComponent(file.filename)}`,
-      size: file.data.length,
-      mimeType: file.contentType,
-      organizationId: auth.org,
-    };
-    state.uploads.push(item);
+    const item = { id, name, originalName: null, path: `https://uploads.postiz.com/emulated/${id}/${encodeURIComponent(name)}`, thumbnail: null, alt: null };
+    state.uploads.push({ ...item, organization: auth.org, size: data.length });
     return json(201, item);
   }
 
+  function upload(ctx, auth) {
+    if (ctx.bodyTooLarge) return nest(413, "File too large");
+    const mp = readMultipart(ctx);
+    // multer hands the handler no file for a non-multipart body or one without a `file` field.
+    const file = mp.ok ? mp.parts.find((p) => p.name === "file" && p.filename !== null) : null;
+    if (!file) return msg(400, "No file provided");
+    const detected = sniffMedia(file.data);
+    if (!detected) return nest(400, "Unsupported file type.");
+    const max = detected.mime.startsWith("image/") ? IMAGE_MAX : VIDEO_MAX;
+    if (file.data.length > max) return nest(400, `File size exceeds the maximum allowed size of ${max} bytes.`);
+    const base = (file.filename || "upload").replace(/\.[^./\\]*$/, "").replace(/[\\/]/g, "_").slice(0, 100) || "upload";
+    return saveMedia(auth, `${base}.${detected.ext}`, file.data);
+  }
+
+  function uploadFromUrl(ctx, auth) {
+    const url = bodyOf(ctx).url;
+    let u = null;
+    try {
+      u = typeof url === "string" ? new URL(url) : null;
+    } catch {
+      u = null;
+    }
+    if (!u || u.protocol !== "https:" || /^(localhost|127\.|10\.|192\.168\.|169\.254\.|\[)/i.test(u.hostname)) {
+      return json(400, { message: ["URL must be a public HTTPS URL and cannot point to internal network addresses"], error: "Bad Request", statusCode: 400 });
+    }
+    // The emulator never leaves loopback: only URLs listed in `postiz.remoteFiles` "exist".
+    const b64 = env.config.postiz.remoteFiles?.[url];
+    if (typeof b64 !== "string") return msg(400, "Failed to fetch URL");
+    const data = Buffer.from(b64, "base64");
+    const detected = sniffMedia(data);
+    if (!detected) return msg(400, "Unsupported file type.");
+    if (data.length > (detected.mime.startsWith("image/") ? IMAGE_MAX : VIDEO_MAX)) return msg(400, "File is too large.");
+    return saveMedia(auth, `upload.${detected.ext}`, data);
+  }
+
+  // ---- integrations -------------------------------------------------------------------------
+
+  function listIntegrations(ctx, auth) {
+    const group = ctx.query.get("group");
+    return json(
+      200,
+      integrationsOf(auth.org)
+        .filter((i) => !i.deleted)
+        .filter((i) => !group || i.customer?.id === group)
+        .map((i) => {
+          const out = { id: i.id, name: i.name, identifier: i.identifier, picture: i.picture, disabled: i.disabled, profile: i.profile };
+          // `customer: undefined` is dropped by JSON.stringify: an integration without one has no key.
+          if (i.customer) out.customer = { id: i.customer.id, name: i.customer.name };
+          return out;
+        }),
+    );
+  }
+
+  const toolsFor = (identifier) => env.config.postiz.tools?.[identifier] ?? [];
+
+  function integrationSettings(ctx, auth) {
+    const i = findIntegration(auth.org, ctx.params.id);
+    if (!i) return msg(404, "Integration not found");
+    return json(200, {
+      output: { rules: env.config.postiz.rules?.[i.identifier] ?? "", maxLength: MAX_LENGTH[i.identifier] ?? 0, settings: "No additional settings required", tools: toolsFor(i.identifier) },
+    });
+  }
+
+  function integrationTrigger(ctx, auth) {
+    const i = findIntegration(auth.org, ctx.params.id);
+    if (!i) return msg(404, "Integration not found");
+    const body = bodyOf(ctx);
+    const tool = toolsFor(i.identifier).find((t) => t.methodName === body.methodName);
+    if (!tool) return msg(404, "Tool not found");
+    return json(200, { output: structuredClone(tool.output ?? []) });
+  }
+
+  function deleteChannel(ctx, auth) {
+    const i = findIntegration(auth.org, ctx.params.id);
+    for (const p of state.posts) if (p.integrationId === ctx.params.id && p.organization === auth.org) p.deletedAt = now().toISOString();
+    if (i) i.deleted = true;
+    return json(200, { count: i ? 1 : 0 }); // prisma updateMany
+  }
+
+  function analytics(ctx, auth) {
+    const i = findIntegration(auth.org, ctx.params.integration);
+    if (!i) return json(200, []);
+    const days = Number(ctx.query.get("date") ?? 7) || 7;
+    const day = (n) => new Date(env.now() - n * 86400_000).toISOString().slice(0, 10);
+    return json(200, [{ label: "Impressions", percentageChange: 0, data: Array.from({ length: Math.min(days, 90) }, (_, n) => ({ total: 0, date: day(n) })).reverse() }]);
+  }
+
+  function postAnalytics() {
+    return json(200, []); // checkPostAnalytics: the emulator has no platform statistics
+  }
+
+  function findSlot(ctx) {
+    const d = new Date(env.now() + 86400_000);
+    return json(200, { date: `${d.toISOString().slice(0, 10)}T09:00:00` });
+  }
+
+  function notifications(ctx, auth) {
+    const page = Number(ctx.query.get("page") ?? 0) || 0;
+    const all = state.notifications.filter((n) => (n.organization ?? auth.org) === auth.org);
+    const list = all.slice(page * 100, page * 100 + 100).map(({ id, content, link, createdAt }) => ({ id, content, link: link ?? null, createdAt }));
+    return json(200, { notifications: list, total: all.length, page, limit: 100, hasMore: page * 100 + list.length < all.length });
+  }
+
+  function generateVideo(ctx) {
+    const body = bodyOf(ctx);
+    if (typeof body.type !== "string") return json(400, { message: ["type must be a string"], error: "Bad Request", statusCode: 400 });
+    return nest(400, "Video type not found"); // no video provider is configured in the emulator
+  }
+
+  // public.integrations.controller.ts, in its order.
   const routes = compileRoutes([
-    ["GET", "/integrations", () => json(200, state.integrations)],
-    ["GET", "/is-connected", () => json(200, { connected: true })],
-    ["GET", "/posts", (ctx, auth) => json(200, { posts: state.posts.filter((p) => p.organization === auth.org) })],
-    ["POST", "/posts", createPost],
-    ["DELETE", "/posts/:id", deletePost],
     ["POST", "/upload", upload],
+    ["POST", "/upload-from-url", uploadFromUrl],
+    ["GET", "/find-slot/:id", findSlot],
+    ["GET", "/posts", listPosts],
+    ["POST", "/posts", createPost],
+    ["DELETE", "/posts/group/:group", (ctx, auth) => deleteGroup(auth.org, ctx.params.group)],
+    ["DELETE", "/posts/:id", deletePost],
+    ["GET", "/is-connected", () => json(200, { connected: true })],
+    ["GET", "/groups", () => json(200, state.customers.map((c) => ({ id: c.id, name: c.name })))],
+    ["GET", "/integrations", listIntegrations],
+    ["GET", "/notifications", notifications],
+    ["POST", "/generate-video", generateVideo],
+    ["DELETE", "/integrations/:id", deleteChannel],
+    ["GET", "/integration-settings/:id", integrationSettings],
+    ["GET", "/posts/:id/missing", postMissing],
+    ["PUT", "/posts/:id/settings", updateSettings],
+    ["PUT", "/posts/:id/status", changeStatus],
+    ["PUT", "/posts/:id/release-id", updateReleaseId],
+    ["GET", "/analytics/post/:postId", postAnalytics],
+    ["GET", "/analytics/:integration", analytics],
+    ["POST", "/integration-trigger/:id", integrationTrigger],
   ]);
 
   async function handle(ctx) {
-    const auth = authenticate(ctx);
-    if (!auth.ok) return auth.response;
     const path = ctx.path.length > 1 ? ctx.path.replace(/\/+$/, "") : ctx.path;
     const m = matchRoute(routes, ctx.method, path);
-    if (!m || m.allowed) return nest(404, `Cannot ${ctx.method} ${ctx.basePath.replace(/^\/postiz(-self\/api)?/, "")}${ctx.path}`, { error: "Not Found" });
+    // The auth middleware is bound to the controller's routes: anything else is Nest's 404, unauthenticated.
+    if (!m || m.allowed) return nest(404, `Cannot ${ctx.method} /public/v1${ctx.path === "/" ? "" : ctx.path}`);
+    const auth = authenticate(ctx);
+    if (!auth.ok) return auth.response;
     ctx.params = m.params;
     return m.handler(ctx, auth);
   }
@@ -174,6 +463,7 @@ export function createPostiz(env) {
     errorBody,
     rateLimitStyle: "header",
     secrets: () => [...state.apiKeys.keys(), ...state.oauth.keys()],
-    state: () => ({ posts: state.posts.length, uploads: state.uploads.length }),
+    refused: () => ({ postiz: throttlers.hosted.refused, "postiz-self": throttlers.self.refused }),
+    state: () => ({ posts: state.posts.filter((p) => p.parentPostId === null && !p.deletedAt).length, uploads: state.uploads.length }),
   };
 }
