@@ -22,6 +22,7 @@ const ALLOWED = [
   [(f) => GENERATED.includes(f), "generated from the description by scripts/gen.mjs"],
   [(f) => /^(tests|fuzz|bench)\//.test(f) || /^crates\/[^/]+\/tests\//.test(f), "tests, fuzz targets and corpora, benchmarks and their data"],
   [(f) => /^(examples|www)\//.test(f), "examples and the www demo content"],
+  [(f) => f === "mk/official.mk", "the make target installing and running the providers' official clients (tests)"],
   [(f) => /(^|\/)(README|CHANGELOG|CONTRIBUTING|LICENSE)[^/]*$/.test(f) || f.endsWith(".md"), "documentation"],
   [(f) => f === "Cargo.toml" || f === "pkg/package.json", "package metadata (description, keywords)"],
 ];
