@@ -2,7 +2,7 @@
 // hand-written; the per-provider part (ids, helpers, result types, credential kinds) is generated
 // from src/providers into providers.d.ts by scripts/gen.mjs.
 
-import type { ProviderId, ProviderCredentials, ProviderHelpers, ProviderMcp, McpResult } from "./providers.js";
+import type { ProviderId, ProviderCredentials, ProviderHelpers, ProviderMcp, ProviderGraphql, McpResult } from "./providers.js";
 export * from "./providers.js";
 export type CredentialKind = "api_key" | "jwt" | "oauth_token";
 
@@ -105,8 +105,8 @@ export interface RequestSpec {
   signal?: AbortSignal;
   /** Sent as `Idempotency-Key`; makes POST/PATCH retryable. */
   idempotencyKey?: string;
-  /** `"mcp"` sends to the Poesius MCP endpoint. */
-  target?: "rest" | "mcp";
+  /** `"mcp"` sends to the Poesius MCP endpoint, `"graphql"` to the Poelis GraphQL endpoint. */
+  target?: "rest" | "mcp" | "graphql";
   timeoutMs?: number;
   maxRetries?: number;
 }
@@ -150,6 +150,16 @@ export interface McpHelpers {
   generateSlides(args: JsonObject & { instructions: string }, options?: CallOptions): Promise<McpResult>;
 }
 
+/** The GraphQL helper of a provider with a GraphQL endpoint (`ProviderGraphql`: Poelis). */
+export interface GraphqlHelpers {
+  /**
+   * `POST {host}/v1/graphql` with `{ query, variables, operationName? }`: resolves to the answer's
+   * `data`; an answer with `errors` throws (NotFoundError, BadRequestError, AuthenticationError,
+   * PermissionError, RateLimitError by the first error's `extensions.code`, else ApiError `graphql_error`).
+   */
+  graphql<T = JsonObject>(query: string, variables?: JsonObject | null, options?: CallOptions & { operationName?: string }): Promise<T | null>;
+}
+
 /** What every client has, whatever the provider. */
 export interface ClientBase<P extends ProviderId = ProviderId> {
   readonly provider: P;
@@ -166,7 +176,7 @@ export interface ClientBase<P extends ProviderId = ProviderId> {
  * `client.provider === "..."`.
  */
 export type Client<P extends ProviderId = ProviderId, W extends boolean = boolean> = P extends ProviderId
-  ? ClientBase<P> & ProviderHelpers<W>[P] & (ProviderMcp[P] extends true ? McpHelpers : {})
+  ? ClientBase<P> & ProviderHelpers<W>[P] & (ProviderMcp[P] extends true ? McpHelpers : {}) & (ProviderGraphql[P] extends true ? GraphqlHelpers : {})
   : never;
 
 /** The options `fromEnv` takes besides the env (the credential and provider come from the env). */

@@ -28,10 +28,10 @@ export type Post = { id: string; status: "draft" | "scheduled" | "published" | (
 export type Integration = { id: string; name: string; identifier: string; picture: string; disabled: boolean; profile: string; customer: { id: string; name: string } | null };
 /** Postiz: `POST /posts` body (Postiz `CreatePostDto`). */
 export type CreatePostInput = { type?: "draft" | "schedule" | "now"; date?: string; shortLink?: boolean; tags?: Array<{ value: string; label: string }>; posts?: Array<{ integration: { id: string }; value: Array<{ content: string; image?: Array<{ id: string; path: string }> }>; settings?: { [key: string]: unknown } }>; [key: string]: unknown };
-/** Postiz: One post made by `POST /posts` (one per channel, sharing a group). */
-export type CreatedPost = { postId: string; integration: string | null; group: string };
-/** Postiz: `POST /upload`: the stored media. */
-export type Upload = { id: string; name: string; path: string; size?: number; mimeType?: string; organizationId: string };
+/** Postiz: One post made by `POST /posts`, one per channel (posts.service.ts `createPost`). */
+export type CreatedPost = { postId: string; integration: string };
+/** Postiz: `POST /upload`: the stored media (media.repository.ts `saveFile`). */
+export type Upload = { id: string; name: string; path: string; originalName: string | null; thumbnail: string | null; alt: string | null };
 
 /** The credential options each provider accepts (exactly one). */
 export interface ProviderCredentials {
@@ -45,6 +45,14 @@ export interface ProviderCredentials {
 export interface ProviderMcp {
   poesius: true;
   poelis: false;
+  powerpost: false;
+  postiz: false;
+}
+
+/** Whether a provider has a GraphQL endpoint (the client then has `graphql`). */
+export interface ProviderGraphql {
+  poesius: false;
+  poelis: true;
   powerpost: false;
   postiz: false;
 }

@@ -177,6 +177,8 @@ function providersDts(indexModule) {
   for (const p of providers) out.push(`  ${p.id}: ${credentialTs(p.kinds)};`);
   out.push("}", "", "/** Whether a provider has an MCP endpoint (the client then has `mcpCall` and `generateSlides`). */", "export interface ProviderMcp {");
   for (const p of providers) out.push(`  ${p.id}: ${p.mcpUrl ? "true" : "false"};`);
+  out.push("}", "", "/** Whether a provider has a GraphQL endpoint (the client then has `graphql`). */", "export interface ProviderGraphql {");
+  for (const p of providers) out.push(`  ${p.id}: ${p.graphqlPath ? "true" : "false"};`);
   out.push("}", "", "/** The env variable of each provider's workspace id (`never`: no workspace scoping). */", "export interface ProviderWorkspaceEnv {");
   for (const p of providers) out.push(`  ${p.id}: ${p.envWorkspaceId ? q(p.envWorkspaceId) : "never"};`);
   out.push("}", "");

@@ -469,13 +469,7 @@ pub fn classify_mcp(
             .map(|t| config.sanitize_field(&t, field))
     };
     let finish = |kind: ErrorKind, message: String, provider_code: Option<String>| {
-        let mut e = Error::new(kind, message).with_provider(config.provider);
-        e.status = Some(status);
-        e.provider_code = provider_code;
-        e.request_id = request_id
-            .map(|r| config.sanitize_field(r, TextField::RequestId))
-            .filter(|r| !r.is_empty());
-        e
+        answer_error(config, status, request_id, kind, message, provider_code)
     };
     if truthy(data.get("error")) {
         let err = data.get("error");
@@ -506,6 +500,181 @@ pub fn classify_mcp(
         ));
     }
     Ok(())
+}
+
+/// The error in a GraphQL answer (Poelis `POST {host}/v1/graphql`): a 2xx whose body carries a
+/// non-empty `errors` array. The first error's `message` (sanitised like every provider message)
+/// becomes the error's message and its `extensions.code` the provider code, which picks the class:
+/// `unauthenticated`/`unauthorized` → Authentication, `forbidden` → Permission, `not_found` →
+/// NotFound, `bad_user_input`, `validation_error` and GraphQL's parse/validation codes →
+/// BadRequest, `rate_limit_exceeded` → RateLimit, anything else an Api error `graphql_error`
+/// (case-insensitive). `Ok(())` when there are no errors (the caller returns `data`).
+///
+/// ```
+/// use keygate::{classify_graphql, Config, Credential, CredentialKind, ErrorKind, Options, ProviderId};
+/// let key = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh";
+/// let c = Credential::new(ProviderId::Poelis, CredentialKind::ApiKey, key).unwrap();
+/// let config = Config::new(c, Options::default()).unwrap();
+/// assert!(classify_graphql(&config, 200, None, br#"{"data":{"workspaces":[]}}"#).is_ok());
+/// let body = br#"{"data":null,"errors":[{"message":"Product 'p9' not found","extensions":{"code":"not_found"}}]}"#;
+/// let e = classify_graphql(&config, 200, None, body).unwrap_err();
+/// assert_eq!((e.kind, e.provider_code.as_deref()), (ErrorKind::NotFound, Some("not_found")));
+/// ```
+pub fn classify_graphql(
+    config: &crate::plan::Config,
+    status: u16,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<(), Error> {
+    use crate::plan::TextField;
+    let Some(data) = Value::parse(body) else {
+        return Ok(());
+    };
+    let Some(first) = data.get("errors").and_then(|e| e.first()) else {
+        return Ok(());
+    };
+    let text = |v: Option<&Value>, field: TextField| {
+        v.and_then(scalar_text)
+            .map(|t| config.sanitize_field(&t, field))
+            .filter(|t| !t.is_empty())
+    };
+    let message =
+        text(first.get("message"), TextField::Message).unwrap_or_else(|| "GraphQL error".into());
+    let code = text(
+        first.get("extensions").and_then(|x| x.get("code")),
+        TextField::ProviderCode,
+    );
+    let kind = code
+        .as_deref()
+        .and_then(|c| {
+            GRAPHQL_KINDS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(c))
+        })
+        .map_or(ErrorKind::Api, |(_, kind)| *kind);
+    let mut e = answer_error(config, status, request_id, kind, message, code);
+    if kind == ErrorKind::Api {
+        e = e.with_code(ErrorCode::GraphqlError);
+    }
+    Err(e)
+}
+
+/// The GraphQL `extensions.code` values with a class of their own (matched case-insensitively).
+const GRAPHQL_KINDS: [(&str, ErrorKind); 9] = [
+    ("unauthenticated", ErrorKind::Authentication),
+    ("unauthorized", ErrorKind::Authentication),
+    ("forbidden", ErrorKind::Permission),
+    ("not_found", ErrorKind::NotFound),
+    ("bad_user_input", ErrorKind::BadRequest),
+    ("validation_error", ErrorKind::BadRequest),
+    ("graphql_parse_failed", ErrorKind::BadRequest),
+    ("graphql_validation_failed", ErrorKind::BadRequest),
+    ("rate_limit_exceeded", ErrorKind::RateLimit),
+];
+
+/// An error read from a 2xx answer's body (MCP, GraphQL): status, provider and request id set.
+fn answer_error(
+    config: &crate::plan::Config,
+    status: u16,
+    request_id: Option<&str>,
+    kind: ErrorKind,
+    message: String,
+    provider_code: Option<String>,
+) -> Error {
+    let mut e = Error::new(kind, message).with_provider(config.provider);
+    e.status = Some(status);
+    e.provider_code = provider_code;
+    e.request_id = request_id
+        .map(|r| config.sanitize_field(r, crate::plan::TextField::RequestId))
+        .filter(|r| !r.is_empty());
+    e
+}
+
+#[cfg(test)]
+mod graphql_tests {
+    use super::*;
+    use crate::plan::{Config, Options};
+    use crate::providers::CredentialKind;
+    use crate::secret::Credential;
+
+    const KEY: &str = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh";
+
+    fn config() -> Config {
+        let c = Credential::new(ProviderId::Poelis, CredentialKind::ApiKey, KEY).unwrap();
+        Config::new(c, Options::default()).unwrap()
+    }
+
+    fn err(body: &str) -> Error {
+        classify_graphql(&config(), 200, Some("rid-1"), body.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn data_without_errors_is_no_error() {
+        for ok in [
+            r#"{"data":{"workspaces":[]}}"#,
+            r#"{"data":{},"errors":[]}"#,
+            r#"{"data":null,"errors":null}"#,
+            "not json",
+            "",
+        ] {
+            assert!(
+                classify_graphql(&config(), 200, None, ok.as_bytes()).is_ok(),
+                "{ok}"
+            );
+        }
+    }
+
+    #[test]
+    fn extension_codes_pick_the_class() {
+        let table = [
+            (
+                "unauthenticated",
+                ErrorKind::Authentication,
+                "authentication_failed",
+            ),
+            (
+                "UNAUTHENTICATED",
+                ErrorKind::Authentication,
+                "authentication_failed",
+            ),
+            ("forbidden", ErrorKind::Permission, "permission_denied"),
+            ("not_found", ErrorKind::NotFound, "not_found"),
+            ("bad_user_input", ErrorKind::BadRequest, "bad_request"),
+            (
+                "GRAPHQL_VALIDATION_FAILED",
+                ErrorKind::BadRequest,
+                "bad_request",
+            ),
+            ("rate_limit_exceeded", ErrorKind::RateLimit, "rate_limited"),
+            ("invalid_date_format", ErrorKind::Api, "graphql_error"),
+        ];
+        for (code, kind, ours) in table {
+            let e = err(&format!(
+                r#"{{"errors":[{{"message":"m","extensions":{{"code":"{code}"}}}},{{"message":"second"}}]}}"#
+            ));
+            assert_eq!((e.kind, e.code.as_str()), (kind, ours), "{code}");
+            assert_eq!(e.provider_code.as_deref(), Some(code));
+            assert_eq!(e.message, "m");
+            assert_eq!(e.status, Some(200));
+            assert_eq!(e.request_id.as_deref(), Some("rid-1"));
+            assert_eq!(e.provider, Some(ProviderId::Poelis));
+        }
+        let e = err(r#"{"errors":[{}]}"#);
+        assert_eq!(
+            (e.kind, e.code.as_str(), e.message.as_str()),
+            (ErrorKind::Api, "graphql_error", "GraphQL error")
+        );
+        assert_eq!(e.provider_code, None);
+    }
+
+    #[test]
+    fn an_echoed_key_is_sanitised_out_of_every_field() {
+        let e = err(&format!(
+            r#"{{"errors":[{{"message":"bad key {KEY}","extensions":{{"code":"{KEY}"}}}}]}}"#
+        ));
+        let all = format!("{} {:?} {e:?} {e}", e.message, e.provider_code);
+        assert!(!all.contains(&KEY[11..30]), "{all}");
+    }
 }
 
 #[cfg(test)]

@@ -156,6 +156,10 @@ pub enum ErrorCode {
     ResponseTooLarge,
     /// `mcp_error`: A JSON-RPC error in an MCP answer.
     McpError,
+    /// `no_graphql`: A GraphQL request to a provider without a GraphQL endpoint.
+    NoGraphql,
+    /// `graphql_error`: A GraphQL answer whose `errors` name no more specific class.
+    GraphqlError,
 }
 
 impl ErrorCode {
@@ -201,6 +205,8 @@ impl ErrorCode {
             ErrorCode::TooManyRedirects => "too_many_redirects",
             ErrorCode::ResponseTooLarge => "response_too_large",
             ErrorCode::McpError => "mcp_error",
+            ErrorCode::NoGraphql => "no_graphql",
+            ErrorCode::GraphqlError => "graphql_error",
         }
     }
 }

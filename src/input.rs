@@ -376,7 +376,7 @@ pub struct RequestInput {
     pub raw_body: bool,
     /// `idempotencyKey`.
     pub idempotency_key: Option<String>,
-    /// `"rest"` (default) or `"mcp"`.
+    /// `"rest"` (default), `"mcp"` or `"graphql"`.
     pub target: Option<String>,
     /// The typed helper making the call.
     pub endpoint: Option<String>,
@@ -422,10 +422,11 @@ impl RequestInput {
         let target = match self.target.as_deref() {
             None | Some("rest") => Target::Rest,
             Some("mcp") => Target::Mcp,
+            Some("graphql") => Target::Graphql,
             Some(_) => {
                 return Err(with_p(Error::config(
                     ErrorCode::InvalidOption,
-                    "target must be \"rest\" or \"mcp\"",
+                    "target must be \"rest\", \"mcp\" or \"graphql\"",
                 )))
             }
         };
@@ -615,7 +616,7 @@ mod tests {
         let c = poelis();
         let code = |i: RequestInput| i.check(&c).unwrap_err();
         let e = code(RequestInput {
-            target: Some("graphql".into()),
+            target: Some("ftp".into()),
             ..Default::default()
         });
         assert_eq!(

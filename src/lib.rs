@@ -46,8 +46,8 @@ mod url;
 mod validate;
 
 pub use classify::{
-    classify, classify_for, classify_mcp, parse_retry_after, MAX_ERROR_BODY, MAX_MESSAGE,
-    MAX_PROVIDER_CODE, MAX_REQUEST_ID, MAX_RETRY_AFTER_MS, READ_HEADERS,
+    classify, classify_for, classify_graphql, classify_mcp, parse_retry_after, MAX_ERROR_BODY,
+    MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID, MAX_RETRY_AFTER_MS, READ_HEADERS,
 };
 pub use error::{Error, ErrorCode, ErrorKind};
 pub use exchange::{Exchange, Failure, Refused, Response, Step, MAX_REDIRECTS};

@@ -86,6 +86,9 @@ pub struct Config {
     pub base_url: BaseUrl,
     /// MCP endpoint (Poesius).
     pub mcp_url: Option<BaseUrl>,
+    /// GraphQL endpoint (Poelis): the host root (the base URL without its suffix) plus the
+    /// provider's GraphQL path.
+    pub graphql_url: Option<BaseUrl>,
     /// Per-attempt timeout.
     pub timeout: Duration,
     /// Largest response body the runner reads.
@@ -220,6 +223,13 @@ impl Config {
             (None, Some(d)) => BaseUrl::parse(d).ok(),
             (None, None) => None,
         };
+        let graphql_url = p.graphql_path.map(|path| {
+            let root = match p.self_hosted_suffix {
+                Some(suffix) => base_url.without_suffix(suffix),
+                None => base_url.clone(),
+            };
+            root.with_suffix(path)
+        });
         let workspace_id = match opts.workspace_id {
             Some(id) if p.scoping.workspace_header.is_some() => {
                 check_workspace_id(&id).map_err(|e| e.with_provider(provider))?;
@@ -244,6 +254,7 @@ impl Config {
             key_type: opts.key_type,
             base_url,
             mcp_url,
+            graphql_url,
             timeout,
             max_response_bytes,
             retry: RetryPolicy::new(max_retries),
@@ -252,8 +263,9 @@ impl Config {
 
     /// The origin every request must stay on.
     pub fn origin(&self, target: Target) -> String {
-        match (target, &self.mcp_url) {
-            (Target::Mcp, Some(m)) => m.origin(),
+        match (target, &self.mcp_url, &self.graphql_url) {
+            (Target::Mcp, Some(m), _) => m.origin(),
+            (Target::Graphql, _, Some(g)) => g.origin(),
             _ => self.base_url.origin(),
         }
     }
@@ -278,6 +290,8 @@ pub enum Target {
     Rest,
     /// The MCP endpoint (Poesius).
     Mcp,
+    /// The GraphQL endpoint (Poelis `POST {host}/v1/graphql`).
+    Graphql,
 }
 
 /// The body a request carries, as far as planning cares.
@@ -397,6 +411,13 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
                     .with_provider(provider),
             )
         }
+        (Target::Graphql, _) => config.graphql_url.as_ref().ok_or_else(|| {
+            Error::config(
+                ErrorCode::NoGraphql,
+                "this provider has no GraphQL endpoint",
+            )
+            .with_provider(provider)
+        })?,
         (Target::Rest, _) => &config.base_url,
     };
     let mut url = join(base, &req.path)

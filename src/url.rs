@@ -126,6 +126,15 @@ impl BaseUrl {
         }
         b
     }
+
+    /// A copy with `suffix` removed from the end of the path, where it ends with it.
+    pub fn without_suffix(&self, suffix: &str) -> BaseUrl {
+        let mut b = self.clone();
+        if let Some(root) = b.path.strip_suffix(suffix) {
+            b.path = root.to_string();
+        }
+        b
+    }
 }
 
 fn parse_authority(authority: &str) -> Result<(String, Option<u16>), &'static str> {

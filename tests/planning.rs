@@ -331,6 +331,52 @@ fn poelis_base_url_is_the_host_root_as_the_sdk_takes_it() {
 }
 
 #[test]
+fn poelis_graphql_endpoint_is_under_the_host_root() {
+    let gql = RequestSpec {
+        method: "POST".into(),
+        target: Target::Graphql,
+        body: Body::Json,
+        ..Default::default()
+    };
+    let url = |base: Option<&str>| {
+        let c = config(
+            P::Poelis,
+            POELIS_KEY,
+            Options {
+                base_url: base.map(Into::into),
+                ..Default::default()
+            },
+        );
+        let p = plan(&c, &gql).unwrap();
+        assert_eq!(p.method, "POST");
+        assert!(p
+            .headers
+            .iter()
+            .any(|h| h.name == "Authorization" && h.value.as_str().starts_with("Bearer ")));
+        p.url
+    };
+    assert_eq!(url(None), "https://api.poelis.com/v1/graphql");
+    // As the official SDK derives it from POELIS_BASE_URL, with or without a path prefix.
+    assert_eq!(
+        url(Some("https://api.poelis.com")),
+        "https://api.poelis.com/v1/graphql"
+    );
+    assert_eq!(
+        url(Some("http://127.0.0.1:9/poelis")),
+        "http://127.0.0.1:9/poelis/v1/graphql"
+    );
+    assert_eq!(
+        url(Some("http://127.0.0.1:9/poelis/v1/public")),
+        "http://127.0.0.1:9/poelis/v1/graphql"
+    );
+    // Providers without a GraphQL endpoint refuse it locally.
+    for (p, key) in [(P::Postiz, POSTIZ_KEY), (P::Poesius, POESIUS_KEY)] {
+        let e = plan(&config(p, key, Options::default()), &gql).unwrap_err();
+        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Config, "no_graphql"));
+    }
+}
+
+#[test]
 fn poesius_mcp_endpoint() {
     let mcp = RequestSpec {
         method: "POST".into(),

@@ -778,6 +778,43 @@ function createApi(wasm) {
       if (described) this.#rethrow(described);
       return data?.result;
     }
+    /**
+     * GraphQL (Poelis `POST {host}/v1/graphql`, the official SDK's endpoint): resolves to `data`;
+     * an answer with `errors` throws the typed error the core's rule (classify_graphql) picks.
+     */
+    async graphql(query, variables, options) {
+      let res;
+      try {
+        if (typeof query !== "string" || query.trim() === "") {
+          throw configError("graphql(query): query must be a non-empty string", this.#provider);
+        }
+        if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) {
+          throw configError("graphql(query, variables): variables must be an object", this.#provider);
+        }
+        const o = this.#opts(options, ["signal", "operationName"], "graphql");
+        if (o.operationName !== undefined && typeof o.operationName !== "string") {
+          throw configError("graphql(query, variables, { operationName }): operationName must be a string", this.#provider);
+        }
+        // The body the official SDK sends (`variables` always present), plus operationName if given.
+        const json = { query, variables: variables ?? {} };
+        if (o.operationName !== undefined) json.operationName = o.operationName;
+        res = await this.#send({ method: "POST", target: "graphql", json, signal: o.signal });
+      } catch (e) {
+        this.#rethrow(e);
+      }
+      const data = res.data;
+      if (data?.errors !== undefined && data?.errors !== null) {
+        let text;
+        try {
+          text = JSON.stringify(data);
+        } catch {
+          text = "null";
+        }
+        const described = this.#inner.graphqlError(res.status, res.requestId ?? undefined, text ?? "null");
+        if (described) this.#rethrow(described);
+      }
+      return data?.data ?? null;
+    }
     async generateSlides(args, opts) {
       // `return await`: a bare `return` hands on a promise that may be born rejected, and workerd
       // reports that as unhandled before the outer promise adopts it.

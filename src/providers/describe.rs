@@ -49,6 +49,7 @@ fn provider(out: &mut String, p: &Provider) {
             ("name", Some(p.name)),
             ("baseUrl", Some(p.base_url)),
             ("mcpUrl", p.mcp_url),
+            ("graphqlPath", p.graphql_path),
             ("envApiKey", Some(p.env_key)),
             ("envBaseUrl", p.env_base_url),
             ("envWorkspaceId", p.env_workspace),

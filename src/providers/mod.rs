@@ -397,6 +397,9 @@ pub struct Provider {
     pub earlier_key_prefixes: &'static [&'static str],
     /// How the server writes `X-RateLimit-Reset` (read by `read_rate_limit`).
     pub rate_limit_reset: crate::ratelimit::ResetStyle,
+    /// The GraphQL endpoint's path under the host root (Poelis `/v1/graphql`), where there is one.
+    /// The host root is the base URL without [`Provider::self_hosted_suffix`].
+    pub graphql_path: Option<&'static str>,
 }
 
 impl Provider {

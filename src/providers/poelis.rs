@@ -63,6 +63,8 @@ pub(super) static PROVIDER: Provider = Provider {
     earlier_key_prefixes: &[EARLIER_PREFIX],
     // X-RateLimit-Reset: Unix seconds, as a string (docs).
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
+    // The official SDK's endpoint: POST {host}/v1/graphql (poelis_sdk/_transport.py).
+    graphql_path: Some("/v1/graphql"),
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

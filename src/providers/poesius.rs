@@ -118,6 +118,7 @@ pub(super) static PROVIDER: Provider = Provider {
     earlier_key_prefixes: &[],
     // X-RateLimit-Reset: nothing documented: Unix seconds or seconds until, by size.
     rate_limit_reset: crate::ratelimit::ResetStyle::Auto,
+    graphql_path: None,
 };
 
 fn header(kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

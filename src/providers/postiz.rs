@@ -83,13 +83,13 @@ pub(super) static PROVIDER: Provider = Provider {
         },
         TypeDef {
             name: "CreatedPost",
-            doc: "One post made by `POST /posts` (one per channel, sharing a group).",
-            ts: "{ postId: string; integration: string | null; group: string }",
+            doc: "One post made by `POST /posts`, one per channel (posts.service.ts `createPost`).",
+            ts: "{ postId: string; integration: string }",
         },
         TypeDef {
             name: "Upload",
-            doc: "`POST /upload`: the stored media.",
-            ts: "{ id: string; name: string; path: string; size?: number; mimeType?: string; organizationId: string }",
+            doc: "`POST /upload`: the stored media (media.repository.ts `saveFile`).",
+            ts: "{ id: string; name: string; path: string; originalName: string | null; thumbnail: string | null; alt: string | null }",
         },
     ],
     error_style: ErrorStyle::Msg,
@@ -101,6 +101,7 @@ pub(super) static PROVIDER: Provider = Provider {
     earlier_key_prefixes: &[],
     // X-RateLimit-Reset: @nestjs/throttler: seconds until the reset.
     rate_limit_reset: crate::ratelimit::ResetStyle::DeltaSeconds,
+    graphql_path: None,
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

@@ -72,6 +72,7 @@ pub(super) static PROVIDER: Provider = Provider {
     earlier_key_prefixes: &[],
     // X-RateLimit-Reset: a Unix timestamp (docs).
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
+    graphql_path: None,
 };
 
 fn header(_kind: CredentialKind, scheme: Scheme) -> Option<HeaderRule> {

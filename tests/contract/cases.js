@@ -328,6 +328,37 @@ helpers("Poelis listWorkspaces ({items, count}) and the raw response fields", as
   assert.match(entry.headers.authorization, /^Bearer poelis_api_…/);
 });
 
+helpers("Poelis graphql: data from the SDK's endpoint, errors as typed errors, refused locally elsewhere", async (ctx) => {
+  const { assert, k } = ctx;
+  const c = ctx.client("poelis");
+  const data = await c.graphql("query Ws($limit: Int) { workspaces(limit: $limit) { id name } }", { limit: 1 }, { operationName: "Ws" });
+  assert.deepEqual(data, { workspaces: [{ id: "ws_1", name: "Main" }] });
+  const [entry] = await ctx.log();
+  assert.equal(entry.method, "POST");
+  assert.match(entry.url, /\/poelis\/v1\/graphql$/);
+  assert.match(entry.headers.authorization, /^Bearer poelis_api_…/);
+  // A resolver error in a 200 answer: the class its extensions.code names.
+  const missing = await c.graphql('mutation { setProductBaselineVersion(productId: "nope", versionNumber: 1) { id } }').then((r) => r, (x) => x);
+  assert.ok(missing instanceof k.NotFoundError, `expected NotFoundError, got ${missing?.name}`);
+  assert.equal(missing.status, 200);
+  assert.equal(missing.providerCode, "not_found");
+  assert.match(missing.message, /not found/);
+  // A query the server cannot parse (400 with errors) and an unknown field: BadRequestError.
+  for (const q of ["query {", "{ nope { id } }"]) {
+    const e = await c.graphql(q).then((r) => r, (x) => x);
+    assert.ok(e instanceof k.BadRequestError, `${q}: expected BadRequestError, got ${e?.name}`);
+  }
+  // Bad arguments and providers without GraphQL: ConfigErrors, nothing sent.
+  const before = (await ctx.log()).length;
+  for (const [client, args] of [[c, [""]], [c, [5]], [c, ["{ workspaces { id } }", [1]]], [c, ["{ workspaces { id } }", {}, { operationName: 5 }]], [ctx.client("postiz"), ["{ workspaces { id } }"]]]) {
+    const e = await client.graphql(...args).then((r) => r, (x) => x);
+    assert.ok(e instanceof k.ConfigError, `${JSON.stringify(args)}: expected ConfigError, got ${e?.name}`);
+  }
+  const refused = await ctx.client("postiz").graphql("{ a }").then((r) => r, (x) => x);
+  assert.equal(refused.code, "no_graphql");
+  assert.equal((await ctx.log()).length, before, "nothing reached the emulator");
+});
+
 helpers("PowerPost getCredits needs no workspace; both auth schemes work", async (ctx) => {
   const { assert } = ctx;
   assert.deepEqual(await ctx.client("powerpost").getCredits(), { balance: 3 });

@@ -1,6 +1,5 @@
 // The same calls through keygate (the built package) and through each official client, sent to
-// a loopback capture server: the auth headers and the paths must match byte for byte. Calls that
-// keygate has no equivalent for yet are listed at the end (and asserted to be the only ones).
+// a loopback capture server: the auth headers and the paths must match byte for byte.
 // Also: where each goes when the server redirects to another port.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -85,22 +84,27 @@ test("Postiz: keygate and the postiz CLI send the same Authorization to the same
   assert.deepEqual(authOf(cap.seen[1]), authOf(cap.seen[0]));
 });
 
-test("Poelis: keygate and poelis-sdk send the same Authorization; the SDK's GraphQL has no keygate call yet", T, async () => {
+test("Poelis: keygate and poelis-sdk, from the same POELIS_BASE_URL, send the same Authorization, GraphQL path and body", T, async () => {
   cap.seen.length = 0;
+  const env = { POELIS_BASE_URL: cap.url, POELIS_API_KEY: K.poelis.apiKey };
   const py = await run(PY, ["-c", "from poelis_sdk import PoelisClient as P; c = P.from_env(); c.enable_change_detection = False; c.workspaces.list()"], {
-    env: { HOME: home, POELIS_BASE_URL: cap.url, POELIS_API_KEY: K.poelis.apiKey },
+    env: { HOME: home, ...env },
   });
   assert.equal(py.code, 0, py.stderr);
-  const kg = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: `${cap.url}/v1/public`, maxRetries: 0 });
+  // keygate reads the same environment the SDK does (POELIS_BASE_URL is the host root).
+  const kg = Client.fromEnv("poelis", env, { maxRetries: 0 });
+  const sent = JSON.parse(cap.seen[0].body);
+  await kg.graphql(sent.query, sent.variables);
   await kg.listWorkspaces();
-  const [sdk, rest] = cap.seen;
+  const [sdk, ours, rest] = cap.seen;
+  assert.equal(cap.seen.length, 3);
   assert.equal(line(sdk), "POST /v1/graphql", "the SDK works over GraphQL at {host}/v1/graphql");
-  assert.equal(line(rest), "GET /v1/public/workspaces");
-  assert.deepEqual(authOf(rest), authOf(sdk), "Authorization: Bearer <key>, byte for byte");
+  assert.equal(line(ours), line(sdk), "keygate's graphql() posts to the same path");
+  assert.deepEqual(JSON.parse(ours.body), sent, "the same GraphQL body ({query, variables})");
+  assert.equal(line(rest), "GET /v1/public/workspaces", "REST under {host}/v1/public");
+  assert.deepEqual(authOf(ours), authOf(sdk), "Authorization: Bearer <key>, byte for byte (GraphQL)");
+  assert.deepEqual(authOf(rest), authOf(sdk), "Authorization: Bearer <key>, byte for byte (REST)");
   assert.deepEqual(authOf(sdk), [`authorization: Bearer ${K.poelis.apiKey}`]);
-  assert.equal(cap.seen.length, 2);
-  // Not compared (no keygate equivalent yet; issue 16 item 1, client side): every SDK call
-  // (workspaces, products, items, versions, search, properties) is POST /v1/graphql.
 });
 
 test("redirect to another port: the postiz CLI (node-fetch) sends the raw key there; keygate refuses", T, async () => {

@@ -14,7 +14,9 @@ export async function perProvider(env: Record<string, string | undefined>, maybe
   const ints: Integration[] = await postiz.listIntegrations();
   const connected: boolean = (await postiz.isConnected()).connected;
   const created = await postiz.createPost({ type: "draft", posts: [{ integration: { id: "i" }, value: [{ content: "hi" }] }] }, { idempotencyKey: "k1" });
-  const group: string = created[0].group;
+  const postId: string = created[0].postId;
+  // @ts-expect-error the server answers [{ postId, integration }] only (posts.service.ts)
+  created[0].group;
   const uploaded: string = (await postiz.upload(new Uint8Array([1]), { filename: "a.png" })).path;
   // A wrong helper for the provider: Poelis's, PowerPost's, Poesius's REST and MCP helpers.
   // @ts-expect-error listWorkspaces is a Poelis helper
@@ -23,11 +25,17 @@ export async function perProvider(env: Record<string, string | undefined>, maybe
   await postiz.getCredits();
   // @ts-expect-error mcpCall needs an MCP endpoint (Poesius)
   await postiz.mcpCall("list_templates");
+  // @ts-expect-error graphql needs a GraphQL endpoint (Poelis)
+  await postiz.graphql("{ workspaces { id } }");
   // @ts-expect-error generateFromDoc is a Poesius helper
   await postiz.generateFromDoc("x");
 
   const fromEnv = Client.fromEnv("poelis", env);
   assertType<Equal<typeof fromEnv.provider, "poelis">>(true);
+  const gql = await fromEnv.graphql<{ workspaces: Array<{ id: string }> }>("query($l: Int) { workspaces(limit: $l) { id } }", { l: 1 }, { operationName: "W" });
+  const firstWs: string | undefined = gql?.workspaces[0]?.id;
+  // @ts-expect-error variables are an object
+  await fromEnv.graphql("{ workspaces { id } }", [1]);
   const ws: WorkspaceList = await fromEnv.listWorkspaces();
   const wsName: string = ws.items[0].name;
   // @ts-expect-error listIntegrations is a Postiz helper
@@ -95,5 +103,5 @@ export async function perProvider(env: Record<string, string | undefined>, maybe
   const unknownValue: unknown = null;
   if (unknownValue instanceof Client) console.log(unknownValue.toJSON().provider);
 
-  console.log(jwtHeaders, headersObj, ints, connected, group, uploaded, wsName, slides, key, published, credits, raw.data.ok);
+  console.log(jwtHeaders, headersObj, ints, connected, postId, firstWs, uploaded, wsName, slides, key, published, credits, raw.data.ok);
 }

@@ -28,9 +28,9 @@ use keygate::input::{
     RequestInput,
 };
 use keygate::{
-    build_headers, classify_mcp, detect, redact as redact_core, redact_header, Code, Config,
-    Credential, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure, Options,
-    ProviderId, Refused, Response, Step,
+    build_headers, classify_graphql, classify_mcp, detect, redact as redact_core, redact_header,
+    Code, Config, Credential, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure,
+    Options, ProviderId, Refused, Response, Step,
 };
 
 // The boundary tests, run in Node by wasm-bindgen-test-runner (`make test-wasm`).
@@ -504,6 +504,16 @@ impl WasmClient {
     #[wasm_bindgen(js_name = maxResponseBytes)]
     pub fn max_response_bytes(&self) -> f64 {
         self.config.max_response_bytes as f64
+    }
+
+    /// The error in a GraphQL answer (`errors`), or `null`: the core's rule
+    /// ([`keygate::classify_graphql`]).
+    #[wasm_bindgen(js_name = graphqlError)]
+    pub fn graphql_error(&self, status: u16, request_id: Option<String>, body: &str) -> JsValue {
+        match classify_graphql(&self.config, status, request_id.as_deref(), body.as_bytes()) {
+            Ok(()) => JsValue::NULL,
+            Err(e) => describe_error(&e),
+        }
     }
 
     /// The error inside a 2xx MCP answer (`body`: the JSON-RPC answer as JSON text), or `null`:
