@@ -1,12 +1,13 @@
 // Wasm memory with big request bodies (issue 19 item 4), in a fresh process: keygate's wasm linear
 // memory before and after POSTs of an 8 MiB `json` body and of an 8 MiB `Uint8Array` body to the
-// loopback server, bounded in count and time. Wasm memory never shrinks, so every page a body
-// adds stays. Usage: node bench/big-body.mjs <server url> <requests per kind> <budget ms>
+// loopback server, bounded in count and time (each kind its own count and budget). Wasm memory
+// never shrinks, so every page a body adds stays.
+// Usage: node bench/big-body.mjs <server url> <json requests> <Uint8Array requests> <budget ms per kind>
 import { createRequire } from "node:module";
 import { KEYS } from "./corpus.mjs";
 
-const [serverUrl, nArg, budgetArg] = process.argv.slice(2);
-const n = Math.max(1, Number(nArg) || 10);
+const [serverUrl, jsonArg, bodyArg, budgetArg] = process.argv.slice(2);
+const counts = { json: Math.max(1, Number(jsonArg) || 10), body: Math.max(1, Number(bodyArg) || 10) };
 const budgetMs = Math.max(1000, Number(budgetArg) || 30_000);
 const api = await import("keygate");
 const require = createRequire(import.meta.url);
@@ -23,15 +24,16 @@ const kinds = { body: { body: raw, headers: { "content-type": "application/octet
 // One small request first, so the instance's baseline includes a request's ordinary working set.
 await client.request({ method: "POST", path: "/sink", json: { small: true } });
 const out = { sameInstance, start: glue.wasmMemoryBytes(), kinds: {} };
-const deadline = performance.now() + budgetMs;
 for (const [kind, extra] of Object.entries(kinds)) {
+  const n = counts[kind];
+  const deadline = performance.now() + budgetMs;
   const before = glue.wasmMemoryBytes();
   let done = 0;
   for (; done < n && performance.now() < deadline; done++) {
     const r = await client.request({ method: "POST", path: "/sink", ...extra });
     if (r.status !== 200 || r.data?.bytes !== SIZE) throw new Error(`sink answered ${r.status} ${JSON.stringify(r.data)}`);
   }
-  out.kinds[kind] = { requests: done, before, after: glue.wasmMemoryBytes() };
+  out.kinds[kind] = { requests: done, asked: n, before, after: glue.wasmMemoryBytes() };
 }
 out.end = glue.wasmMemoryBytes();
 process.stdout.write(`${JSON.stringify(out)}\n`);

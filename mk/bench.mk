@@ -1,5 +1,5 @@
 # Benchmarks (issue 7), included by the main Makefile, which defines `build`.
-#   make bench        full run (about a minute; at most ~4): prints the table, writes
+#   make bench        full run (about 2-3 minutes; at most ~7): prints the table, writes
 #                     target/bench/results.json, exits 0 whatever the figures (goals are reported)
 #   make bench-quick  every count about 1/50 (under ~30 s); never fails on timings, only when the
 #                     bench itself breaks. Part of `make test` through EXTRA_TESTS.

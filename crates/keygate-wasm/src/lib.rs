@@ -137,16 +137,24 @@ fn opt<T>(
     if absent(&v) {
         return Ok(None);
     }
-    read(&v).map(Some).ok_or_else(|| {
-        Error::config(
-            ErrorCode::InvalidOption,
-            format!("{} must be a {}, not {}", k, what, type_name(&v)),
-        )
-    })
+    read(&v).map(Some).ok_or_else(|| type_error(k, what, &v))
+}
+
+/// The `ConfigError` for an option of the wrong type (one copy for every `opt` reader).
+fn type_error(k: &str, what: &str, v: &JsValue) -> Error {
+    Error::config(
+        ErrorCode::InvalidOption,
+        format!("{} must be a {}, not {}", k, what, type_name(v)),
+    )
 }
 
 fn opt_string(o: &JsValue, k: &'static str) -> Result<Option<String>, Error> {
     opt(o, k, "string", JsValue::as_string)
+}
+
+/// The value itself when it is a JS string, without copying it into wasm memory.
+fn js_string(v: &JsValue) -> Option<JsValue> {
+    v.is_string().then(|| v.clone())
 }
 
 fn opt_number(o: &JsValue, k: &'static str) -> Result<Option<f64>, Error> {
@@ -778,19 +786,21 @@ fn request_spec(config: &Config, spec: &JsValue) -> Result<(keygate::RequestSpec
     let json = own(spec, "json").map_err(with_p)?;
     let raw = own(spec, "body").map_err(with_p)?;
     // The JS entry serialises `json` itself (outside any borrow of Rust state) and passes the
-    // text; `json` or `body` next to it is the same conflict as `json` next to `body`.
-    let body = if let Some(text) = opt_string(spec, "jsonText").map_err(with_p)? {
+    // text; `json` or `body` next to it is the same conflict as `json` next to `body`. The text
+    // stays a JS string, sent as it came: the core only needs to know the body is JSON, and a
+    // body copied into wasm memory would grow it for good (linear memory never shrinks).
+    let body = if let Some(text) = opt(spec, "jsonText", "string", js_string).map_err(with_p)? {
         input.json = true;
         input.raw_body = !absent(&json) || !absent(&raw);
-        JsValue::from_str(&text)
+        text
     } else if !absent(&json) {
         input.json = true;
         input.raw_body = !absent(&raw);
         match js_sys::JSON::stringify(&json)
             .ok()
-            .and_then(|s| s.as_string())
+            .and_then(|s| js_string(&s))
         {
-            Some(text) => JsValue::from_str(&text),
+            Some(text) => text,
             // The conflict is the error to report (the core's rule, below).
             None if input.raw_body => JsValue::UNDEFINED,
             None => {
