@@ -118,6 +118,18 @@ export interface KeygateResponse<T = unknown> {
   /** Parsed JSON, text, or `null` for an empty body. */
   data: T;
   requestId: string | null;
+  /** The response's rate-limit headers, `null` when it sent none. */
+  rateLimit: RateLimit | null;
+}
+
+/** What a response said about its rate limit (`X-RateLimit-*`, or `Retry-After` on a 429). */
+export interface RateLimit {
+  /** Requests allowed per window, `null` when not sent. */
+  limit: number | null;
+  /** Requests left in the window (as sent), `null` when not sent. */
+  remaining: number | null;
+  /** When the window resets, in epoch milliseconds (whatever the provider's convention), `null` when not sent. */
+  resetAt: number | null;
 }
 
 export interface ClientDescription {
@@ -207,6 +219,7 @@ export interface ErrorFields {
   providerCode?: string | null;
   requestId?: string | null;
   retryAfterMs?: number;
+  rateLimit?: RateLimit | null;
 }
 
 export class KeygateError extends Error {
@@ -219,6 +232,8 @@ export class KeygateError extends Error {
   /** The provider's own error code. */
   providerCode: string | null;
   requestId: string | null;
+  /** The error response's rate-limit headers; `null` when absent or for a local or network error. */
+  rateLimit: RateLimit | null;
   toJSON(): ErrorFields & { name: string; message: string };
 }
 export class KeyFormatError extends KeygateError {}

@@ -34,11 +34,14 @@ pub(crate) const REQUEST_ID_HEADERS: [&str; 4] = [
     "x-amzn-requestid",
 ];
 
-/// Every response header classification, redirects and retries read: a runner may pass only
-/// these.
-pub const READ_HEADERS: [&str; 6] = [
+/// Every response header classification, redirects, retries and rate limits read: a runner may
+/// pass only these (they include every [`crate::RATE_LIMIT_HEADERS`] name).
+pub const READ_HEADERS: [&str; 9] = [
     "location",
     "retry-after",
+    crate::ratelimit::RATE_LIMIT_HEADERS[0],
+    crate::ratelimit::RATE_LIMIT_HEADERS[1],
+    crate::ratelimit::RATE_LIMIT_HEADERS[2],
     REQUEST_ID_HEADERS[0],
     REQUEST_ID_HEADERS[1],
     REQUEST_ID_HEADERS[2],
@@ -401,6 +404,8 @@ fn classify_with(
             .map(|v| sanitize(v, MAX_REQUEST_ID))
             .filter(|v| !v.is_empty()),
         retry_after_ms,
+        // Read by the exchange (with its clock): `Exchange::on_response`.
+        rate_limit: None,
     })
 }
 

@@ -261,6 +261,11 @@ pub struct Error {
     pub request_id: Option<String>,
     /// How long the server asked to wait.
     pub retry_after_ms: Option<u64>,
+    /// The response's rate-limit headers ([`crate::read_rate_limit`]): set by
+    /// [`crate::Exchange`] for an HTTP error from a response that sent them (it has the clock;
+    /// [`crate::classify`] alone leaves it `None`), `None` for local and network errors (boxed:
+    /// it keeps `Error` small).
+    pub rate_limit: Option<Box<crate::ratelimit::RateLimit>>,
 }
 
 impl Error {
@@ -275,6 +280,7 @@ impl Error {
             provider_code: None,
             request_id: None,
             retry_after_ms: None,
+            rate_limit: None,
         }
     }
 

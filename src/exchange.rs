@@ -13,6 +13,7 @@ use core::time::Duration;
 
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::plan::{check_retries, check_timeout, plan, Config, Plan, RequestSpec};
+use crate::ratelimit::RateLimit;
 use crate::retry::{Decision, RetryPolicy};
 use crate::url::same_origin_redirect;
 
@@ -96,6 +97,7 @@ pub struct Exchange {
     redirects: u32,
     request_id: Option<String>,
     status: u16,
+    rate_limit: Option<RateLimit>,
     error: Option<Error>,
 }
 
@@ -126,6 +128,7 @@ impl Exchange {
             redirects: 0,
             request_id: None,
             status: 0,
+            rate_limit: None,
             error: None,
         })
     }
@@ -165,6 +168,13 @@ impl Exchange {
         self.request_id.as_deref()
     }
 
+    /// Rate limit of the last response ([`crate::read_rate_limit`] with the `now_ms` given to
+    /// [`Exchange::on_response`]): after [`Step::Done`], the final response's; `None` when it
+    /// sent no rate-limit header (or no clock was given).
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit
+    }
+
     /// The error after [`Step::Fail`] (taken once).
     pub fn take_error(&mut self) -> Option<Error> {
         self.error.take()
@@ -183,6 +193,7 @@ impl Exchange {
         .with_provider(config.provider);
         e.status = Some(self.status);
         e.request_id = self.request_id.clone();
+        e.rate_limit = self.rate_limit.map(Box::new);
         e
     }
 
@@ -248,7 +259,8 @@ impl Exchange {
         self.retry_or_fail(err.with_provider(p), jitter)
     }
 
-    /// An attempt got a response (`now_ms`: the clock for an HTTP-date `Retry-After`).
+    /// An attempt got a response (`now_ms`: the clock, Unix milliseconds, for an HTTP-date
+    /// `Retry-After` and the rate-limit reset; without it no rate limit is read).
     pub fn on_response(
         &mut self,
         config: &Config,
@@ -264,6 +276,7 @@ impl Exchange {
             body,
         } = *response;
         self.status = status;
+        self.rate_limit = None;
         if opaque {
             return self.retry_or_fail(
                 Error::new(
@@ -275,6 +288,7 @@ impl Exchange {
                 jitter,
             );
         }
+        self.rate_limit = now_ms.and_then(|n| crate::ratelimit::read(p, status, headers, n as u64));
         if is_redirect(status) {
             let location = header(headers, "location").unwrap_or("");
             let mut e = match same_origin_redirect(&self.url, location, &self.plan.origin) {
@@ -300,6 +314,7 @@ impl Exchange {
             };
             e.status = Some(status);
             e.request_id = scrubbed_id(config, headers);
+            e.rate_limit = self.rate_limit.map(Box::new);
             return self.retry_or_fail(e.with_provider(p), jitter);
         }
         let body = if body.len() <= crate::classify::MAX_ERROR_BODY {
@@ -312,7 +327,10 @@ impl Exchange {
                 self.request_id = scrubbed_id(config, headers);
                 Step::Done
             }
-            Err(e) => self.retry_or_fail(e, jitter),
+            Err(mut e) => {
+                e.rate_limit = self.rate_limit.map(Box::new);
+                self.retry_or_fail(e, jitter)
+            }
         }
     }
 

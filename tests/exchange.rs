@@ -264,3 +264,141 @@ fn invalid_json_names_the_status_and_request_id() {
     assert_eq!(e.status, Some(200));
     assert_eq!(e.request_id.as_deref(), Some("r9"));
 }
+
+/// One response at a clock (Unix ms).
+fn reply_at(
+    ex: &mut Exchange,
+    c: &Config,
+    status: u16,
+    headers: &[(&str, &str)],
+    now: u64,
+) -> Step {
+    let headers = h(headers);
+    let response = Response {
+        status,
+        opaque: false,
+        headers: &headers,
+        body: b"{}",
+    };
+    ex.on_response(c, &response, Some(now as f64), 0.0)
+}
+
+fn config_for(p: P, kind: K, key: &str) -> Config {
+    let opts = Options {
+        max_retries: Some(0),
+        ..Default::default()
+    };
+    Config::new(cred(p, kind, key), opts).expect("config")
+}
+
+const NOW: u64 = 1_700_000_000_000;
+
+#[test]
+fn rate_limits_of_the_final_response_per_provider_convention() {
+    use keygate::RateLimit;
+    // Poelis: Unix seconds, on a success.
+    let c = config(0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
+    let hs = [
+        ("X-RateLimit-Limit", "60"),
+        ("X-RateLimit-Remaining", "59"),
+        ("X-RateLimit-Reset", "1700000060"),
+    ];
+    assert_eq!(reply_at(&mut ex, &c, 200, &hs, NOW), Step::Done);
+    let want = RateLimit {
+        limit: Some(60),
+        remaining: Some(59),
+        reset_at: Some(NOW + 60_000),
+    };
+    assert_eq!(ex.rate_limit(), Some(want));
+    // Every header it reads is one a runner forwards.
+    for name in keygate::RATE_LIMIT_HEADERS {
+        assert!(keygate::READ_HEADERS.contains(&name), "{name}");
+    }
+
+    // Poelis 429 after a retry: the error carries the final response's limit.
+    let c = config(1);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
+    let first = [
+        ("X-RateLimit-Remaining", "0"),
+        ("X-RateLimit-Reset", "1700000001"),
+        ("Retry-After", "1"),
+    ];
+    assert!(matches!(
+        reply_at(&mut ex, &c, 429, &first, NOW),
+        Step::Sleep(_)
+    ));
+    let last = [
+        ("X-RateLimit-Limit", "60"),
+        ("X-RateLimit-Remaining", "0"),
+        ("X-RateLimit-Reset", "1700000030"),
+    ];
+    assert_eq!(reply_at(&mut ex, &c, 429, &last, NOW + 1000), Step::Fail);
+    let e = ex.take_error().unwrap();
+    assert_eq!(e.kind, ErrorKind::RateLimit);
+    assert_eq!(
+        e.rate_limit.as_deref(),
+        Some(&RateLimit {
+            limit: Some(60),
+            remaining: Some(0),
+            reset_at: Some(NOW + 30_000)
+        })
+    );
+
+    // Postiz: seconds until the reset on an allowed post, only Retry-After when blocked.
+    let c = config_for(P::Postiz, K::ApiKey, POSTIZ_KEY);
+    let mut ex = Exchange::new(&c, &req("GET", "/integrations")).unwrap();
+    let hs = [
+        ("x-ratelimit-limit", "90"),
+        ("x-ratelimit-remaining", "89"),
+        ("x-ratelimit-reset", "3600"),
+    ];
+    assert_eq!(reply_at(&mut ex, &c, 201, &hs, NOW), Step::Done);
+    assert_eq!(ex.rate_limit().unwrap().reset_at, Some(NOW + 3_600_000));
+    let mut ex = Exchange::new(&c, &req("GET", "/integrations")).unwrap();
+    assert_eq!(
+        reply_at(&mut ex, &c, 429, &[("retry-after", "120")], NOW),
+        Step::Fail
+    );
+    let e = ex.take_error().unwrap();
+    assert_eq!(
+        e.rate_limit.as_deref(),
+        Some(&RateLimit {
+            limit: None,
+            remaining: None,
+            reset_at: Some(NOW + 120_000)
+        })
+    );
+
+    // PowerPost: Unix seconds, on an error that is not a 429.
+    let c = config_for(P::PowerPost, K::ApiKey, POWERPOST_KEY);
+    let mut ex = Exchange::new(&c, &req("GET", "/credits")).unwrap();
+    let hs = [
+        ("x-ratelimit-limit", "1000"),
+        ("x-ratelimit-remaining", "998"),
+        ("x-ratelimit-reset", "1700000600"),
+    ];
+    assert_eq!(reply_at(&mut ex, &c, 404, &hs, NOW), Step::Fail);
+    let e = ex.take_error().unwrap();
+    assert_eq!(
+        e.rate_limit.as_deref().unwrap().reset_at,
+        Some(NOW + 600_000)
+    );
+    assert_eq!(e.rate_limit.as_deref().unwrap().limit, Some(1000));
+
+    // Nothing sent, no clock, or no response: None.
+    let c = config(0);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
+    assert_eq!(
+        reply_at(&mut ex, &c, 200, &[("x-request-id", "r1")], NOW),
+        Step::Done
+    );
+    assert_eq!(ex.rate_limit(), None);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
+    assert_eq!(reply(&mut ex, &c, 200, &h(&hs), b"", 0.0), Step::Done);
+    assert_eq!(ex.rate_limit(), None);
+    let mut ex = Exchange::new(&c, &req("GET", "/workspaces")).unwrap();
+    let step = ex.on_failure(&c, Failure::TimedOut, 0.0);
+    assert_eq!(step, Step::Fail);
+    assert_eq!(ex.take_error().unwrap().rate_limit, None);
+}

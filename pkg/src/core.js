@@ -17,11 +17,12 @@ class KeygateError extends Error {
     this.status = fields.status ?? null;
     this.providerCode = fields.providerCode ?? null;
     this.requestId = fields.requestId ?? null;
+    this.rateLimit = fields.rateLimit ?? null;
     if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
   }
   toJSON() {
     const out = { name: this.name, code: this.code, message: this.message };
-    for (const k of ["provider", "status", "providerCode", "requestId", "retryAfterMs"]) {
+    for (const k of ["provider", "status", "providerCode", "requestId", "retryAfterMs", "rateLimit"]) {
       if (this[k] !== null && this[k] !== undefined) out[k] = this[k];
     }
     return out;
@@ -451,7 +452,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits) {
           }
           const data = decodeBody(bytes, headerOf(resp, "content-type"), status);
           if (data === undefined) throw ex.invalidJson();
-          return { status, headers: out, data, requestId: ex.requestId() };
+          return { status, headers: out, data, requestId: ex.requestId(), rateLimit: ex.rateLimit() };
         }
       }
     }

@@ -532,6 +532,50 @@ errors("429 from every provider: RateLimitError with the server's wait (header o
   }
 });
 
+/** Checks a `rateLimit` field: exactly `{ limit, remaining, resetAt }`, resetAt epoch ms near `resetIn` from now. */
+function expectRateLimit(ctx, rl, { limit, remaining, resetIn, slackMs = 5000 }, what) {
+  const { assert } = ctx;
+  assert(rl !== null && typeof rl === "object", `${what}: rateLimit is an object`);
+  assert.deepEqual(Object.keys(rl).sort(), ["limit", "remaining", "resetAt"], `${what}: rateLimit fields`);
+  assert.equal(rl.limit, limit, `${what}: limit`);
+  if (typeof remaining === "function") assert(remaining(rl.remaining), `${what}: remaining ${rl.remaining}`);
+  else assert.equal(rl.remaining, remaining, `${what}: remaining`);
+  assert.equal(typeof rl.resetAt, "number", `${what}: resetAt is epoch ms`);
+  const now = Date.now();
+  assert.atLeast(rl.resetAt, now + resetIn[0] - slackMs, `${what}: resetAt`);
+  assert.atMost(rl.resetAt, now + resetIn[1] + slackMs, `${what}: resetAt`);
+}
+
+errors("rateLimit on responses and errors, normalised to epoch ms; null when the server sends none", async (ctx) => {
+  const { assert, k } = ctx;
+  const count = (v) => Number.isInteger(v) && v >= 0 && v <= 60;
+  // Poelis: X-RateLimit-* on every answer, Reset in Unix seconds.
+  const r = await ctx.client("poelis").request({ path: "/workspaces" });
+  expectRateLimit(ctx, r.rateLimit, { limit: 60, remaining: count, resetIn: [0, 60_000] }, "poelis 200");
+  const e = await assert.rejects(ctx.client("poelis", { maxRetries: 0 }).request({ path: "/workspaces", headers: ctx.fault("429:2") }), k.RateLimitError);
+  expectRateLimit(ctx, e.rateLimit, { limit: 60, remaining: count, resetIn: [0, 60_000] }, "poelis 429");
+  assert.deepEqual(JSON.parse(JSON.stringify(e)).rateLimit, e.rateLimit, "toJSON rateLimit");
+  // PowerPost: X-RateLimit-*, Reset in Unix seconds.
+  const pp = await ctx.client("powerpost").request({ path: "/account/credits" });
+  expectRateLimit(ctx, pp.rateLimit, { limit: 1000, remaining: (v) => Number.isInteger(v) && v >= 990 && v < 1000, resetIn: [0, 60_000] }, "powerpost 200");
+  // Postiz: seconds until the reset on an allowed post; only Retry-After once blocked.
+  const c = ctx.client("postiz", { maxRetries: 0 });
+  const first = await c.request({ method: "POST", path: "/posts", json: postBody("rl-0") });
+  expectRateLimit(ctx, first.rateLimit, { limit: 3, remaining: 2, resetIn: [3_590_000, 3_600_000] }, "postiz post");
+  for (let i = 1; i < 3; i += 1) await c.request({ method: "POST", path: "/posts", json: postBody(`rl-${i}`) });
+  const blocked = await assert.rejects(c.request({ method: "POST", path: "/posts", json: postBody("rl-3") }), k.RateLimitError);
+  expectRateLimit(ctx, blocked.rateLimit, { limit: null, remaining: null, resetIn: [3_590_000, 3_600_000] }, "postiz 429");
+  assert.equal(JSON.parse(JSON.stringify(blocked)).rateLimit.limit, null, "toJSON keeps null fields");
+  // None sent: Poesius and Postiz's other routes; a local error has none either.
+  assert.equal((await ctx.client("poesius").request({ path: "/presentations" })).rateLimit, null, "poesius 200");
+  assert.equal((await c.request({ path: "/integrations" })).rateLimit, null, "postiz GET");
+  const nf = await assert.rejects(ctx.client("poesius", { maxRetries: 0 }).request({ path: "/presentations", headers: ctx.fault("500") }), k.ServerError);
+  assert.equal(nf.rateLimit, null, "poesius 500");
+  assert.equal("rateLimit" in JSON.parse(JSON.stringify(nf)), false, "toJSON leaves a null rateLimit out");
+  const local = await assert.rejects(c.request({ path: "https://elsewhere.example/x" }), k.KeygateError);
+  assert.equal(local.rateLimit, null, "local error");
+});
+
 errors("5xx via X-Keygate-Fault: ServerError with each provider's message, code and request id", async (ctx) => {
   const { assert, k } = ctx;
   const rows = [

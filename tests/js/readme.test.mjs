@@ -29,7 +29,7 @@ before(async () => {
 after(() => emu.close());
 
 test("the README has the samples this test runs", () => {
-  assert.deepEqual(Object.keys(samples).sort(), ["emulator-example", "node-quickstart", "worker-quickstart"]);
+  assert.deepEqual(Object.keys(samples).sort(), ["emulator-example", "node-quickstart", "rate-limits", "worker-quickstart"]);
 });
 
 test("Node quickstart, verbatim, against the emulator", { timeout: 30_000 }, async () => {
@@ -44,6 +44,11 @@ test("Node quickstart, verbatim, against the emulator", { timeout: 30_000 }, asy
 test("emulator example, verbatim", { timeout: 30_000 }, async () => {
   const { stdout } = await run(process.execPath, [write("emulator-example", samples["emulator-example"])], { timeout: 20_000 });
   assert.match(stdout, /\{ balance: 42 \}/);
+});
+
+test("rate limits sample, verbatim", { timeout: 30_000 }, async () => {
+  const { stdout } = await run(process.execPath, [write("rate-limits", samples["rate-limits"])], { timeout: 20_000 });
+  assert.match(stdout, /^60 \d+ true\n429: limit 60 retry in 2000 ms\n$/);
 });
 
 test("Cloudflare Worker quickstart in workerd (miniflare), import resolved as wrangler would", { timeout: 60_000 }, async () => {

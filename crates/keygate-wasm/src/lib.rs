@@ -185,6 +185,19 @@ fn class_name(kind: ErrorKind) -> &'static str {
     }
 }
 
+/// `{ limit, remaining, resetAt }` (each a number or `null`; `resetAt` in Unix ms), or `null`.
+fn rate_limit_js(rl: Option<keygate::RateLimit>) -> JsValue {
+    let Some(rl) = rl else {
+        return JsValue::NULL;
+    };
+    let o = Object::new();
+    let num = |v: Option<u64>| v.map_or(JsValue::NULL, |v| JsValue::from(v as f64));
+    set(&o, "limit", num(rl.limit));
+    set(&o, "remaining", num(rl.remaining));
+    set(&o, "resetAt", num(rl.reset_at));
+    o.into()
+}
+
 /// The descriptor the JS entry turns into an error class.
 fn describe_error(e: &Error) -> JsValue {
     let o = Object::new();
@@ -196,6 +209,11 @@ fn describe_error(e: &Error) -> JsValue {
     set_opt(&o, "providerCode", e.provider_code.as_deref());
     set_opt(&o, "requestId", e.request_id.as_deref());
     set_opt(&o, "retryAfterMs", e.retry_after_ms.map(|v| v as f64));
+    set(
+        &o,
+        "rateLimit",
+        rate_limit_js(e.rate_limit.as_deref().copied()),
+    );
     set(&o, "__keygate", true);
     o.into()
 }
@@ -632,6 +650,12 @@ impl WasmExchange {
             .request_id()
             .map(JsValue::from_str)
             .unwrap_or(JsValue::NULL)
+    }
+
+    /// Rate limit of the final response (`{ limit, remaining, resetAt }`), or `null`.
+    #[wasm_bindgen(js_name = rateLimit)]
+    pub fn rate_limit(&self) -> JsValue {
+        rate_limit_js(self.exchange.rate_limit())
     }
 
     /// An attempt ended without a response: `how` is 0 aborted by the caller, 1 timed out,
