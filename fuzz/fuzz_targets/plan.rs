@@ -160,10 +160,10 @@ fuzz_target!(|data: &[u8]| {
         },
         headers,
         idempotency_key: opt(&f[4]),
-        target: if flags & 1 != 0 {
-            Target::Mcp
-        } else {
-            Target::Rest
+        target: match (flags & 1, (flags >> 3) & 1) {
+            (1, _) => Target::Mcp,
+            (0, 1) => Target::Graphql,
+            _ => Target::Rest,
         },
         endpoint,
         ..Default::default()
@@ -191,6 +191,10 @@ fuzz_target!(|data: &[u8]| {
             .mcp_url
             .as_ref()
             .expect("planned for MCP, so there is one"),
+        Target::Graphql => config
+            .graphql_url
+            .as_ref()
+            .expect("planned for GraphQL, so there is one"),
         Target::Rest => &config.base_url,
     };
     let base_str = base.as_string();

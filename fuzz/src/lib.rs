@@ -37,9 +37,10 @@ pub const KINDS: [CredentialKind; 3] = [
 ];
 
 /// Key prefixes that are public (shown in redacted forms), longest first.
-pub const PUBLIC_PREFIXES: [&str; 6] = [
+pub const PUBLIC_PREFIXES: [&str; 7] = [
     "pp_live_sk_",
     "pp_test_sk_",
+    "poelis_live_",
     "poelis_api_",
     "pos_",
     "pk_",
@@ -47,10 +48,11 @@ pub const PUBLIC_PREFIXES: [&str; 6] = [
 ];
 
 /// Prefixes a redacted form may start with.
-pub const REDACT_PREFIXES: [&str; 7] = [
+pub const REDACT_PREFIXES: [&str; 8] = [
     "",
     "pk_",
     "poelis_api_",
+    "poelis_live_",
     "pp_",
     "pp_live_sk_",
     "pp_test_sk_",
@@ -58,7 +60,7 @@ pub const REDACT_PREFIXES: [&str; 7] = [
 ];
 
 /// Prefixes that mark a credential in free text (what `clean` is meant to catch).
-pub const KEY_PREFIXES: [&str; 4] = ["poelis_api_", "pos_", "pk_", "pp_"];
+pub const KEY_PREFIXES: [&str; 5] = ["poelis_api_", "poelis_live_", "pos_", "pk_", "pp_"];
 
 /// Lossy UTF-8 text of some bytes.
 pub fn text(b: &[u8]) -> String {
@@ -232,7 +234,7 @@ pub fn credential_in(text: &str) -> Option<String> {
             for p in KEY_PREFIXES {
                 if let Some(body) = word.strip_prefix(p) {
                     let redaction_prefix =
-                        ["pp_live_sk_", "pp_test_sk_", "poelis_api_"].contains(&word);
+                        ["pp_live_sk_", "pp_test_sk_", "poelis_api_", "poelis_live_"].contains(&word);
                     if body.len() >= 8 && !redaction_prefix {
                         return Some(word.to_string());
                     }
