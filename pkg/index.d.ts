@@ -85,6 +85,53 @@ export interface ClientCommonOptions {
   dangerouslyAllowBrowser?: boolean;
   /** A fetch implementation (default: the global `fetch`). */
   fetch?: FetchLike;
+  /** Before each attempt (every value redacted: the URL through keygate's sanitiser). */
+  onRequest?: (event: RequestEvent) => unknown;
+  /** After each attempt that got an HTTP response. */
+  onResponse?: (event: ResponseEvent) => unknown;
+  /** Before keygate waits `delayMs` and retries. */
+  onRetry?: (event: RetryEvent) => unknown;
+  /** On a 429, or a response whose `rateLimit.remaining` is 0. */
+  onRateLimit?: (event: RateLimitEvent) => unknown;
+  /** Where log lines go (e.g. `console`); a throwing logger is ignored. */
+  logger?: Logger;
+  /** The lowest level logged (default `"info"`; `fromEnv` reads `KEYGATE_LOG`). */
+  logLevel?: LogLevel;
+}
+
+export type LogLevel = "debug" | "info" | "warn";
+export interface Logger {
+  debug(line: string): unknown;
+  info(line: string): unknown;
+  warn(line: string): unknown;
+  error(line: string): unknown;
+}
+export interface RequestEvent {
+  method: string;
+  /** Sanitised: the client's credential (and anything shaped like a key) removed. */
+  url: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+export interface ResponseEvent extends RequestEvent {
+  status: number;
+  /** The request id of a final answer (2xx or the error keygate reports), else `null`. */
+  requestId: string | null;
+  rateLimit: RateLimit | null;
+  durationMs: number;
+}
+export interface RetryEvent {
+  /** The attempt about to be made (2 for the first retry). */
+  attempt: number;
+  delayMs: number;
+  reason: "rate_limited" | "server_error" | "status" | "timeout" | "network";
+  /** The status that caused the retry, when there was a response. */
+  status?: number;
+}
+export interface RateLimitEvent {
+  rateLimit: RateLimit;
+  /** The wait before the retry (or the server's Retry-After when keygate does not retry), else `null`. */
+  retryAfterMs: number | null;
 }
 
 /** A client's options: the provider, one of the credential kinds it accepts, and the common options. */

@@ -7,7 +7,10 @@ import { gzipSync } from "node:zlib";
 
 // gzip bytes of the three files below, by toolchain (`nightly-*`: the release build; `stable`:
 // WASM_TOOLCHAIN=stable or the fallback). Measured 2026-12-02: nightly 58,689 B, stable 65,730 B.
-const CEILING = { nightly: 59_136, stable: 66_048 };
+// Raised for issue 18 items 4-5 (hooks, logger, key rotation): nightly 60,866 B (+2,177 B: about
+// 1.5 KB of minified JS for the hooks/logger/credential-function paths, about 0.5 KB of wasm for
+// the core's rotation rule, dead code until bound, and `safeUrl`); stable not measured, raised alike.
+const CEILING = { nightly: 60_928, stable: 68_352 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
 const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];

@@ -359,29 +359,125 @@ async function attempt(ex, fetchImpl, init, limits, track) {
   return { resp, status, opaque, bytes: read.bytes };
 }
 
+// ---------------------------------------------------------------- hooks and logs
+//
+// Every value a hook or a log line gets is already redacted: the URL through the core's
+// sanitiser (`safeUrl`), the request id as the core cleaned it, numbers otherwise; no header
+// values at all. A hook or logger that throws (or returns a rejecting promise) is ignored.
+
+/** What `steps` returns when the request is to be sent again with the fresh credential value. */
+const ROTATE = Symbol("rotate");
+const CREDENTIAL_NAMES = ["apiKey", "jwt", "oauthToken"];
+
+const HOOK_NAMES = ["onRequest", "onResponse", "onRetry", "onRateLimit"];
+const LOG_LEVELS = ["debug", "info", "warn"];
+const LOG_METHODS = ["debug", "info", "warn", "error"];
+
+/** Calls `fn(...args)`, swallowing a throw or a rejection (never logged: it may hold anything). */
+function quietly(fn, ...args) {
+  if (typeof fn !== "function") return;
+  try {
+    const r = Reflect.apply(fn, undefined, args);
+    if (r !== null && (typeof r === "object" || typeof r === "function")) {
+      const then = r.then;
+      if (typeof then === "function") Reflect.apply(then, r, [undefined, () => {}]);
+    }
+  } catch {
+    // a hook's failure never breaks a request
+  }
+}
+
+/** The hooks and logger of a client's options, checked (a wrong type is a ConfigError). */
+function readObserver(opts, provider) {
+  const obs = Object.create(null);
+  for (const name of HOOK_NAMES) {
+    const v = opts[name];
+    delete opts[name];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "function") throw configError(`${name} must be a function`, provider);
+    obs[name] = v;
+  }
+  const logger = opts.logger;
+  const level = opts.logLevel;
+  delete opts.logger;
+  delete opts.logLevel;
+  if (level !== undefined && level !== null && !LOG_LEVELS.includes(level)) {
+    throw configError("logLevel must be debug, info or warn", provider);
+  }
+  if (logger !== undefined && logger !== null) {
+    const methods = Object.create(null);
+    for (const m of LOG_METHODS) {
+      let f;
+      try {
+        f = logger[m];
+      } catch {
+        f = undefined;
+      }
+      if (typeof f !== "function") throw configError(`logger.${m} must be a function`, provider);
+      methods[m] = f;
+    }
+    const min = LOG_LEVELS.indexOf(level ?? "info");
+    obs.log = (lvl, line) => {
+      if (LOG_METHODS.indexOf(lvl) < min) return;
+      try {
+        Reflect.apply(methods[lvl], logger, [line]);
+      } catch {
+        // a logger's failure never breaks a request
+      }
+    };
+  }
+  return Object.keys(obs).length ? obs : null;
+}
+
+/** One log line: method, URL (sanitised), status, attempt, wait and request id. */
+function logLine(event, method, url, fields) {
+  let line = `keygate ${event} ${method} ${url}`;
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) line += ` ${k}=${v}`;
+  return line;
+}
+
+function retryReason(status, how) {
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server_error";
+  if (status !== undefined) return "status";
+  return how === 1 ? "timeout" : "network";
+}
+
 /**
  * Runs one exchange: the wasm side decides every step (fetch, wait, done, fail: see
  * `WasmExchange` in crates/keygate-wasm/src/lib.rs); this only performs the fetches and waits it asks for, and
  * reports each outcome. Each attempt (fetch and body read) is raced against keygate's own timer
  * and the caller's signal, so neither depends on `fetch` honouring `init.signal`.
  */
-async function drive(ex, fetchImpl, signal, readHeaders, limits) {
+async function drive(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
   try {
-    return await steps(ex, fetchImpl, signal, readHeaders, limits);
+    return await steps(ex, fetchImpl, signal, readHeaders, limits, obs ?? null, rot ?? null);
   } finally {
     ex.free();
   }
 }
 
-async function steps(ex, fetchImpl, signal, readHeaders, limits) {
+async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
   const headers = Object.create(null);
   const packed = ex.headers().split(SEP);
   for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
   const timeoutMs = ex.timeoutMs();
+  let attemptNo = 0;
+  let err;
   for (;;) {
     let step = -1;
+    // What the observer sees of this attempt (only redacted values).
+    let seen = null;
     if (isAborted(signal)) step = ex.failed(0);
     else {
+      attemptNo += 1;
+      let started = 0;
+      if (obs) {
+        seen = { method: ex.method(), url: ex.safeUrl(), attempt: attemptNo };
+        quietly(obs.onRequest, { method: seen.method, url: seen.url, attempt: attemptNo });
+        obs.log?.("debug", logLine("request", seen.method, seen.url, { attempt: attemptNo }));
+        started = Date.now();
+      }
       const controller = new AbortController();
       let timer, onAbort;
       const deadline = new Promise((resolve) => {
@@ -420,6 +516,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits) {
         // unhandled rejection from inside its fetch.
         work.then(({ ok }) => ok && !track.reader && discard(ok.resp));
         step = ex.failed(isAborted(signal) ? 0 : outcome.ended);
+        if (seen) seen.how = isAborted(signal) ? 0 : outcome.ended;
       } else if (outcome.err !== undefined) {
         const e = outcome.err;
         if (isAborted(signal)) step = ex.failed(0);
@@ -432,6 +529,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits) {
             message = undefined;
           }
           step = ex.failed(2, message, cause);
+          if (seen) seen.how = 2;
         }
       } else {
         const { resp, status, opaque, bytes, refuse } = outcome.ok;
@@ -443,6 +541,10 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits) {
         }
         if (refuse) throw ex.refuse(refuse[0], refuse[1], flat);
         step = ex.response(status, opaque, flat, bytes);
+        if (seen) {
+          if (step === -3) err = ex.error();
+          observeResponse(obs, seen, status, step, err, Date.now() - started, ex);
+        }
         if (step === -2) {
           const out = {};
           try {
@@ -456,9 +558,48 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits) {
         }
       }
     }
+    if (seen && step >= 0) {
+      const retry = { attempt: attemptNo + 1, delayMs: step, reason: retryReason(seen.status, seen.how) };
+      if (seen.status !== undefined) retry.status = seen.status;
+      quietly(obs.onRetry, retry);
+      obs.log?.("warn", logLine("retry", seen.method, seen.url, { status: seen.status, attempt: retry.attempt, wait: `${step}ms`, reason: retry.reason }));
+    }
     if (step >= 0 && !(await wait(step, signal))) step = ex.failed(0);
-    if (step === -3) throw ex.error();
+    if (step === -3) {
+      const e = err ?? ex.error();
+      if (seen && seen.status === undefined) {
+        obs.log?.("warn", logLine("failed", seen.method, seen.url, { attempt: attemptNo, error: e?.name, code: e?.code }));
+      }
+      // Key rotation: the core's rule says whether this 401 is about the key, then whether the
+      // fresh value may be used (once, and never the refused value).
+      if (rot && ex.wantsFresh()) {
+        let fresh;
+        try {
+          fresh = await rot.next();
+        } catch {
+          fresh = undefined;
+        }
+        if (ex.decide(rot.value, typeof fresh === "string" ? fresh : undefined) === 0) return ROTATE;
+      }
+      throw e;
+    }
   }
+}
+
+/** The hooks and the log line of one response. */
+function observeResponse(obs, seen, status, step, err, durationMs, ex) {
+  seen.status = status;
+  // A final error carries its own (cleaned) request id; a retried one is not read.
+  const requestId = step === -3 ? (err?.requestId ?? null) : step === -2 ? ex.requestId() : null;
+  const rateLimit = ex.rateLimit();
+  quietly(obs.onResponse, { method: seen.method, url: seen.url, status, attempt: seen.attempt, requestId, rateLimit, durationMs });
+  if (rateLimit !== null && (status === 429 || rateLimit.remaining === 0)) {
+    let retryAfterMs = step >= 0 ? step : null;
+    if (retryAfterMs === null && typeof err?.retryAfterMs === "number") retryAfterMs = err.retryAfterMs;
+    quietly(obs.onRateLimit, { rateLimit: ex.rateLimit(), retryAfterMs });
+  }
+  const wait = step >= 0 ? `${step}ms` : undefined;
+  obs.log?.(status >= 200 && status < 400 ? "info" : "warn", logLine("response", seen.method, seen.url, { status, attempt: seen.attempt, wait, requestId, durationMs: `${durationMs}ms` }));
 }
 
 function isBrowserWindow() {
@@ -522,6 +663,7 @@ function stringOption(v, what, provider) {
 const CLIENT_OPTIONS = [
   "provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId", "keyType", "baseUrl", "mcpUrl", "allowInsecureHttp",
   "timeoutMs", "maxRetries", "maxResponseBytes", "dangerouslyAllowBrowser", "fetch",
+  ...HOOK_NAMES, "logger", "logLevel",
 ];
 const HEADER_OPTIONS = ["provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId"];
 
@@ -631,6 +773,11 @@ function createApi(wasm) {
     #fetch;
     #limits;
     #provider;
+    #obs;
+    #credFn;
+    #credName;
+    #template;
+    #value;
 
     constructor(options) {
       let opts;
@@ -640,19 +787,37 @@ function createApi(wasm) {
       } catch (e) {
         throw toError(e, Client);
       }
+      let obs;
+      try {
+        obs = readObserver(opts, typeof opts.provider === "string" ? opts.provider : undefined);
+      } catch (e) {
+        throw toError(e, Client);
+      }
       const fetchImpl = opts.fetch ?? globalThis.fetch?.bind(globalThis);
       delete opts.fetch;
       if (typeof fetchImpl !== "function") {
         throw toError({ __keygate: true, name: "ConfigError", code: "no_fetch", message: "no fetch: pass options.fetch or use a runtime with a global fetch" }, Client);
       }
-      try {
-        this.#inner = new wasm.WasmClient(opts, isBrowserWindow());
-      } catch (e) {
-        throw toError(e, Client);
-      }
-      this.#fetch = fetchImpl;
-      this.#limits = { max: this.#inner.maxResponseBytes(), errorBody };
       this.#provider = opts.provider;
+      this.#fetch = fetchImpl;
+      const fn = CREDENTIAL_NAMES.find((n) => typeof opts[n] === "function");
+      if (fn !== undefined) {
+        // A credential function: called before each request (and once more after a 401 the core
+        // says is about the key); each value it returns is checked as a key given directly is,
+        // and a new WasmClient is built only when the value changes.
+        this.#credFn = opts[fn];
+        this.#credName = fn;
+        delete opts[fn];
+        this.#template = opts;
+      } else {
+        try {
+          this.#inner = new wasm.WasmClient(opts, isBrowserWindow());
+        } catch (e) {
+          throw toError(e, Client);
+        }
+        this.#limits = { max: this.#inner.maxResponseBytes(), errorBody };
+      }
+      this.#obs = obs;
     }
 
     /** Builds a client from environment variables (`process.env`, a Worker's `env`, any object). */
@@ -695,24 +860,60 @@ function createApi(wasm) {
       } catch (e) {
         throw toError(e, Client.fromEnv);
       }
+      // KEYGATE_LOG=debug|info|warn: the log level, printing to `console` unless a logger is given.
+      const logEnv = read("KEYGATE_LOG");
+      if (logEnv !== undefined) {
+        if (!LOG_LEVELS.includes(logEnv)) {
+          throw toError(configError("KEYGATE_LOG must be debug, info or warn", provider), Client.fromEnv);
+        }
+        opts.logLevel = logEnv;
+        if (typeof console !== "undefined") opts.logger = console;
+      }
       return new Client(Object.assign(opts, extra));
     }
 
     get provider() {
-      return this.#inner.describe().provider;
+      return this.#describe().provider;
     }
 
-    toJSON() {
+    #describe() {
+      // A credential function not called yet: nothing more is known.
+      if (this.#inner === undefined) return { provider: this.#provider, credential: "(function)" };
       return this.#inner.describe();
     }
 
+    toJSON() {
+      return this.#describe();
+    }
+
     toString() {
-      const d = this.#inner.describe();
+      const d = this.#describe();
       return `Client(${d.provider} ${d.baseUrl} ${d.credential})`;
     }
 
     [INSPECT]() {
-      return `Client ${JSON.stringify(this.#inner.describe())}`;
+      return `Client ${JSON.stringify(this.#describe())}`;
+    }
+
+    /** Calls the credential function; resolves to the value, its WasmClient made current. */
+    async #current() {
+      let value;
+      try {
+        value = await Reflect.apply(this.#credFn, undefined, []);
+      } catch {
+        // Its error could hold anything (the secret store's answer): not passed on.
+        value = undefined;
+      }
+      if (typeof value !== "string") throw configError(`${this.#credName}() threw or gave no string`, this.#provider);
+      if (this.#inner === undefined || this.#value !== value) {
+        const o = Object.assign(Object.create(null), this.#template);
+        o[this.#credName] = value;
+        const inner = new wasm.WasmClient(o, isBrowserWindow());
+        this.#inner = inner;
+        this.#value = value;
+        this.#limits = { max: inner.maxResponseBytes(), errorBody };
+      }
+      return { value, inner: this.#inner };
     }
 
     /** Any request under the base URL: resolves to `{ status, headers, data, requestId }`. */
@@ -731,7 +932,20 @@ function createApi(wasm) {
      */
     async #send(spec) {
       const { spec: clean, signal } = readSpec(spec, this.#provider);
-      return drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits);
+      if (this.#credFn === undefined) return drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
+      // Each call's WasmClient travels with its value (a concurrent request may change #inner).
+      const now = await this.#current();
+      const rot = {
+        value: now.value,
+        next: async () => {
+          rot.fresh = await this.#current();
+          return rot.fresh.value;
+        },
+      };
+      const first = await drive(now.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, rot);
+      if (first !== ROTATE) return first;
+      // Once, with the fresh value (the core's `decide` said it differs): no further rotation.
+      return drive(rot.fresh.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
     }
 
     async #call(endpoint, spec) {

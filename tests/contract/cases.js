@@ -17,7 +17,7 @@ const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "proxy-authorization",
 
 export const GROUPS = [
   "validation", "helpers", "errors", "retries", "timeouts", "redirects", "guards",
-  "postiz-selfhosted", "fromEnv", "secrets", "hostile", "cors", "browser", "faultgrid",
+  "postiz-selfhosted", "fromEnv", "secrets", "hostile", "cors", "browser", "hooks", "rotation", "faultgrid",
 ];
 
 export const cases = [];
@@ -1528,6 +1528,206 @@ browser("worker: secret API keys of every provider are allowed without any flag"
 // The caller-abort-during-a-retry-wait and Retry-After-as-a-date cases of the Node test are the
 // `timeouts` and `retries` groups' own ("aborting during the retry wait ...", "Retry-After as an
 // HTTP date ..."), which run in every runtime.
+
+// ------------------------------------------------------------------ hooks and logs
+
+const hooks = group("hooks");
+
+/** A logger that records `[level, line]` (the four methods `console` has). */
+function recordingLogger() {
+  const lines = [];
+  const logger = {};
+  for (const m of ["debug", "info", "warn", "error"]) logger[m] = (line) => lines.push([m, line]);
+  return { logger, lines };
+}
+
+/** Hooks that record what they are given, as `[name, value]`. */
+function recordingHooks() {
+  const events = [];
+  const hooks = {};
+  for (const h of ["onRequest", "onResponse", "onRetry", "onRateLimit"]) hooks[h] = (v) => events.push([h, v]);
+  return { hooks, events };
+}
+
+hooks("every hook and log line of a retried request: redacted values only, the key in the query never shown", async (ctx) => {
+  const { assert } = ctx;
+  const key = ctx.DEMO_KEYS.poelis.apiKey;
+  await ctx.scenario({ match: { provider: "poelis", method: "GET", path: "/workspaces" }, faults: ["503"] });
+  const { hooks: h, events } = recordingHooks();
+  const { logger, lines } = recordingLogger();
+  const c = ctx.client("poelis", { maxRetries: 1, ...h, logger, logLevel: "debug" });
+  const r = await c.request({ path: "/workspaces", query: { echo: key } });
+  assert.equal(r.status, 200);
+  assert.deepEqual(events.map(([n, v]) => `${n}:${v.attempt ?? ""}:${v.status ?? ""}`), [
+    "onRequest:1:", "onResponse:1:503", "onRetry:2:503", "onRequest:2:", "onResponse:2:200",
+  ], "hook order");
+  for (const [name, v] of events) {
+    assert.noSecret(JSON.stringify(v), name);
+    if (v.url !== undefined) {
+      assert.match(v.url, /\/workspaces\?echo=/, `${name} url`);
+      assert.equal(v.method, "GET", `${name} method`);
+    }
+  }
+  const [, retry] = events[2];
+  assert.deepEqual(Object.keys(retry).sort(), ["attempt", "delayMs", "reason", "status"], "onRetry fields");
+  assert.equal(retry.reason, "server_error");
+  assert.ok(Number.isFinite(retry.delayMs) && retry.delayMs >= 0, "delayMs");
+  const [, ok] = events[4];
+  assert.deepEqual(Object.keys(ok).sort(), ["attempt", "durationMs", "method", "rateLimit", "requestId", "status", "url"], "onResponse fields");
+  assert.equal(ok.requestId, r.requestId, "requestId");
+  assert.match(String(ok.requestId), /^req_[0-9a-z]+$/);
+  assert.ok(ok.rateLimit !== null && typeof ok.rateLimit.limit === "number", "rateLimit");
+  assert.ok(Number.isFinite(ok.durationMs) && ok.durationMs >= 0, "durationMs");
+  // The log: a line per request, response and retry, each with method, URL, attempt; responses
+  // with status and request id; the retry with its wait.
+  assert.deepEqual(lines.map(([lvl, l]) => `${lvl} ${l.split(" ")[1]}`), ["debug request", "warn response", "warn retry", "debug request", "info response"], "log lines");
+  for (const [, line] of lines) {
+    assert.noSecret(line, "log line");
+    assert.match(line, /^keygate \w+ GET http\S+\/workspaces\?echo=\S+ .*attempt=[12]/, "log line shape");
+  }
+  assert.match(lines[1][1], / status=503 attempt=1 wait=\d+ms/, "503 line");
+  assert.match(lines[2][1], / status=503 attempt=2 wait=\d+ms reason=server_error/, "retry line");
+  assert.match(lines[4][1], / status=200 attempt=2 requestId=req_[0-9a-z]+ /, "200 line");
+  // The default level (info) leaves the debug lines out; "warn" keeps only warnings.
+  const info = recordingLogger();
+  await ctx.client("poelis", { logger: info.logger }).request({ path: "/workspaces" });
+  assert.deepEqual(info.lines.map(([lvl]) => lvl), ["info"], "info level");
+  const warn = recordingLogger();
+  await ctx.client("poelis", { logger: warn.logger, logLevel: "warn" }).request({ path: "/workspaces" });
+  assert.deepEqual(warn.lines, [], "warn level");
+});
+
+hooks("onRateLimit on a 429 with the server's limit and the wait; an error's log line", async (ctx) => {
+  const { assert, k } = ctx;
+  const { hooks: h, events } = recordingHooks();
+  const { logger, lines } = recordingLogger();
+  const c = ctx.client("poelis", { ...h, logger });
+  const e = await assert.rejects(c.request({ path: "/workspaces", headers: ctx.fault("429:1") }), k.RateLimitError);
+  const rl = events.filter(([n]) => n === "onRateLimit").map(([, v]) => v);
+  assert.equal(rl.length, 1, "one onRateLimit");
+  assert.deepEqual(Object.keys(rl[0]).sort(), ["rateLimit", "retryAfterMs"]);
+  assert.deepEqual(rl[0].rateLimit, e.rateLimit, "rateLimit as on the error");
+  assert.equal(rl[0].retryAfterMs, 1000, "retryAfterMs");
+  assert.equal(lines.length, 1, "one line");
+  assert.match(lines[0][1], /^keygate response GET \S+\/workspaces status=429 attempt=1 /);
+  assert.equal(lines[0][0], "warn");
+  for (const [, v] of events) assert.noSecret(JSON.stringify(v));
+});
+
+hooks("a hook or logger that throws or rejects never breaks a request; options are checked", async (ctx) => {
+  const { assert, k } = ctx;
+  let calls = 0;
+  const boom = () => {
+    calls += 1;
+    throw new Error(`hook failed with ${ctx.DEMO_KEYS.poelis.apiKey}`);
+  };
+  const reject = async () => {
+    calls += 1;
+    throw new Error("async hook failed");
+  };
+  const bad = { debug: boom, info: boom, warn: boom, error: boom };
+  await ctx.scenario({ match: { provider: "poelis", method: "GET", path: "/workspaces" }, faults: ["503"] });
+  const r = await ctx.client("poelis", { maxRetries: 1, onRequest: boom, onResponse: boom, onRetry: boom, onRateLimit: boom, logger: bad, logLevel: "debug" }).request({ path: "/workspaces" });
+  assert.equal(r.status, 200);
+  assert.equal(calls, 10, "every hook and log line was called (5 hooks, 5 lines)");
+  calls = 0;
+  const r2 = await ctx.client("poelis", { onRequest: reject, onResponse: reject }).request({ path: "/workspaces" });
+  assert.equal(r2.status, 200);
+  assert.equal(calls, 2, "async hooks called");
+  await ctx.sleep(10);
+  // Options: own properties only; a non-function hook, a logger without the methods, an unknown level.
+  let inherited = 0;
+  const base = ctx.urls.poelis;
+  const proto = Object.create({ onRequest: () => (inherited += 1) });
+  Object.assign(proto, { provider: "poelis", apiKey: ctx.DEMO_KEYS.poelis.apiKey, baseUrl: base, timeoutMs: 4000, ...ctx.clientDefaults });
+  await new k.Client(proto).request({ path: "/workspaces" });
+  assert.equal(inherited, 0, "an inherited hook is not read");
+  for (const [opts, what] of [[{ onRetry: 5 }, "onRetry"], [{ logger: {} }, "logger"], [{ logger: console, logLevel: "loud" }, "logLevel"]]) {
+    const e = assert.throws(() => ctx.client("poelis", opts), k.ConfigError, what);
+    assert.equal(e.code, "invalid_option", what);
+  }
+});
+
+hooks("fromEnv reads KEYGATE_LOG from the env it is given", async (ctx) => {
+  const { assert, k } = ctx;
+  const env = { POELIS_API_KEY: ctx.DEMO_KEYS.poelis.apiKey, POELIS_BASE_URL: ctx.urls.poelis.replace(/\/v1\/public$/, ""), KEYGATE_LOG: "debug" };
+  const { logger, lines } = recordingLogger();
+  await k.Client.fromEnv("poelis", env, { logger, timeoutMs: 4000, ...ctx.clientDefaults }).request({ path: "/workspaces" });
+  assert.deepEqual(lines.map(([lvl]) => lvl), ["debug", "info"], "debug level from KEYGATE_LOG");
+  for (const [, line] of lines) assert.noSecret(line);
+  const e = assert.throws(() => k.Client.fromEnv("poelis", { ...env, KEYGATE_LOG: "loud" }, ctx.clientDefaults), k.ConfigError);
+  assert.equal(e.code, "invalid_option");
+  assert.match(e.message, /KEYGATE_LOG/);
+});
+
+// ------------------------------------------------------------------ key rotation
+
+const rotation = group("rotation");
+
+/** A fetch that records, per attempt, which of `keys` the request carried (by index, -1 none). */
+function keySpy(keys) {
+  const used = [];
+  const fetchImpl = (url, init) => {
+    const sent = Object.values(init.headers ?? {}).join(" ");
+    used.push(keys.findIndex((key) => sent.includes(key)));
+    return fetch(url, init);
+  };
+  return { used, fetchImpl };
+}
+
+rotation("a credential function: a revoked key's 401 calls it once more and retries once with the new key", async (ctx) => {
+  const { assert } = ctx;
+  const D = ctx.DEMO_KEYS.poelis;
+  const keys = [D.revokedKey, D.apiKey];
+  const spy = keySpy(keys);
+  let calls = 0;
+  const c = ctx.client("poelis", { apiKey: async () => keys[Math.min(calls++, 1)], fetch: spy.fetchImpl });
+  assert.equal(String(c), "Client(poelis undefined (function))", "nothing known before the first call");
+  const r = await c.request({ path: "/workspaces" });
+  assert.equal(r.status, 200);
+  assert.equal(calls, 2, "called for the request, then once after the 401");
+  assert.deepEqual(spy.used, [0, 1], "the revoked key, then the new one");
+  assert.equal(await ctx.counts({ provider: "poelis", path: "/workspaces" }), 2, "two requests reached the server");
+  assert.noSecret(JSON.stringify(c.toJSON()));
+  // Called again for the next request (a sync function works too).
+  await c.request({ path: "/workspaces" });
+  assert.equal(calls, 3, "called per request");
+  assert.deepEqual(spy.used, [0, 1, 1]);
+});
+
+rotation("never the same key twice, never more than one rotation; a non-key 401 does not call it", async (ctx) => {
+  const { assert, k } = ctx;
+  const D = ctx.DEMO_KEYS.poelis;
+  // The same revoked value again: the 401 is reported, the request not resent.
+  let calls = 0;
+  const same = keySpy([D.revokedKey]);
+  const e = await assert.rejects(ctx.client("poelis", { apiKey: () => (calls++, D.revokedKey), fetch: same.fetchImpl }).request({ path: "/workspaces" }), k.AuthenticationError);
+  assert.equal(e.status, 401);
+  assert.noSecret(JSON.stringify(e));
+  assert.noSecret(e.message);
+  assert.equal(calls, 2, "asked once more");
+  assert.deepEqual(same.used, [0], "never resent with the refused key");
+  // A second bad value: one rotation only, then the 401 is reported.
+  const unknown = `${D.apiKey.slice(0, -4)}Zz9Q`;
+  const keys = [D.revokedKey, unknown, D.apiKey];
+  const spy = keySpy(keys);
+  let n = 0;
+  const e2 = await assert.rejects(ctx.client("poelis", { apiKey: async () => keys[n++], fetch: spy.fetchImpl }).request({ path: "/workspaces" }), k.AuthenticationError);
+  assert.equal(e2.status, 401);
+  assert.equal(n, 2, "not asked a third time");
+  assert.deepEqual(spy.used, [0, 1], "one retry, with the second value");
+  // A function that returns a non-string or throws: a ConfigError without its error's text.
+  const bad = await assert.rejects(ctx.client("poelis", { apiKey: () => 42 }).request({ path: "/workspaces" }), k.ConfigError);
+  assert.equal(bad.code, "invalid_option");
+  const threw = await assert.rejects(ctx.client("poelis", { apiKey: async () => { throw new Error(`store said ${D.apiKey}`); } }).request({ path: "/workspaces" }), k.ConfigError);
+  assert.noSecret(threw.message);
+  // A malformed returned value is refused as a key given directly is.
+  await assert.rejects(ctx.client("poelis", { apiKey: () => "poelis_api_x y" }).request({ path: "/workspaces" }), k.KeyFormatError);
+  // A 401 that is not a verdict on the key (Postiz's empty-bodied one) does not call it again.
+  let m = 0;
+  await assert.rejects(ctx.client("postiz", { apiKey: () => (m++, ctx.DEMO_KEYS.postiz.apiKey) }).request({ path: "/integrations", headers: ctx.fault("empty-body:401") }), k.AuthenticationError);
+  assert.equal(m, 1, "not rotated");
+});
 
 const faultgrid = group("faultgrid");
 

@@ -36,7 +36,9 @@ test("buildHeaders and new Client throw typed errors only", () => {
   // always, except an absent optional option (undefined/null), maxRetries 0, and options
   // buildHeaders does not read.
   const mustThrow = (field, v, fn) => {
-    if (field === null || field === "provider" || field === "apiKey") return true;
+    // A function credential is valid (key rotation): it is called, and its value checked, per request.
+    if (field === "apiKey") return !(fn === "new Client" && typeof v === "function");
+    if (field === null || field === "provider") return true;
     if (fn === "buildHeaders" && ["baseUrl", "timeoutMs", "maxRetries", "fetch"].includes(field)) return false;
     if (v === undefined || v === null) return false;
     if (field === "maxRetries" && v === 0) return false;

@@ -29,7 +29,7 @@ before(async () => {
 after(() => emu.close());
 
 test("the README has the samples this test runs", () => {
-  assert.deepEqual(Object.keys(samples).sort(), ["emulator-example", "node-quickstart", "rate-limits", "worker-quickstart"]);
+  assert.deepEqual(Object.keys(samples).sort(), ["emulator-example", "hooks", "key-rotation", "node-quickstart", "rate-limits", "worker-quickstart"]);
 });
 
 test("Node quickstart, verbatim, against the emulator", { timeout: 30_000 }, async () => {
@@ -49,6 +49,16 @@ test("emulator example, verbatim", { timeout: 30_000 }, async () => {
 test("rate limits sample, verbatim", { timeout: 30_000 }, async () => {
   const { stdout } = await run(process.execPath, [write("rate-limits", samples["rate-limits"])], { timeout: 20_000 });
   assert.match(stdout, /^60 \d+ true\n429: limit 60 retry in 2000 ms\n$/);
+});
+
+test("hooks and logs sample, verbatim: every hook once in order, no key in any log line", { timeout: 30_000 }, async () => {
+  const { stdout } = await run(process.execPath, [write("hooks", samples.hooks)], { timeout: 20_000 });
+  assert.equal(stdout, "request GET 1\nresponse 429 1\nrate limited true 1000\nretry 2 rate_limited 1000\nrequest GET 2\nresponse 200 2\n3 false\n");
+});
+
+test("key rotation sample, verbatim: the revoked key's 401 reads the store once more", { timeout: 30_000 }, async () => {
+  const { stdout } = await run(process.execPath, [write("key-rotation", samples["key-rotation"])], { timeout: 20_000 });
+  assert.equal(stdout, "200 2\n");
 });
 
 test("Cloudflare Worker quickstart in workerd (miniflare), import resolved as wrangler would", { timeout: 60_000 }, async () => {

@@ -30,7 +30,7 @@ use keygate::input::{
 use keygate::{
     build_headers, classify_graphql, classify_mcp, detect, redact as redact_core, redact_header,
     Code, Config, Credential, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure,
-    Options, ProviderId, Refused, Response, Step,
+    Options, ProviderId, Refused, Response, Rotate, Rotation, Step,
 };
 
 // The boundary tests, run in Node by wasm-bindgen-test-runner (`make test-wasm`).
@@ -562,6 +562,8 @@ impl WasmClient {
                 config: Rc::clone(&self.config),
                 exchange,
                 body,
+                last: None,
+                rotation: Rotation::new(),
             })
         };
         run().map_err(js_err)
@@ -577,6 +579,9 @@ pub struct WasmExchange {
     config: Rc<Config>,
     exchange: Exchange,
     body: JsValue,
+    /// The error `error()` described, kept for the rotation rule.
+    last: Option<Error>,
+    rotation: Rotation,
 }
 
 impl core::fmt::Debug for WasmExchange {
@@ -609,6 +614,13 @@ impl WasmExchange {
     /// URL of the next fetch.
     pub fn url(&self) -> String {
         self.exchange.url().to_string()
+    }
+
+    /// URL of the next fetch through the client's sanitiser (its credential removed in every
+    /// form, other secret shapes too): what hooks and log lines show.
+    #[wasm_bindgen(js_name = safeUrl)]
+    pub fn safe_url(&self) -> String {
+        self.config.sanitize_to(self.exchange.url(), 8192)
     }
 
     /// Method of the next fetch.
@@ -708,7 +720,33 @@ impl WasmExchange {
         let e = self.exchange.take_error().unwrap_or_else(|| {
             Error::new(ErrorKind::Api, "no error recorded").with_provider(self.config.provider)
         });
-        describe_error(&e)
+        let out = describe_error(&e);
+        self.last = Some(e);
+        out
+    }
+
+    /// After `error()`: whether the core's rotation rule wants a fresh credential value
+    /// ([`Rotation::wants_fresh`]: a 401 that says the key is invalid or revoked, not yet rotated).
+    #[wasm_bindgen(js_name = wantsFresh)]
+    pub fn wants_fresh(&self) -> bool {
+        self.last
+            .as_ref()
+            .is_some_and(|e| self.rotation.wants_fresh(e))
+    }
+
+    /// The core's [`Rotation::decide`] for the error `error()` described, the refused value and
+    /// the fresh one (`undefined` when the credential function failed): 0 retry with `fresh`,
+    /// 1 not rotatable, 2 already rotated, 3 the same value (or none).
+    pub fn decide(&mut self, refused: &str, fresh: Option<String>) -> u8 {
+        let Some(e) = self.last.as_ref() else {
+            return 1;
+        };
+        match self.rotation.decide(e, refused, fresh.as_deref()) {
+            Rotate::Retry => 0,
+            Rotate::NotRotatable => 1,
+            Rotate::AlreadyRotated => 2,
+            Rotate::SameValue => 3,
+        }
     }
 
     /// A response refused by the JS driver after the fetch: `what` 0 when it left the request's
