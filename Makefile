@@ -37,6 +37,7 @@ lint: setup-rust
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p keygate --lib --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p keygate-wasm --all-targets --target $(WASM_TARGET) -- -D warnings
+	cargo clippy -p keygate-validate --all-targets --target $(WASM_TARGET) -- -D warnings
 
 setup-wasm-bindgen:
 	@if [ "$$($(WASM_BINDGEN) --version 2>/dev/null | awk '{print $$2}')" != "$(WB_VERSION)" ]; then \

@@ -84,8 +84,26 @@ pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String 
     let (p, k, code, message, redacted, env): (Option<ProviderId>, CredentialKind, _, _, _, _);
     let v = validate_field(&provider, kind.as_deref(), input, now_secs());
     match &v {
-        Ok(v) => (p, k, code, message, redacted, env) = (Some(v.provider), v.kind, v.code.as_str(), &v.message, &v.redacted, v.env),
-        Err(r) => (p, k, code, message, redacted, env) = (r.provider, r.kind, r.code.as_str(), &r.message, &r.redacted, None),
+        Ok(v) => {
+            (p, k, code, message, redacted, env) = (
+                Some(v.provider),
+                v.kind,
+                v.code.as_str(),
+                &v.message,
+                &v.redacted,
+                v.env,
+            )
+        }
+        Err(r) => {
+            (p, k, code, message, redacted, env) = (
+                r.provider,
+                r.kind,
+                r.code.as_str(),
+                &r.message,
+                &r.redacted,
+                None,
+            )
+        }
     }
     out.push(if code == Code::Ok.as_str() { '1' } else { '0' });
     push_fields(
@@ -161,7 +179,11 @@ fn get(o: &JsValue, k: &str) -> JsValue {
 pub fn build_headers_js(opts: JsValue) -> String {
     let run = || -> Result<String, Error> {
         let provider = provider_named(&get(&opts, "provider").as_string().unwrap_or_default())?;
-        let (a, j, o) = (get(&opts, "apiKey"), get(&opts, "jwt"), get(&opts, "oauthToken"));
+        let (a, j, o) = (
+            get(&opts, "apiKey"),
+            get(&opts, "jwt"),
+            get(&opts, "oauthToken"),
+        );
         let mut bufs: [(String, String); 3] = Default::default();
         let [ba, bj, bo] = &mut bufs;
         let cred = CredentialFields {
@@ -183,7 +205,8 @@ pub fn build_headers_js(opts: JsValue) -> String {
                 .with_provider(provider)
             })
         };
-        let scheme = scheme_named(text("scheme")?.as_deref()).map_err(|e| e.with_provider(provider))?;
+        let scheme =
+            scheme_named(text("scheme")?.as_deref()).map_err(|e| e.with_provider(provider))?;
         let ws = text("workspaceId")?;
         let mut out = String::new();
         for h in build_headers(&cred, scheme, ws.as_deref())? {
