@@ -85,3 +85,71 @@ writeFileSync(join(OUT, "inline.js"),
 const emu = join(ROOT, "pkg", "emulator");
 await build({ ...common, minify: false, entryPoints: [join(emu, "index.js")], format: "cjs", platform: "node", outfile: join(emu, "index.cjs") });
 writeFileSync(join(emu, "index.d.cts"), readFileSync(join(emu, "index.d.ts")));
+
+// `keygate/validate` (optional arguments 3 and 4: the validation-only wasm's web glue dir and its
+// optimised .wasm, from crates/keygate-validate): the glue and pkg/src/validate-core.js, with the
+// provider list as data (read from the full wasm's providerInfo(), so no JSON writer ships in the
+// small wasm):
+//   pkg/wasm/validate.js       ESM, the wasm deflate-raw compressed in base64, inflated and instantiated
+//                              at load with top-level await (Node import, Deno, Bun, browsers, workers, default)
+//   pkg/wasm/validate.cjs      CommonJS (require), the wasm in plain base64, instantiated synchronously
+//   pkg/wasm/validate-glue.js  ESM without the wasm, for workerd and edge-light, which import
+//                              pkg/wasm/validate_bg.wasm as a compiled module (no compiling from bytes there)
+const [vweb, vwasmFile] = process.argv.slice(4).map((d) => d && resolve(ROOT, d));
+if (vweb && vwasmFile) {
+  const vglue = readFileSync(join(vweb, "validate.js"), "utf8");
+  const vfallback = "module_or_path = new URL('validate_bg.wasm', import.meta.url);";
+  if (!vglue.includes(vfallback)) throw new Error(`bundle.mjs: the validate glue's default wasm URL line changed; update ${vfallback}`);
+  if (!vglue.includes(moduleCheck)) throw new Error(`bundle.mjs: the validate glue's initSync changed; update ${moduleCheck}`);
+  const vpatched = join(vweb, "validate.patched.js");
+  writeFileSync(vpatched, vglue
+    .replace(vfallback, 'throw new Error("keygate: no WebAssembly module given");')
+    .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
+  const { createRequire } = await import("node:module");
+  const providers = createRequire(import.meta.url)(join(OUT, "keygate.cjs")).providerInfo();
+  const vbytes = readFileSync(vwasmFile);
+  writeFileSync(join(OUT, "validate_bg.wasm"), vbytes);
+  const vq = JSON.stringify(vpatched);
+  const vcore = JSON.stringify(join(ROOT, "pkg", "src", "validate-core.js"));
+  const head = [`import { initSync, validateKey, detectProvider, redact, buildHeaders, redactHeaders } from ${vq};`, `import { createValidate } from ${vcore};`];
+  const wasmApi = "{ validateKey, detectProvider, redact, buildHeaders, redactHeaders }";
+  const provJs = `JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(providers)))})`;
+  // ESM: the wasm deflate-raw compressed in base64 (it then weighs about what the .wasm does
+  // gzipped, where plain base64 gzips to a third more), inflated with the platform's
+  // DecompressionStream and instantiated before the module finishes loading (top-level await).
+  const esmInit = [
+    `const bin = atob(${JSON.stringify(deflateRawSync(vbytes, { level: 9, memLevel: 9 }).toString("base64"))});`,
+    "const z = new Uint8Array(bin.length);",
+    "for (let i = 0; i < bin.length; i++) z[i] = bin.charCodeAt(i);",
+    'initSync({ module: await new Response(new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer() });',
+    `const api = createValidate(${wasmApi}, ${provJs});`,
+    "export default api;",
+  ];
+  // CommonJS (require: Node, Bun): plain base64, decoded and instantiated synchronously.
+  const cjsInit = [
+    `const b64 = ${JSON.stringify(vbytes.toString("base64"))};`,
+    `initSync({ module: typeof globalThis.Buffer === "function" ? globalThis.Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) });`,
+    `module.exports = createValidate(${wasmApi}, ${provJs});`,
+  ];
+  for (const [file, format, init] of [["validate.js", "esm", esmInit], ["validate.cjs", "cjs", cjsInit]]) {
+    await build({
+      ...common,
+      stdin: { contents: [...head, ...init].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${file}` },
+      format,
+      platform: "neutral",
+      outfile: join(OUT, file),
+    });
+  }
+  await build({
+    ...common,
+    stdin: {
+      contents: [...head,
+        `export function load(module) { initSync({ module }); return createValidate(${wasmApi}, ${provJs}); }`].join("\n"),
+      resolveDir: ROOT,
+      sourcefile: "keygate-validate-glue.js",
+    },
+    format: "esm",
+    platform: "neutral",
+    outfile: join(OUT, "validate-glue.js"),
+  });
+}

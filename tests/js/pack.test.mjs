@@ -15,13 +15,13 @@ test("npm pack ships exactly the intended files", { timeout: 60_000 }, () => {
   const files = packed().files.map((f) => f.path).sort();
   for (const must of ["package.json", "README.md", "LICENSE", "index.d.ts", "index.d.cts", "providers.d.ts", "providers.d.cts", "src/node.js", "src/node.cjs",
     "src/browser.js", "src/inline.js", "src/edge.js", "src/workerd.js", "wasm/keygate.js", "wasm/keygate.cjs",
-    "wasm/inline.js", "wasm/keygate_bg.wasm", "bin/keygate.js", "bin/providers.js", "emulator/index.js", "emulator/index.cjs", "emulator/index.d.ts", "emulator/index.d.cts", "emulator/cli.js"]) {
+    "wasm/inline.js", "wasm/keygate_bg.wasm", "validate.d.ts", "validate.d.cts", "validate/package.json", "src/validate.js", "src/validate.cjs", "src/validate-node.js", "src/validate-workerd.js", "src/validate-edge.js", "wasm/validate.js", "wasm/validate.cjs", "wasm/validate-glue.js", "wasm/validate_bg.wasm", "bin/keygate.js", "bin/providers.js", "emulator/index.js", "emulator/index.cjs", "emulator/index.d.ts", "emulator/index.d.cts", "emulator/cli.js"]) {
     assert.ok(files.includes(must), `missing ${must}`);
   }
-  const allowed = /^(package\.json|README\.md|LICENSE|(index|providers)\.d\.c?ts|src\/(node\.js|node\.cjs|browser\.js|inline\.js|edge\.js|workerd\.js)|wasm\/(keygate\.js|keygate\.cjs|inline\.js|keygate_bg\.wasm)|inline\/package\.json|bin\/(keygate|providers)\.js|emulator\/.+\.(js|cjs|d\.c?ts|json|md))$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|(index|providers|validate)\.d\.c?ts|src\/(node\.js|node\.cjs|browser\.js|inline\.js|edge\.js|workerd\.js|validate\.js|validate\.cjs|validate-node\.js|validate-workerd\.js|validate-edge\.js)|wasm\/(keygate\.js|keygate\.cjs|inline\.js|keygate_bg\.wasm|validate\.js|validate\.cjs|validate-glue\.js|validate_bg\.wasm)|(inline|validate)\/package\.json|bin\/(keygate|providers)\.js|emulator\/.+\.(js|cjs|d\.c?ts|json|md))$/;
   for (const f of files) assert.match(f, allowed, `unexpected file in the package: ${f}`);
   assert.ok(!files.some((f) => f.includes("test")), "no tests in the package");
-  assert.equal(files.filter((f) => f.endsWith(".wasm")).length, 1, "one copy of the wasm");
+  assert.deepEqual(files.filter((f) => f.endsWith(".wasm")), ["wasm/keygate_bg.wasm", "wasm/validate_bg.wasm"], "one copy of each wasm (the full one and keygate/validate's)");
 });
 
 test("package.json has the metadata npm shows and the entries point at shipped files", { timeout: 60_000 }, () => {

@@ -4,6 +4,8 @@
 //   bun tests/runtimes/bun.mjs '<json>' [--only=..]
 // where <json> is {"main": {url, urls, crossOrigin}, "strict": {...}, "grid": {...}} (the fault grid's).
 import * as k from "keygate";
+import * as kv from "keygate/validate";
+import { runWithValidateEntry } from "./validate-entry.js";
 import { DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
 import { envVars, makeContext, runCases, matrixLine } from "../contract/harness.js";
@@ -32,6 +34,6 @@ const ctx = makeContext({
   k, runtime: RUNTIME, DEMO_KEYS, env: Bun.env,
   emulator: emulators.main, strict: emulators.strict, grid: emulators.grid, unhandled,
 });
-const result = await runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
+const result = await runWithValidateEntry(runCases, cases, ctx, kv, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
 console.log(matrixLine(RUNTIME, result, { entry: import.meta.resolve("keygate"), version: Bun.version }));
 process.exit(result.failures.length ? 1 : 0);

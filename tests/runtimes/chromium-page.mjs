@@ -4,6 +4,8 @@
 //   ?mode=worker  runs it inside a module Web Worker (tests/runtimes/chromium-worker.mjs)
 // The runner exposes window.__log(line) and window.__done(json).
 import * as k from "keygate";
+import * as kv from "keygate/validate";
+import { runWithValidateEntry } from "./validate-entry.js";
 import { cases } from "../contract/cases.js";
 import { makeContext, runCases, BROWSER_LANES } from "../contract/harness.js";
 
@@ -65,7 +67,7 @@ async function main() {
     clientDefaults: { dangerouslyAllowBrowser: true }, // the window needs it for secret keys (see the browser group)
   });
   ctx.spawnWorkerProbe = spawnWorkerProbe;
-  return runCases(cases, ctx, { groups: cfg.groups, only: cfg.only ? new RegExp(cfg.only, "i") : null, log: (l) => window.__log(l) });
+  return runWithValidateEntry(runCases, cases, ctx, kv, { groups: cfg.groups, only: cfg.only ? new RegExp(cfg.only, "i") : null, log: (l) => window.__log(l) });
 }
 
 main().then(

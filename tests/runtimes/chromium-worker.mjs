@@ -3,6 +3,8 @@
 //   {suite: cfg}  run the contract suite here (runtime "chromium-worker"), post {log} and {done}
 //   {probe: {provider, apiKey, baseUrl}}  build a client with a secret key, make one call, post {probeResult}
 import * as k from "../../pkg/src/browser.js";
+import * as kv from "../../pkg/src/validate.js";
+import { runWithValidateEntry } from "./validate-entry.js";
 import { cases } from "../contract/cases.js";
 import { makeContext, runCases, BROWSER_LANES } from "../contract/harness.js";
 
@@ -35,7 +37,7 @@ self.onmessage = async (ev) => {
         k, runtime: "chromium-worker", browser: "worker", DEMO_KEYS: cfg.DEMO_KEYS,
         emulator: cfg.emulators.main, strict: cfg.emulators.strict, grid: cfg.emulators.grid, unhandled, laneConcurrency: BROWSER_LANES,
       });
-      const result = await runCases(cases, ctx, {
+      const result = await runWithValidateEntry(runCases, cases, ctx, kv, {
         groups: cfg.groups, only: cfg.only ? new RegExp(cfg.only, "i") : null,
         log: (line) => self.postMessage({ log: line }),
       });

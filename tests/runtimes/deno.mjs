@@ -5,6 +5,8 @@
 //   deno run --allow-read --allow-net=127.0.0.1 --allow-env tests/runtimes/deno.mjs '<json>' [--only=..]
 // where <json> is {"main": {url, urls, crossOrigin}, "strict": {...}, "grid": {...}} (the fault grid's).
 import * as k from "keygate";
+import * as kv from "keygate/validate";
+import { runWithValidateEntry } from "./validate-entry.js";
 import { DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
 import { envVars, makeContext, runCases, matrixLine } from "../contract/harness.js";
@@ -36,6 +38,6 @@ const ctx = makeContext({
   k, runtime: RUNTIME, DEMO_KEYS, env: Deno.env, // Deno.env has get(): fromEnv reads it that way
   emulator: emulators.main, strict: emulators.strict, grid: emulators.grid, unhandled,
 });
-const result = await runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
+const result = await runWithValidateEntry(runCases, cases, ctx, kv, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
 console.log(matrixLine(RUNTIME, result, { entry: import.meta.resolve("keygate"), version: Deno.version.deno }));
 Deno.exit(result.failures.length ? 1 : 0);

@@ -4,6 +4,7 @@
 //   node tests/runtimes/node.cjs [--only=regex] [--groups=a,b] [--quiet]
 "use strict";
 const k = require("keygate");
+const kv = require("keygate/validate");
 
 const RUNTIME = "node-cjs";
 const LIMIT_MS = 150_000;
@@ -21,6 +22,7 @@ async function main() {
   const { cases } = await import("../contract/cases.js");
   const h = await import("../contract/harness.js");
   const { parseRunnerArgs, caseLogger } = await import("./args.js");
+  const { runWithValidateEntry } = await import("./validate-entry.js");
   const args = parseRunnerArgs(process.argv.slice(2));
   if (typeof k.Client !== "function" || k.Client.name !== "Client") throw new Error("require(\"keygate\") gave no Client");
   const emu = await startEmulator(h.EMULATOR_CONFIG);
@@ -32,7 +34,7 @@ async function main() {
       k, runtime: RUNTIME, DEMO_KEYS, env: process.env,
       emulator: h.describeEmulator(emu), strict: h.describeEmulator(strict), grid: h.describeEmulator(grid), unhandled,
     });
-    const result = await h.runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
+    const result = await runWithValidateEntry(h.runCases, cases, ctx, kv, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
     console.log(h.matrixLine(RUNTIME, result, { entry: require.resolve("keygate") }));
     process.exitCode = result.failures.length ? 1 : 0;
   } finally {

@@ -2,6 +2,8 @@
 // (the exports map's node/import condition: pkg/src/node.js). The emulator runs in-process.
 //   node tests/runtimes/node.mjs [--only=regex] [--groups=a,b] [--quiet]
 import * as k from "keygate";
+import * as kv from "keygate/validate";
+import { runWithValidateEntry } from "./validate-entry.js";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
 import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, FAULTGRID_CONFIG, describeEmulator, envVars, makeContext, runCases, matrixLine } from "../contract/harness.js";
@@ -28,7 +30,7 @@ try {
     k, runtime: RUNTIME, DEMO_KEYS, env: process.env,
     emulator: describeEmulator(emu), strict: describeEmulator(strict), grid: describeEmulator(grid), unhandled,
   });
-  const result = await runCases(cases, ctx, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
+  const result = await runWithValidateEntry(runCases, cases, ctx, kv, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });
   console.log(matrixLine(RUNTIME, result, { entry: import.meta.resolve("keygate") }));
   process.exitCode = result.failures.length ? 1 : 0;
 } finally {

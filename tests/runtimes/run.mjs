@@ -9,13 +9,16 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "keygate/emulator";
-import { GROUPS } from "../contract/cases.js";
+import { GROUPS as CASE_GROUPS } from "../contract/cases.js";
+import { VALIDATE_GROUP } from "./validate-entry.js";
 import { EMULATOR_CONFIG, STRICT_CORS_CONFIG, FAULTGRID_CONFIG, describeEmulator } from "../contract/harness.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = (name) => path.join(ROOT, "node_modules/.bin", name);
 const RUNNER_MS = 160_000;
 const TOTAL_MS = 175_000;
+// The validation cases also run against keygate/validate in every runtime (validate-entry.js).
+const GROUPS = [...CASE_GROUPS.slice(0, CASE_GROUPS.indexOf("validation") + 1), VALIDATE_GROUP, ...CASE_GROUPS.slice(CASE_GROUPS.indexOf("validation") + 1)];
 const BROWSER_RUNTIMES = new Set(["chromium", "chromium-worker"]);
 
 const argv = process.argv.slice(2);

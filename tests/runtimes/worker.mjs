@@ -6,6 +6,8 @@
 // Bindings: the provider variables (POSTIZ_API_KEY, POSTIZ_API_URL, ...), EMULATORS (JSON:
 // {main, strict, grid}) and DEMO_KEYS (JSON, from the emulator).
 import * as k from "keygate";
+import * as kv from "keygate/validate";
+import { runWithValidateEntry } from "./validate-entry.js";
 import { cases } from "../contract/cases.js";
 import { makeContext, runCases } from "../contract/harness.js";
 
@@ -31,7 +33,7 @@ export default {
       k, runtime: "workerd", DEMO_KEYS: env.DEMO_KEYS, env,
       emulator: env.EMULATORS.main, strict: env.EMULATORS.strict, grid: env.EMULATORS.grid, unhandled,
     });
-    const result = await runCases(cases, ctx, {
+    const result = await runWithValidateEntry(runCases, cases, ctx, kv, {
       groups: group ? [group] : null,
       only: only ? new RegExp(only, "i") : null,
       log: (line) => lines.push(line),

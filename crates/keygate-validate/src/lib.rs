@@ -1,0 +1,245 @@
+//! keygate-validate: the validation-only wasm behind the npm package's `keygate/validate` entry.
+//!
+//! Four exports (`validateKey`, `detectProvider`, `redact`, `buildHeaders`, plus `redactHeaders`
+//! for the display of `buildHeaders` results) and nothing of the client: no request loop, no
+//! classifier, no JSON, no URL parser, so the linker keeps only the key rules and the header
+//! builder of the core. Every result is the core's own (the same functions keygate-wasm calls),
+//! packed into one string per call; the JS entry (pkg/src/validate-core.js) unpacks it.
+//!
+//! Inputs: the JS entry reads the caller's options into a null-prototype object before calling
+//! in, so this side only reads plain data properties (no getter or proxy trap can run here). No
+//! export panics (each returns a string), so no JS exception or panic crosses the boundary.
+#![cfg(target_arch = "wasm32")]
+#![deny(missing_docs, missing_debug_implementations)]
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use keygate::input::{provider_named, scheme_named, validate_field, CredentialFields, Field};
+use keygate::{
+    build_headers, detect, redact as redact_core, redact_header, Code, CredentialKind, Error,
+    ErrorKind, ProviderId,
+};
+
+#[wasm_bindgen]
+extern "C" {
+    // `Object.entries` as a `catch` import: a throw comes back as an `Err`.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn try_entries(o: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// Field separator of the packed results (ASCII unit separator; never in keygate's messages, and
+/// inputs are never echoed).
+const SEP: char = '\u{1f}';
+/// First character of a packed error (ASCII record separator).
+const ERR: char = '\u{1e}';
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+fn type_name(v: &JsValue) -> String {
+    v.js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A JS value as a [`Field`], as keygate-wasm reads it.
+fn field<'a>(v: &JsValue, text: &'a mut String, name: &'a mut String) -> Field<'a> {
+    if let Some(s) = v.as_string() {
+        *text = s;
+        Field::Text(text)
+    } else if absent(v) {
+        Field::Absent
+    } else {
+        *name = type_name(v);
+        Field::Other(name)
+    }
+}
+
+fn now_secs() -> Option<u64> {
+    Some((js_sys::Date::now() / 1000.0) as u64)
+}
+
+fn push_fields(out: &mut String, fields: &[&str]) {
+    for f in fields {
+        out.push(SEP);
+        out.push_str(f);
+    }
+}
+
+/// `validateKey(provider, key, kind)`, packed as
+/// `ok SEP provider SEP kind SEP code SEP message SEP redacted SEP env (SEP code SEP message)*`.
+#[wasm_bindgen(js_name = validateKey)]
+pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String {
+    let kind = if absent(&kind) {
+        None
+    } else {
+        Some(kind.as_string().unwrap_or_default())
+    };
+    let (mut text, mut name) = (String::new(), String::new());
+    let input = field(&input, &mut text, &mut name);
+    let provider = provider.as_string().unwrap_or_default();
+    let mut out = String::new();
+    let (p, k, code, message, redacted, env): (Option<ProviderId>, CredentialKind, _, _, _, _);
+    let v = validate_field(&provider, kind.as_deref(), input, now_secs());
+    match &v {
+        Ok(v) => {
+            (p, k, code, message, redacted, env) = (
+                Some(v.provider),
+                v.kind,
+                v.code.as_str(),
+                &v.message,
+                &v.redacted,
+                v.env,
+            )
+        }
+        Err(r) => {
+            (p, k, code, message, redacted, env) = (
+                r.provider,
+                r.kind,
+                r.code.as_str(),
+                &r.message,
+                &r.redacted,
+                None,
+            )
+        }
+    }
+    out.push(if code == Code::Ok.as_str() { '1' } else { '0' });
+    push_fields(
+        &mut out,
+        &[
+            p.map(|p| p.as_str()).unwrap_or(""),
+            k.as_str(),
+            code,
+            message,
+            redacted,
+            env.unwrap_or(""),
+        ],
+    );
+    if let Ok(v) = &v {
+        for w in &v.warnings {
+            push_fields(&mut out, &[w.code.as_str(), w.message.as_str()]);
+        }
+    }
+    out
+}
+
+/// `detectProvider(key)`: the provider id for a recognised prefix, else `null`.
+#[wasm_bindgen(js_name = detectProvider)]
+pub fn detect_provider(input: JsValue) -> JsValue {
+    input
+        .as_string()
+        .and_then(|s| detect(&s))
+        .map(|(p, _)| JsValue::from_str(p.as_str()))
+        .unwrap_or(JsValue::NULL)
+}
+
+/// `redact(key)`: prefix, `…` and the last 4 characters at most.
+#[wasm_bindgen]
+pub fn redact(input: JsValue) -> String {
+    input
+        .as_string()
+        .map(|s| redact_core(&s))
+        .unwrap_or_else(|| "…".into())
+}
+
+/// The JS class for the kinds `buildHeaders` can fail with.
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::KeyFormat => "KeyFormatError",
+        ErrorKind::Config => "ConfigError",
+        _ => "ApiError",
+    }
+}
+
+fn packed_error(e: &Error) -> String {
+    let mut out = String::new();
+    out.push(ERR);
+    out.push_str(class_name(e.kind));
+    push_fields(
+        &mut out,
+        &[
+            e.code.as_str(),
+            e.message.as_str(),
+            e.provider.map(|p| p.as_str()).unwrap_or(""),
+        ],
+    );
+    out
+}
+
+/// A plain data property of the null-prototype options object the JS entry made.
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`, packed as
+/// `name SEP value SEP ...`, or an error as `ERR class SEP code SEP message SEP provider`.
+#[wasm_bindgen(js_name = buildHeaders)]
+pub fn build_headers_js(opts: JsValue) -> String {
+    let run = || -> Result<String, Error> {
+        let provider = provider_named(&get(&opts, "provider").as_string().unwrap_or_default())?;
+        let (a, j, o) = (
+            get(&opts, "apiKey"),
+            get(&opts, "jwt"),
+            get(&opts, "oauthToken"),
+        );
+        let mut bufs: [(String, String); 3] = Default::default();
+        let [ba, bj, bo] = &mut bufs;
+        let cred = CredentialFields {
+            api_key: field(&a, &mut ba.0, &mut ba.1),
+            jwt: field(&j, &mut bj.0, &mut bj.1),
+            oauth_token: field(&o, &mut bo.0, &mut bo.1),
+        }
+        .credential(provider, now_secs())?;
+        let text = |k: &'static str| -> Result<Option<String>, Error> {
+            let v = get(&opts, k);
+            if absent(&v) {
+                return Ok(None);
+            }
+            v.as_string().map(Some).ok_or_else(|| {
+                Error::config(
+                    keygate::ErrorCode::InvalidOption,
+                    format!("{} must be a string, not {}", k, type_name(&v)),
+                )
+                .with_provider(provider)
+            })
+        };
+        let scheme =
+            scheme_named(text("scheme")?.as_deref()).map_err(|e| e.with_provider(provider))?;
+        let ws = text("workspaceId")?;
+        let mut out = String::new();
+        for h in build_headers(&cred, scheme, ws.as_deref())? {
+            if !out.is_empty() {
+                out.push(SEP);
+            }
+            out.push_str(&h.name);
+            out.push(SEP);
+            out.push_str(h.value.as_str());
+        }
+        Ok(out)
+    };
+    run().unwrap_or_else(|e| packed_error(&e))
+}
+
+/// Redacted forms of a header map, for display (`toJSON` / `inspect` of `buildHeaders` output).
+#[wasm_bindgen(js_name = redactHeaders)]
+pub fn redact_headers(headers: JsValue) -> Object {
+    let out = Object::new();
+    if let Ok(entries) = try_entries(&headers) {
+        for entry in entries.iter() {
+            let pair: Array = entry.unchecked_into();
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let value = pair.get(1).as_string().unwrap_or_default();
+            let shown = redact_header(&name, &value);
+            let _ = Reflect::set(&out, &JsValue::from_str(&name), &shown.into());
+        }
+    }
+    out
+}
+
+// The same allocator as keygate-wasm (small; frees are coalesced).
+// SAFETY: the wasm instance is single-threaded (no shared memory, no threads feature).
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
