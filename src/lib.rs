@@ -27,6 +27,7 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod classify;
+pub mod client;
 mod error;
 mod exchange;
 mod headers;
@@ -49,6 +50,7 @@ pub use classify::{
     classify, classify_for, classify_graphql, classify_mcp, parse_retry_after, MAX_ERROR_BODY,
     MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID, MAX_RETRY_AFTER_MS, READ_HEADERS,
 };
+pub use client::{Client, Transport};
 pub use error::{Error, ErrorCode, ErrorKind};
 pub use exchange::{Exchange, Failure, Refused, Response, Step, MAX_REDIRECTS};
 pub use headers::{build_headers, redact_header, Header, HeaderValue};
