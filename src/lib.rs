@@ -43,6 +43,8 @@ mod retry;
 mod rotate;
 mod sanitize;
 mod secret;
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+pub mod transport;
 mod url;
 mod validate;
 
