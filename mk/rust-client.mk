@@ -5,7 +5,7 @@
 #                           node_modules, only Node).
 .PHONY: test-rust-client
 
-RUST_CLIENT_FEATURES := reqwest
+RUST_CLIENT_FEATURES := reqwest,serde
 
 test-rust-client: setup-rust
 	cargo clippy -p keygate --all-targets --features $(RUST_CLIENT_FEATURES) -- -D warnings

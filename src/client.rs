@@ -170,6 +170,25 @@ impl Response {
     pub fn is_json(&self) -> bool {
         has_json_body(self.status, self.header("content-type"), &self.body)
     }
+
+    /// The body decoded as JSON into `T` (feature `serde`): an `invalid_json` error when it is
+    /// not that shape (the message names the status only, never the body).
+    #[cfg(feature = "serde")]
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|_| {
+            let mut e = Error::new(
+                crate::ErrorKind::Api,
+                format!(
+                    "the {} answer's body is not the JSON shape expected",
+                    self.status
+                ),
+            )
+            .with_code(crate::ErrorCode::InvalidJson);
+            e.status = Some(self.status);
+            e.request_id = self.request_id.clone();
+            e
+        })
+    }
 }
 
 /// The JS driver's `decodeBody`: JSON when the content type announces it.

@@ -31,6 +31,8 @@ pub mod client;
 mod error;
 mod exchange;
 mod headers;
+#[cfg(all(feature = "serde", not(target_arch = "wasm32")))]
+pub mod helpers;
 mod httpdate;
 pub mod input;
 mod json;
@@ -43,6 +45,8 @@ mod retry;
 mod rotate;
 mod sanitize;
 mod secret;
+#[cfg(feature = "serde")]
+mod serde_impls;
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 pub mod transport;
 mod url;

@@ -270,3 +270,82 @@ fn client_futures_are_send_with_the_reqwest_transport() {
     let fut = c.request(get("/workspaces"));
     assert_send(&fut);
 }
+
+/// Feature `serde`: the typed helpers from the endpoint table, and the data types as JSON.
+#[cfg(feature = "serde")]
+#[test]
+fn typed_helpers_and_serde_types_against_the_emulator() {
+    let emu = Emulator::start();
+    rt().block_on(async {
+        let c = client(&emu, P::Poelis, POELIS, "poelis", |_| {});
+        let ws = c.list_workspaces().await.expect("workspaces");
+        assert!(
+            !ws.items.is_empty() && ws.count >= ws.items.len() as u64,
+            "{ws:?}"
+        );
+
+        let c = client(&emu, P::PowerPost, POWERPOST, "powerpost", |_| {});
+        let credits = c.get_credits().await.expect("credits");
+        assert!(credits.balance >= 0.0);
+
+        let c = client(&emu, P::Postiz, POSTIZ, "postiz", |_| {});
+        let channels = c.list_integrations().await.expect("integrations");
+        assert!(channels.iter().all(|i| !i.id.is_empty()), "{channels:?}");
+        assert!(c.is_connected().await.expect("is-connected"));
+        // A helper of another provider is refused before any request.
+        let e = c.list_workspaces().await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config, "{e}");
+
+        let c = client(&emu, P::Poesius, POESIUS, "poesius", |_| {});
+        let page = c.list_presentations(None).await.expect("presentations");
+        assert!(
+            page.items.len() <= 1,
+            "the table's default limit is 1: {page:?}"
+        );
+        let page = c.list_presentations(Some(5)).await.expect("presentations");
+        assert_eq!(page.limit, Some(5));
+
+        // Serialized data: camelCase fields, codes as strings, the key never there.
+        let wrong = "poelis_api_unknownKeyXq2Lm7Vt4Zp8Ns1Bc6_Hd0Jf";
+        let c = client(&emu, P::Poelis, wrong, "poelis", |_| {});
+        let e = c.list_workspaces().await.unwrap_err();
+        let v: serde_json::Value = serde_json::to_value(&e).expect("error json");
+        assert_eq!(v["kind"], "authentication");
+        assert_eq!(v["code"], e.code.as_str());
+        assert_eq!(v["status"], 401);
+        assert_eq!(v["provider"], "poelis");
+        assert!(
+            v["requestId"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("req_")),
+            "{v}"
+        );
+        let text = v.to_string();
+        assert!(
+            !text.contains(wrong) && !text.contains(&wrong[20..]),
+            "{text}"
+        );
+
+        let c = client(&emu, P::Poelis, POELIS, "poelis", |_| {});
+        let r = c.request(get("/workspaces")).await.expect("answer");
+        let rl = r
+            .rate_limit
+            .expect("the Poelis emulator sends X-RateLimit-*");
+        let j = serde_json::to_string(&rl).unwrap();
+        assert!(j.contains("\"resetAt\""), "{j}");
+        assert_eq!(serde_json::from_str::<keygate::RateLimit>(&j).unwrap(), rl);
+        let shown = serde_json::to_value(&r).unwrap();
+        assert!(shown["data"]["items"].is_array(), "{shown}");
+
+        let v = keygate::validate(P::Poelis, K::ApiKey, POELIS);
+        let j = serde_json::to_value(&v).unwrap();
+        assert_eq!(j["ok"], true);
+        assert_eq!(j["provider"], "poelis");
+        assert!(!j.to_string().contains(POELIS), "{j}");
+        assert_eq!(serde_json::from_str::<P>("\"postiz\"").unwrap(), P::Postiz);
+        assert_eq!(
+            serde_json::from_str::<ErrorKind>("\"rate_limit\"").unwrap(),
+            ErrorKind::RateLimit
+        );
+    });
+}
