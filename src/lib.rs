@@ -27,9 +27,12 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod classify;
+pub mod client;
 mod error;
 mod exchange;
 mod headers;
+#[cfg(all(feature = "serde", not(target_arch = "wasm32")))]
+pub mod helpers;
 mod httpdate;
 pub mod input;
 mod json;
@@ -42,6 +45,10 @@ mod retry;
 mod rotate;
 mod sanitize;
 mod secret;
+#[cfg(feature = "serde")]
+mod serde_impls;
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+pub mod transport;
 mod url;
 mod validate;
 
@@ -49,6 +56,7 @@ pub use classify::{
     classify, classify_for, classify_graphql, classify_mcp, parse_retry_after, MAX_ERROR_BODY,
     MAX_MESSAGE, MAX_PROVIDER_CODE, MAX_REQUEST_ID, MAX_RETRY_AFTER_MS, READ_HEADERS,
 };
+pub use client::{Client, Transport};
 pub use error::{Error, ErrorCode, ErrorKind};
 pub use exchange::{Exchange, Failure, Refused, Response, Step, MAX_REDIRECTS};
 pub use headers::{build_headers, redact_header, Header, HeaderValue};

@@ -1,0 +1,35 @@
+# Issue 17: the Rust client (src/client.rs, src/transport.rs). Included by the Makefile (mk/*.mk).
+#   make test-rust-client   clippy with the client's features, then the reqwest transport against
+#                           the emulator (tests/reqwest_emulator.rs starts `node pkg/emulator/cli.js`
+#                           itself on a free loopback port; the emulator needs no wasm build and no
+#                           node_modules, only Node).
+.PHONY: test-rust-client
+
+RUST_CLIENT_FEATURES := reqwest,serde
+
+test-rust-client: setup-rust
+	cargo clippy -p keygate --all-targets --features $(RUST_CLIENT_FEATURES) -- -D warnings
+	cargo test -p keygate --features $(RUST_CLIENT_FEATURES) --test reqwest_emulator --test client
+
+EXTRA_TESTS += test-rust-client
+
+# examples/reqwest.rs against the emulator (started here on a free loopback port, stopped after).
+.PHONY: example-reqwest
+EMU_DEMO_POELIS_KEY := poelis_api_demo-K3yRw9Xq2Lm7Vt4Zp8Ns1Bc6_Hd0Jf
+
+example-reqwest: setup-rust
+	@set -e; out=$$(mktemp); node pkg/emulator/cli.js --port 0 --host 127.0.0.1 --json > $$out & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; rm -f $$out' EXIT; \
+	for i in $$(seq 100); do [ -s $$out ] && break; sleep 0.1; done; \
+	url=$$(node -e 'const fs=require("fs");console.log(JSON.parse(fs.readFileSync(process.argv[1],"utf8").split("\n")[0]).urls.poelis)' $$out); \
+	POELIS_BASE_URL=$$url POELIS_API_KEY=$(EMU_DEMO_POELIS_KEY) cargo run --quiet --features $(RUST_CLIENT_FEATURES) --example reqwest
+
+EXTRA_TESTS += example-reqwest
+
+# The crate packaged with the client's features and built from the package alone (mk/dependent.mk
+# does the same without features).
+.PHONY: test-publish-rust-client
+test-publish-rust-client:
+	cargo publish --dry-run --allow-dirty -p keygate --features $(RUST_CLIENT_FEATURES)
+
+EXTRA_TESTS += test-publish-rust-client
