@@ -43,15 +43,13 @@ const EXCEPTIONS = {
   // Which 401 messages mean a revoked or mistyped key (rotation's rule): per-provider error facts
   // that belong beside each provider's error style (issue 18).
   "src/rotate.rs": "revoked-key messages, not yet a description field",
-  // The hand-written JSON-RPC helper `mcpCall` names its provider in the errors it builds; the
-  // crate split moves the MCP rules into the core.
-  "pkg/src/core.js": "mcpCall's errors (hand-written JSON-RPC helper)",
-  // The emulator's router table, config defaults and fixtures (keys per provider), CORS origins
-  // and its typings: per-provider data of the emulator outside its provider files.
-  "pkg/emulator/server.js": "emulator router table",
+  // The emulator's registry: one static import per provider file (esbuild bundles the CJS build,
+  // so no directory scan). server.js, cli.js and lib/cors.js derive mounts, URLs, listing, CORS
+  // origins and limiters from each provider file's `EMULATOR`.
+  "pkg/emulator/providers/index.js": "the emulator's provider registry",
+  // Config defaults, demo keys and fixtures per provider, and the config's validation.
   "pkg/emulator/config.js": "emulator config defaults and fixture keys",
-  "pkg/emulator/cli.js": "emulator URL listing",
-  "pkg/emulator/lib/cors.js": "emulator CORS origins",
+  // Its typings: the config and `urls` per provider, literal names for TypeScript.
   "pkg/emulator/index.d.ts": "emulator typings (its config per provider)",
 };
 

@@ -243,3 +243,24 @@ export function createPoelis(env) {
     },
   };
 }
+
+/**
+ * How the emulator mounts Poelis (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): its mounts, URL names, CLI rows, front-end origin and rate limiter.
+ */
+export const EMULATOR = Object.freeze({
+  id: "poelis",
+  name: "Poelis",
+  create: createPoelis,
+  mounts: [
+    { prefix: "/poelis/v1/public", key: "poelis", corsKey: "poelis", variant: null },
+    // The official SDK's endpoint: `POST {host}/v1/graphql` (poelis_sdk/_transport.py).
+    { prefix: "/poelis/v1/graphql", key: "poelis", corsKey: "poelis", variant: "graphql" },
+  ],
+  urls: { poelis: "/poelis/v1/public", poelisRoot: "/poelis", poelisGraphql: "/poelis/v1/graphql" },
+  listing: [["poelis", (u) => u.poelis]],
+  origins: { poelis: ["https://app.poelis.com"] },
+  // A token bucket (60 a minute, burst 10: docs.poelis.com; `config.rateLimit.poelis`).
+  limiter: "bucket",
+  requestId: true,
+});

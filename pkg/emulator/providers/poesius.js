@@ -402,3 +402,24 @@ export function createPoesius(env) {
     state: () => ({ credits: state.credits, presentations: state.presentations.length }),
   };
 }
+
+/**
+ * How the emulator mounts Poesius (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): its mount, URL names, CLI rows, front-end origin and rate limiter.
+ */
+export const EMULATOR = Object.freeze({
+  id: "poesius",
+  name: "Poesius",
+  create: createPoesius,
+  mounts: [{ prefix: "/poesius/api/v1", key: "poesius", corsKey: "poesius", variant: null }],
+  urls: { poesius: "/poesius/api/v1", poesiusMcp: "/poesius/api/v1/mcp" },
+  listing: [
+    ["poesius", (u) => u.poesius],
+    ["poesius mcp", (u) => u.poesiusMcp],
+  ],
+  // The web app's origin (a "strict" CORS policy allows only it).
+  origins: { poesius: ["https://app.poesius.com"] },
+  // A fixed window over every request (`config.rateLimit.poesius`).
+  limiter: "window",
+  requestId: true,
+});

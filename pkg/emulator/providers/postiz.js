@@ -467,3 +467,50 @@ export function createPostiz(env) {
     state: () => ({ posts: state.posts.filter((p) => p.parentPostId === null && !p.deletedAt).length, uploads: state.uploads.length }),
   };
 }
+
+
+/**
+ * Postiz's backend CORS (apps/backend/src/main.ts, through the `cors` package): credentials,
+ * its allowed and exposed header lists and the package's default methods are sent whatever the
+ * origin; only Access-Control-Allow-Origin depends on the origin list.
+ */
+export const POSTIZ_CORS = Object.freeze({
+  allowHeaders: "Content-Type,Authorization,auth,showorg,impersonate,x-copilotkit-runtime-client-gql-version",
+  exposeHeaders: "reload,onboarding,activate,x-copilotkit-runtime-client-gql-version",
+  methods: "GET,HEAD,PUT,PATCH,POST,DELETE",
+});
+
+/**
+ * How the emulator mounts Postiz (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): hosted and self-hosted mounts, URL names, CLI rows, front-end origins and
+ * its own CORS answer. No shared limiter: its throttler (post creation only) is in this file.
+ */
+export const EMULATOR = Object.freeze({
+  id: "postiz",
+  name: "Postiz",
+  create: createPostiz,
+  mounts: [
+    { prefix: "/postiz/public/v1", key: "postiz", corsKey: "postiz", variant: "hosted" },
+    { prefix: "/postiz-self/api/public/v1", key: "postiz-self", corsKey: "postizSelf", variant: "self" },
+  ],
+  urls: {
+    postiz: "/postiz/public/v1",
+    postizRoot: "/postiz",
+    postizSelf: "/postiz-self/api/public/v1",
+    postizSelfRoot: "/postiz-self/api",
+  },
+  listing: [
+    ["postiz", (u) => `${u.postiz}   (backend root: ${u.postizRoot})`],
+    ["postiz self-hosted", (u) => `${u.postizSelf}   (backend root: ${u.postizSelfRoot})`],
+  ],
+  // apps/backend/src/main.ts: [FRONTEND_URL, "http://localhost:6274", MAIN_URL?].
+  origins: {
+    postiz: ["https://platform.postiz.com", "http://localhost:6274"],
+    postizSelf: ["https://postiz.example.com", "http://localhost:6274"],
+  },
+  // Under a "strict" policy Postiz answers with its backend's own CORS headers (lib/cors.js).
+  cors: POSTIZ_CORS,
+  limiter: null,
+  // Postiz sets no request-id header (its backend has none); the log still numbers the request.
+  requestId: false,
+});

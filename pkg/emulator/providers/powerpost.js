@@ -201,3 +201,20 @@ export function createPowerPost(env) {
     state: () => ({ credits: state.credits, posts: state.posts.size }),
   };
 }
+
+/**
+ * How the emulator mounts PowerPost (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): its mount, URL name, CLI row, front-end origin and rate limiter.
+ */
+export const EMULATOR = Object.freeze({
+  id: "powerpost",
+  name: "PowerPost",
+  create: createPowerPost,
+  mounts: [{ prefix: "/powerpost/api/v1", key: "powerpost", corsKey: "powerpost", variant: null }],
+  urls: { powerpost: "/powerpost/api/v1" },
+  listing: [["powerpost", (u) => u.powerpost]],
+  origins: { powerpost: ["https://powerpost.ai"] },
+  // A fixed window over every request (`config.rateLimit.powerpost`).
+  limiter: "window",
+  requestId: true,
+});
