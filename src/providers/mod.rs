@@ -400,6 +400,68 @@ pub struct Provider {
     /// The GraphQL endpoint's path under the host root (Poelis `/v1/graphql`), where there is one.
     /// The host root is the base URL without [`Provider::self_hosted_suffix`].
     pub graphql_path: Option<&'static str>,
+    /// 401 answers that mean the account has no subscription, not a bad key: classified as
+    /// [`ErrorKind::Subscription`](crate::ErrorKind::Subscription) (Postiz hosted).
+    pub subscription_401: &'static [ErrorMatch],
+    /// 401 answers that are the provider's verdict that the key itself is invalid or revoked, so
+    /// a freshly fetched value may help (key rotation, [`rotatable`](crate::rotatable)).
+    pub revoked_key_401: &'static [ErrorMatch],
+    /// The documented rate limit the pacer seeds its bucket with ([`crate::pace`]); `None`: the
+    /// provider documents no figure and is paced by its `X-RateLimit-*` headers alone.
+    pub rate_limit: Option<RateLimitPolicy>,
+}
+
+/// A test on a provider's error answer: its error code or its message (after sanitizing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorMatch {
+    /// The provider's error code is exactly this.
+    Code(&'static str),
+    /// The message is exactly this.
+    Message(&'static str),
+    /// The message starts with this.
+    MessageStart(&'static str),
+}
+
+impl ErrorMatch {
+    /// Whether an error with this message and provider code matches.
+    pub fn matches(self, message: &str, code: Option<&str>) -> bool {
+        match self {
+            ErrorMatch::Code(c) => code == Some(c),
+            ErrorMatch::Message(m) => message == m,
+            ErrorMatch::MessageStart(m) => message.starts_with(m),
+        }
+    }
+
+    /// Whether any of `list` matches.
+    pub fn any(list: &[ErrorMatch], message: &str, code: Option<&str>) -> bool {
+        list.iter().any(|m| m.matches(message, code))
+    }
+}
+
+/// A documented limit: at most `limit` requests in `window_ms`, `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitSeed {
+    /// Requests per window.
+    pub limit: u32,
+    /// The window, in milliseconds.
+    pub window_ms: u64,
+    /// The most requests in a burst (`None`: the whole `limit` at once).
+    pub burst: Option<u32>,
+}
+
+/// What a provider documents about its rate limit, and what it counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitPolicy {
+    /// The limit of the provider's hosted service.
+    pub hosted: RateLimitSeed,
+    /// The default limit of a self-hosted server (`None`: the hosted one).
+    pub self_hosted: Option<RateLimitSeed>,
+    /// The only requests that count, `(method, path prefix under the API base)` (`None`: every
+    /// request).
+    pub only: Option<(&'static str, &'static str)>,
+    /// What the pacer's scope key adds after the identity when only some requests count (the
+    /// bucket is theirs, e.g. `posts`).
+    pub scope_suffix: Option<&'static str>,
 }
 
 impl Provider {
@@ -459,4 +521,43 @@ pub(crate) fn same_kind(kind: CredentialKind, _input: &str) -> CredentialKind {
 /// Nothing to report: the default for providers without key facts.
 pub(crate) fn no_facts(_input: &str) -> KeyFacts {
     KeyFacts::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_matches() {
+        let list = [
+            ErrorMatch::Code("E1"),
+            ErrorMatch::MessageStart("Invalid key"),
+        ];
+        assert!(ErrorMatch::any(&list, "x", Some("E1")));
+        assert!(ErrorMatch::any(&list, "Invalid key: abc", None));
+        assert!(!ErrorMatch::any(&list, "x", Some("E2")));
+        assert!(ErrorMatch::Message("No such").matches("No such", None));
+        assert!(!ErrorMatch::Message("No such").matches("No such thing", None));
+        assert!(!ErrorMatch::any(&[], "anything", Some("E1")));
+    }
+
+    /// The rate-limit facts agree with the rest of the description: what is paced alone is an
+    /// endpoint of the provider, and only that has its own bucket.
+    #[test]
+    fn rate_limits_agree_with_the_endpoints() {
+        for p in ALL {
+            let Some(r) = p.rate_limit else { continue };
+            assert!(r.hosted.limit > 0 && r.hosted.window_ms > 0, "{}", p.id);
+            assert_eq!(r.only.is_some(), r.scope_suffix.is_some(), "{}", p.id);
+            if let Some((method, prefix)) = r.only {
+                assert!(
+                    p.endpoints
+                        .iter()
+                        .any(|e| e.method == method && e.path.starts_with(prefix)),
+                    "{}: {method} {prefix} is no endpoint",
+                    p.id
+                );
+            }
+        }
+    }
 }

@@ -2,8 +2,8 @@
 //! `X-Workspace-Id` on content endpoints and draft-only keys that may not publish.
 
 use super::{
-    endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorStyle, HeaderRule, Provider,
-    ProviderId, Scheme, Scoping, BEARER,
+    endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
+    HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
 #[cfg(not(target_arch = "wasm32"))]
 use super::{Coerce, Helper, Param, To, TypeDef, IDEMPOTENCY_KEY};
@@ -73,6 +73,11 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: a Unix timestamp (docs).
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     graphql_path: None,
+    // providers.md (PowerPost errors): code `INVALID_API_KEY`.
+    revoked_key_401: &[ErrorMatch::Code("INVALID_API_KEY")],
+    subscription_401: &[],
+    // providers.md documents only the `X-RateLimit-*` headers, no figure.
+    rate_limit: None,
 };
 
 fn header(_kind: CredentialKind, scheme: Scheme) -> Option<HeaderRule> {
