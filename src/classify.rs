@@ -4,7 +4,7 @@
 use crate::json::Json as Value;
 
 use crate::error::{Error, ErrorCode, ErrorKind};
-use crate::providers::{ErrorMatch, ErrorStyle, ProviderId};
+use crate::providers::{ErrorStyle, ProviderId};
 use crate::sanitize::sanitize;
 use crate::secret::Credential;
 use crate::validate::{detect, redact};
@@ -371,11 +371,7 @@ fn classify_with(
         code = ErrorCode::PaymentRequired;
     }
     // A 401 the description says is about the subscription, not the key (`subscription_401`).
-    if status == 401
-        && message
-            .as_deref()
-            .is_some_and(|m| ErrorMatch::any(p.subscription_401, m, provider_code.as_deref()))
-    {
+    if status == 401 && p.subscription_401.is_some() && message.as_deref() == p.subscription_401 {
         kind = ErrorKind::Subscription;
         code = kind.default_code();
     }

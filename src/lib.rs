@@ -69,8 +69,8 @@ pub use plan::{
 };
 pub use providers::providers_json;
 pub use providers::{
-    CredentialKind, Endpoint, EndpointBody, ErrorMatch, ErrorStyle, HeaderRule, Provider,
-    ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, ALL as PROVIDERS,
+    ClientRules, CredentialKind, Endpoint, EndpointBody, ErrorMatch, ErrorStyle, HeaderRule,
+    Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, ALL as PROVIDERS,
 };
 pub use ratelimit::{
     count as rate_limit_count, read as read_rate_limit, read_with as read_rate_limit_with,

@@ -78,11 +78,11 @@ impl Policy {
     }
 
     /// The documented seed for a provider: its description's
-    /// [`rate_limit`](crate::Provider::rate_limit) (`hosted`: the hosted service's limit, else
+    /// [`rate_limit`](crate::ClientRules::rate_limit) (`hosted`: the hosted service's limit, else
     /// the self-hosted default where it differs). `None` for a provider that documents no
     /// figure: paced by the server's headers alone.
     pub fn seed(provider: ProviderId, hosted: bool) -> Option<Policy> {
-        let r = provider.provider().rate_limit?;
+        let r = provider.rules().rate_limit?;
         let seed = match r.self_hosted {
             Some(s) if !hosted => s,
             _ => r.hosted,
@@ -128,7 +128,7 @@ impl Policy {
 /// guard matching the URL by substring counts `/posts…` too); else every request. `path` is
 /// relative to the API base (`/posts`).
 pub fn paced(provider: ProviderId, method: &str, path: &str) -> bool {
-    match provider.provider().rate_limit.and_then(|r| r.only) {
+    match provider.rules().rate_limit.and_then(|r| r.only) {
         Some((m, prefix)) => method.eq_ignore_ascii_case(m) && path.starts_with(prefix),
         None => true,
     }
@@ -151,7 +151,7 @@ impl Scope {
     /// [`RateLimitPolicy::scope_suffix`] names the requests the bucket counts.
     pub fn new(provider: ProviderId, identity: &str, hosted: bool) -> Scope {
         let id = provider.as_str();
-        let key = match provider.provider().rate_limit.and_then(|r| r.scope_suffix) {
+        let key = match provider.rules().rate_limit.and_then(|r| r.scope_suffix) {
             Some(suffix) => format!("{id}:{identity}:{suffix}"),
             None => format!("{id}:{identity}"),
         };

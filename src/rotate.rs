@@ -7,7 +7,7 @@ use crate::providers::ErrorMatch;
 
 /// Whether an error is a provider's verdict that the key is invalid or revoked (so a fresh
 /// value may help): a 401 [`ErrorKind::Authentication`] matching the provider description's
-/// [`Provider::revoked_key_401`](crate::Provider::revoked_key_401) (its messages or codes; a
+/// [`ClientRules::revoked_key_401`](crate::ClientRules::revoked_key_401) (its messages or codes; a
 /// subscription 401 is a [`ErrorKind::Subscription`], never rotatable).
 ///
 /// Anything that is not a 401 [`ErrorKind::Authentication`] from a provider is `false`.
@@ -17,7 +17,7 @@ pub fn rotatable(err: &Error) -> bool {
     }
     err.provider.is_some_and(|p| {
         ErrorMatch::any(
-            p.provider().revoked_key_401,
+            p.rules().revoked_key_401,
             &err.message,
             err.provider_code.as_deref(),
         )

@@ -49,6 +49,16 @@ impl ProviderId {
             ProviderId::Postiz => &postiz::PROVIDER,
         }
     }
+
+    /// The provider's rules for a client's loop (rotation, pacing), from its file.
+    pub fn rules(self) -> &'static ClientRules {
+        match self {
+            ProviderId::Poesius => &poesius::RULES,
+            ProviderId::Poelis => &poelis::RULES,
+            ProviderId::PowerPost => &powerpost::RULES,
+            ProviderId::Postiz => &postiz::RULES,
+        }
+    }
 }
 
 impl core::fmt::Display for ProviderId {
@@ -400,13 +410,21 @@ pub struct Provider {
     /// The GraphQL endpoint's path under the host root (Poelis `/v1/graphql`), where there is one.
     /// The host root is the base URL without [`Provider::self_hosted_suffix`].
     pub graphql_path: Option<&'static str>,
-    /// 401 answers that mean the account has no subscription, not a bad key: classified as
-    /// [`ErrorKind::Subscription`](crate::ErrorKind::Subscription) (Postiz hosted).
-    pub subscription_401: &'static [ErrorMatch],
+    /// The message (exact) of a 401 that means the account has no subscription, not a bad key:
+    /// classified as [`ErrorKind::Subscription`](crate::ErrorKind::Subscription). A plain
+    /// message, not an [`ErrorMatch`] list: the npm wasm carries this field.
+    pub subscription_401: Option<&'static str>,
+}
+
+/// A provider's facts that only a client's request loop reads: key rotation and the pacer
+/// ([`ProviderId::rules`]). They sit beside [`Provider`] in the provider's file, not in it, so the
+/// npm wasm (which reads every [`Provider`] but neither rotates nor paces) does not carry them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientRules {
     /// 401 answers that are the provider's verdict that the key itself is invalid or revoked, so
     /// a freshly fetched value may help (key rotation, [`rotatable`](crate::rotatable)).
     pub revoked_key_401: &'static [ErrorMatch],
-    /// The documented rate limit the pacer seeds its bucket with ([`crate::pace`]); `None`: the
+    /// The documented rate limit the pacer seeds its bucket with (`Policy::seed`); `None`: the
     /// provider documents no figure and is paced by its `X-RateLimit-*` headers alone.
     pub rate_limit: Option<RateLimitPolicy>,
 }
@@ -546,7 +564,9 @@ mod tests {
     #[test]
     fn rate_limits_agree_with_the_endpoints() {
         for p in ALL {
-            let Some(r) = p.rate_limit else { continue };
+            let Some(r) = p.kind.rules().rate_limit else {
+                continue;
+            };
             assert!(r.hosted.limit > 0 && r.hosted.window_ms > 0, "{}", p.id);
             assert_eq!(r.only.is_some(), r.scope_suffix.is_some(), "{}", p.id);
             if let Some((method, prefix)) = r.only {

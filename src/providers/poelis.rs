@@ -1,5 +1,6 @@
 //! Poelis: `Authorization: Bearer poelis_api_…`, organization-scoped keys.
 
+use super::ClientRules;
 use super::{
     endpoint, is_base64url, no_facts, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
     HeaderRule, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping, BEARER,
@@ -65,9 +66,14 @@ pub(super) static PROVIDER: Provider = Provider {
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     // The official SDK's endpoint: POST {host}/v1/graphql (poelis_sdk/_transport.py).
     graphql_path: Some("/v1/graphql"),
+    subscription_401: None,
+};
+
+/// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
+/// wasm, which reads neither, does not carry it.
+pub(super) static RULES: ClientRules = ClientRules {
     // providers.md (Poelis error codes): code `unauthorized` (`Invalid or missing API key`).
     revoked_key_401: &[ErrorMatch::Code("unauthorized")],
-    subscription_401: &[],
     // providers.md (Poelis): 60 requests per minute per organization, burst 10.
     rate_limit: Some(RateLimitPolicy {
         hosted: RateLimitSeed {

@@ -1,5 +1,6 @@
 //! Poesius: `X-API-Key: pk_…`, or `Authorization: Bearer` with a JWT or an OAuth 2.1 token.
 
+use super::ClientRules;
 use super::{
     endpoint, is_token68, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorMatch,
     ErrorStyle, HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
@@ -119,13 +120,18 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: nothing documented: Unix seconds or seconds until, by size.
     rate_limit_reset: crate::ratelimit::ResetStyle::Auto,
     graphql_path: None,
+    subscription_401: None,
+};
+
+/// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
+/// wasm, which reads neither, does not carry it.
+pub(super) static RULES: ClientRules = ClientRules {
     // providers.md (Poesius errors): bad key `Invalid API key…`, revoked `API key has been revoked`
     // (`detail`).
     revoked_key_401: &[
         ErrorMatch::MessageStart("Invalid API key"),
         ErrorMatch::MessageStart("API key has been revoked"),
     ],
-    subscription_401: &[],
     // providers.md documents no figure: paced by the server's headers alone.
     rate_limit: None,
 };

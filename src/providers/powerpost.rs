@@ -1,6 +1,7 @@
 //! PowerPost: `pp_{env}_sk_{random}` keys in `x-api-key` (or `Authorization: Bearer`), with
 //! `X-Workspace-Id` on content endpoints and draft-only keys that may not publish.
 
+use super::ClientRules;
 use super::{
     endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
     HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
@@ -73,9 +74,14 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: a Unix timestamp (docs).
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     graphql_path: None,
+    subscription_401: None,
+};
+
+/// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
+/// wasm, which reads neither, does not carry it.
+pub(super) static RULES: ClientRules = ClientRules {
     // providers.md (PowerPost errors): code `INVALID_API_KEY`.
     revoked_key_401: &[ErrorMatch::Code("INVALID_API_KEY")],
-    subscription_401: &[],
     // providers.md documents only the `X-RateLimit-*` headers, no figure.
     rate_limit: None,
 };

@@ -34,11 +34,10 @@ const EXCEPTIONS = {
   // (classify, rotate, pace) reads the `Provider` fields.
   "src/providers/mod.rs": "the provider registry",
   // The emulator's registry: one static import per provider file (esbuild bundles the CJS build,
-  // so no directory scan). server.js, cli.js and lib/cors.js derive mounts, URLs, listing, CORS
-  // origins and limiters from each provider file's `EMULATOR`.
+  // so no directory scan). server.js, cli.js, config.js and lib/cors.js derive mounts, URLs,
+  // listing, CORS origins, limiters, demo keys and config defaults from each provider file's
+  // `EMULATOR`.
   "pkg/emulator/providers/index.js": "the emulator's provider registry",
-  // Config defaults, demo keys and fixtures per provider, and the config's validation.
-  "pkg/emulator/config.js": "emulator config defaults and fixture keys",
   // Its typings: the config and `urls` per provider, literal names for TypeScript.
   "pkg/emulator/index.d.ts": "emulator typings (its config per provider)",
 };
