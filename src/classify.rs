@@ -370,8 +370,9 @@ fn classify_with(
         kind = ErrorKind::PaymentRequired;
         code = ErrorCode::PaymentRequired;
     }
-    // A 401 the description says is about the subscription, not the key (`subscription_401`).
-    if status == 401 && p.subscription_401.is_some() && message.as_deref() == p.subscription_401 {
+    // A 401 the description says is about the subscription, not the key (`ProviderId::subscription_401`).
+    let subscription = provider.subscription_401();
+    if status == 401 && subscription.is_some() && message.as_deref() == subscription {
         kind = ErrorKind::Subscription;
         code = kind.default_code();
     }

@@ -50,6 +50,19 @@ impl ProviderId {
         }
     }
 
+    /// The message (exact) of a 401 that means the account has no subscription, not a bad key:
+    /// classified as [`ErrorKind::Subscription`](crate::ErrorKind::Subscription). The provider
+    /// file's `SUBSCRIPTION_401`, a constant rather than a [`Provider`] field so that the npm
+    /// wasm carries only the one message, not a field per provider.
+    pub fn subscription_401(self) -> Option<&'static str> {
+        match self {
+            ProviderId::Poesius => poesius::SUBSCRIPTION_401,
+            ProviderId::Poelis => poelis::SUBSCRIPTION_401,
+            ProviderId::PowerPost => powerpost::SUBSCRIPTION_401,
+            ProviderId::Postiz => postiz::SUBSCRIPTION_401,
+        }
+    }
+
     /// The provider's rules for a client's loop (rotation, pacing), from its file.
     pub fn rules(self) -> &'static ClientRules {
         match self {
@@ -410,10 +423,6 @@ pub struct Provider {
     /// The GraphQL endpoint's path under the host root (Poelis `/v1/graphql`), where there is one.
     /// The host root is the base URL without [`Provider::self_hosted_suffix`].
     pub graphql_path: Option<&'static str>,
-    /// The message (exact) of a 401 that means the account has no subscription, not a bad key:
-    /// classified as [`ErrorKind::Subscription`](crate::ErrorKind::Subscription). A plain
-    /// message, not an [`ErrorMatch`] list: the npm wasm carries this field.
-    pub subscription_401: Option<&'static str>,
 }
 
 /// A provider's facts that only a client's request loop reads: key rotation and the pacer

@@ -66,8 +66,10 @@ pub(super) static PROVIDER: Provider = Provider {
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     // The official SDK's endpoint: POST {host}/v1/graphql (poelis_sdk/_transport.py).
     graphql_path: Some("/v1/graphql"),
-    subscription_401: None,
 };
+
+/// No 401 means a missing subscription (providers.md lists none).
+pub(super) const SUBSCRIPTION_401: Option<&str> = None;
 
 /// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
 /// wasm, which reads neither, does not carry it.

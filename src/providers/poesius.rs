@@ -120,8 +120,10 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: nothing documented: Unix seconds or seconds until, by size.
     rate_limit_reset: crate::ratelimit::ResetStyle::Auto,
     graphql_path: None,
-    subscription_401: None,
 };
+
+/// No 401 means a missing subscription (providers.md lists none).
+pub(super) const SUBSCRIPTION_401: Option<&str> = None;
 
 /// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
 /// wasm, which reads neither, does not carry it.

@@ -103,10 +103,11 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: @nestjs/throttler: seconds until the reset.
     rate_limit_reset: crate::ratelimit::ResetStyle::DeltaSeconds,
     graphql_path: None,
-    // providers.md (Postiz): on the hosted service without a subscription, the 401
-    // `No subscription found`.
-    subscription_401: Some("No subscription found"),
 };
+
+/// providers.md (Postiz): on the hosted service without a subscription, the 401
+/// `No subscription found`.
+pub(super) const SUBSCRIPTION_401: Option<&str> = Some("No subscription found");
 
 /// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
 /// wasm, which reads neither, does not carry it.
