@@ -370,10 +370,9 @@ fn classify_with(
         kind = ErrorKind::PaymentRequired;
         code = ErrorCode::PaymentRequired;
     }
-    if provider == ProviderId::Postiz
-        && status == 401
-        && message.as_deref() == Some("No subscription found")
-    {
+    // A 401 the description says is about the subscription, not the key (`ProviderId::subscription_401`).
+    let subscription = provider.subscription_401();
+    if status == 401 && subscription.is_some() && message.as_deref() == subscription {
         kind = ErrorKind::Subscription;
         code = kind.default_code();
     }

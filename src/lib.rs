@@ -68,7 +68,8 @@ pub use input::{
 pub use jwt::{decode as decode_jwt, Claims};
 pub use pace::{
     paced, Bucket, Grant, GrantId, MemoryStore, Pacer, Policy, Scope, Store, Ticket,
-    DEFAULT_BLOCK_MS, MAX_LIMIT, MAX_SLEEP_MS, RECHECK_MS, RESET_SLACK_MS,
+    DEFAULT_BLOCK_MS, MAX_LIMIT, MAX_SLEEP_MS, RECHECK_MS, RESET_SLACK_MS, SEED_MARGIN_PERMILLE,
+    SEED_STALE_MS,
 };
 pub use plan::{
     plan, Body, Config, KeyType, Options, Plan, RequestSpec, Target, TextField, DEFAULT_RETRIES,
@@ -76,8 +77,8 @@ pub use plan::{
 };
 pub use providers::providers_json;
 pub use providers::{
-    CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule, Provider, ProviderId, Scheme,
-    ALL as PROVIDERS,
+    ClientRules, CredentialKind, Endpoint, EndpointBody, ErrorMatch, ErrorStyle, HeaderRule,
+    Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, ALL as PROVIDERS,
 };
 pub use ratelimit::{
     count as rate_limit_count, read as read_rate_limit, read_with as read_rate_limit_with,

@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::classify::MAX_RETRY_AFTER_MS;
-use crate::providers::ProviderId;
+use crate::providers::{ProviderId, RateLimitSeed};
 use crate::ratelimit::RateLimit;
 
 /// The largest `limit` the pacer keeps a log for (a server's larger `X-RateLimit-Limit` is capped).
@@ -58,43 +58,36 @@ pub struct Policy {
     pub stale_ms: u64,
 }
 
-impl Policy {
-    /// Poelis: 60 requests a minute per organization, burst 10 (docs.poelis.com).
-    pub const POELIS: Policy = Policy {
-        limit: 60,
-        window_ms: 60_000,
-        burst: Some(10),
-        margin_permille: 10,
-        stale_ms: 5_000,
-    };
-    /// Postiz hosted: 30 post creations an hour per organization (docs.postiz.com).
-    pub const POSTIZ_HOSTED: Policy = Policy {
-        limit: 30,
-        window_ms: 3_600_000,
-        burst: None,
-        margin_permille: 10,
-        stale_ms: 5_000,
-    };
-    /// Postiz self-hosted: `API_LIMIT` post creations an hour, default 90
-    /// (`apps/backend/src/app.module.ts`); the server's `X-RateLimit-Limit` corrects it.
-    pub const POSTIZ_SELF_HOSTED: Policy = Policy {
-        limit: 90,
-        window_ms: 3_600_000,
-        burst: None,
-        margin_permille: 10,
-        stale_ms: 5_000,
-    };
+/// The safety margin a seeded policy adds to each window, in thousandths of it (1%).
+pub const SEED_MARGIN_PERMILLE: u32 = 10;
 
-    /// The documented seed for a provider (`hosted`: Postiz's hosted service). PowerPost
-    /// documents no figure (only the headers) and Poesius none: `None`, paced by the server's
-    /// headers alone.
-    pub fn seed(provider: ProviderId, hosted: bool) -> Option<Policy> {
-        match provider {
-            ProviderId::Poelis => Some(Policy::POELIS),
-            ProviderId::Postiz if hosted => Some(Policy::POSTIZ_HOSTED),
-            ProviderId::Postiz => Some(Policy::POSTIZ_SELF_HOSTED),
-            ProviderId::PowerPost | ProviderId::Poesius => None,
+/// How long past its wait a waiter of a seeded policy may go without polling.
+pub const SEED_STALE_MS: u64 = 5_000;
+
+impl Policy {
+    /// A documented limit with the seed's margin ([`SEED_MARGIN_PERMILLE`]) and staleness
+    /// ([`SEED_STALE_MS`]).
+    pub const fn from_seed(seed: RateLimitSeed) -> Policy {
+        Policy {
+            limit: seed.limit,
+            window_ms: seed.window_ms,
+            burst: seed.burst,
+            margin_permille: SEED_MARGIN_PERMILLE,
+            stale_ms: SEED_STALE_MS,
         }
+    }
+
+    /// The documented seed for a provider: its description's
+    /// [`rate_limit`](crate::ClientRules::rate_limit) (`hosted`: the hosted service's limit, else
+    /// the self-hosted default where it differs). `None` for a provider that documents no
+    /// figure: paced by the server's headers alone.
+    pub fn seed(provider: ProviderId, hosted: bool) -> Option<Policy> {
+        let r = provider.rules().rate_limit?;
+        let seed = match r.self_hosted {
+            Some(s) if !hosted => s,
+            _ => r.hosted,
+        };
+        Some(Policy::from_seed(seed))
     }
 
     /// The same policy with another window (the emulator's shortened windows, tests).
@@ -130,13 +123,14 @@ impl Policy {
     }
 }
 
-/// Whether a request counts against the provider's limit: Postiz throttles only `POST` on
-/// `…/public/v1/posts` (its guard matches the URL by substring, so `/posts…` under the base);
-/// the others limit every request. `path` is relative to the API base (`/posts`).
+/// Whether a request counts against the provider's limit: where the description's
+/// [`RateLimitPolicy::only`] names a method and path prefix, only those requests (a prefix, as a
+/// guard matching the URL by substring counts `/posts…` too); else every request. `path` is
+/// relative to the API base (`/posts`).
 pub fn paced(provider: ProviderId, method: &str, path: &str) -> bool {
-    match provider {
-        ProviderId::Postiz => method.eq_ignore_ascii_case("POST") && path.starts_with("/posts"),
-        _ => true,
+    match provider.rules().rate_limit.and_then(|r| r.only) {
+        Some((m, prefix)) => method.eq_ignore_ascii_case(m) && path.starts_with(prefix),
+        None => true,
     }
 }
 
@@ -150,13 +144,16 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// The scope of a provider for `identity`: what the provider limits by (a Poelis or Postiz
-    /// organization id, else a non-secret fingerprint of the key: never the key itself, as the
-    /// key may be stored or logged by a shared store). Postiz's bucket is post creation's.
+    /// The scope of a provider for `identity`: what the provider limits by (an organization id
+    /// where the provider limits per organization, else a non-secret fingerprint of the key:
+    /// never the key itself, as the key may be stored or logged by a shared store). The key is
+    /// `<provider>:<identity>`, then `:<suffix>` where the description's
+    /// [`RateLimitPolicy::scope_suffix`] names the requests the bucket counts.
     pub fn new(provider: ProviderId, identity: &str, hosted: bool) -> Scope {
-        let key = match provider {
-            ProviderId::Postiz => format!("postiz:{identity}:posts"),
-            p => format!("{}:{identity}", p.as_str()),
+        let id = provider.as_str();
+        let key = match provider.rules().rate_limit.and_then(|r| r.scope_suffix) {
+            Some(suffix) => format!("{id}:{identity}:{suffix}"),
+            None => format!("{id}:{identity}"),
         };
         Scope {
             key,
@@ -570,6 +567,15 @@ impl<S: Store> Pacer<S> {
 mod tests {
     use super::*;
 
+    /// The seeds the descriptions document (providers.md), as the tests name them.
+    const POELIS: Policy = Policy {
+        limit: 60,
+        window_ms: 60_000,
+        burst: Some(10),
+        margin_permille: 10,
+        stale_ms: 5_000,
+    };
+
     const T0: u64 = 1_700_000_000_000;
 
     fn go(g: Grant) -> bool {
@@ -578,10 +584,7 @@ mod tests {
 
     #[test]
     fn seeds_and_scopes() {
-        assert_eq!(
-            Policy::seed(ProviderId::Poelis, false),
-            Some(Policy::POELIS)
-        );
+        assert_eq!(Policy::seed(ProviderId::Poelis, false), Some(POELIS));
         assert_eq!(Policy::seed(ProviderId::Postiz, true).unwrap().limit, 30);
         assert_eq!(Policy::seed(ProviderId::Postiz, false).unwrap().limit, 90);
         assert_eq!(Policy::seed(ProviderId::PowerPost, false), None);
@@ -597,8 +600,8 @@ mod tests {
         assert!(!paced(ProviderId::Postiz, "GET", "/posts"));
         assert!(!paced(ProviderId::Postiz, "POST", "/upload"));
         assert!(paced(ProviderId::Poelis, "GET", "/workspaces"));
-        assert_eq!(Policy::POELIS.full_window_ms(), 60_600);
-        assert_eq!(Policy::POELIS.burst_window_ms(), 10_100);
+        assert_eq!(POELIS.full_window_ms(), 60_600);
+        assert_eq!(POELIS.burst_window_ms(), 10_100);
     }
 
     #[test]
@@ -637,7 +640,14 @@ mod tests {
 
     #[test]
     fn new_arrivals_queue_behind_waiters() {
-        let s = Scope::custom("k", Some(Policy::POSTIZ_HOSTED.with_window(1_000)));
+        let s = Scope::custom(
+            "k",
+            Some(
+                Policy::seed(ProviderId::Postiz, true)
+                    .unwrap()
+                    .with_window(1_000),
+            ),
+        );
         let mut p = Pacer::new();
         for _ in 0..30 {
             assert!(go(p.acquire(&s, T0)));
@@ -657,7 +667,7 @@ mod tests {
             "k",
             Some(Policy {
                 burst: Some(1),
-                ..Policy::POELIS
+                ..POELIS
             }),
         );
         let mut p = Pacer::new();
@@ -681,7 +691,7 @@ mod tests {
         let Grant::Wait { ticket: t3, ms } = p.acquire(&s, T0 + ms) else {
             panic!()
         };
-        let later = T0 + 2 * ms + Policy::POELIS.stale_ms + 10_000;
+        let later = T0 + 2 * ms + POELIS.stale_ms + 10_000;
         assert!(matches!(
             p.acquire(&s, later),
             Grant::Go { .. } | Grant::Wait { .. }

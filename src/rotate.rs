@@ -3,36 +3,25 @@
 //! value that was refused.
 
 use crate::error::{Error, ErrorKind};
-use crate::providers::ProviderId;
+use crate::providers::ErrorMatch;
 
 /// Whether an error is a provider's verdict that the key is invalid or revoked (so a fresh
-/// value may help), per provider:
-/// - Poesius: `Invalid API key…` or `API key has been revoked` (`detail`);
-/// - Poelis: code `unauthorized` (`Invalid or missing API key`);
-/// - PowerPost: code `INVALID_API_KEY`;
-/// - Postiz: `Invalid API key` or `Invalid OAuth token` (`msg`). Not `No API Key found`, not
-///   `No subscription found` (a [`ErrorKind::Subscription`]), not its empty-bodied 401 (a failure
-///   during the lookup, not a verdict on the key).
+/// value may help): a 401 [`ErrorKind::Authentication`] matching the provider description's
+/// [`ClientRules::revoked_key_401`](crate::ClientRules::revoked_key_401) (its messages or codes; a
+/// subscription 401 is a [`ErrorKind::Subscription`], never rotatable).
 ///
 /// Anything that is not a 401 [`ErrorKind::Authentication`] from a provider is `false`.
 pub fn rotatable(err: &Error) -> bool {
     if err.kind != ErrorKind::Authentication || err.status != Some(401) {
         return false;
     }
-    let code = err.provider_code.as_deref();
-    let message = err.message.as_str();
-    match err.provider {
-        Some(ProviderId::Poesius) => {
-            message.starts_with("Invalid API key")
-                || message.starts_with("API key has been revoked")
-        }
-        Some(ProviderId::Poelis) => code == Some("unauthorized"),
-        Some(ProviderId::PowerPost) => code == Some("INVALID_API_KEY"),
-        Some(ProviderId::Postiz) => {
-            message == "Invalid API key" || message == "Invalid OAuth token"
-        }
-        None => false,
-    }
+    err.provider.is_some_and(|p| {
+        ErrorMatch::any(
+            p.rules().revoked_key_401,
+            &err.message,
+            err.provider_code.as_deref(),
+        )
+    })
 }
 
 /// Equality that takes the same time whatever the position of the first difference (the
@@ -98,6 +87,7 @@ impl Rotation {
 mod tests {
     use super::*;
     use crate::classify::classify;
+    use crate::providers::ProviderId;
 
     fn err(p: ProviderId, status: u16, body: &str) -> Error {
         classify(p, status, &[], body.as_bytes(), None).unwrap_err()

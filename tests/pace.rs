@@ -474,7 +474,11 @@ fn closed_loop_at_three_times_the_limit() {
     // The emulator's shortened window (10 s for Postiz's 30), 5 simulated minutes.
     let short = Scope::custom(
         "postiz:org_e:posts",
-        Some(Policy::POSTIZ_HOSTED.with_window(10_000)),
+        Some(
+            Policy::seed(ProviderId::Postiz, true)
+                .unwrap()
+                .with_window(10_000),
+        ),
     );
     let server = Server::new(ProviderId::Postiz, 30, 10_000, None);
     let f = closed_loop(&short, server, 9, 1_000, 300_000);

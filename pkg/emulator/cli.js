@@ -5,10 +5,11 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startEmulator, exposureWarning } from "./server.js";
 import { ConfigError } from "./config.js";
+import { EMULATED } from "./providers/index.js";
 
 export const USAGE = `Usage: keygate emulator [options]
 
-Start the keygate provider emulator (Poesius, Poelis, PowerPost, Postiz) on loopback.
+Start the keygate provider emulator (${EMULATED.map((p) => p.name).join(", ")}) on loopback.
 
 Options:
   --port <n>              port of the provider listener (default 8787; 0 = any free port)
@@ -74,12 +75,8 @@ export function parseArgs(argv) {
 function table(emu) {
   const u = emu.urls;
   const rows = [
-    ["poesius", u.poesius],
-    ["poesius mcp", u.poesiusMcp],
-    ["poelis", u.poelis],
-    ["powerpost", u.powerpost],
-    ["postiz", `${u.postiz}   (backend root: ${u.postizRoot})`],
-    ["postiz self-hosted", `${u.postizSelf}   (backend root: ${u.postizSelfRoot})`],
+    // Each provider file's `EMULATOR.listing`.
+    ...EMULATED.flatMap((p) => p.listing.map(([name, url]) => [name, url(u)])),
     ["cross-origin trap", emu.crossOrigin.url],
   ];
   return [

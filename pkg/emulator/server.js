@@ -10,21 +10,16 @@ import { parseFault, createScenarioQueue, matchesScenario, FaultSpecError } from
 import { createLimiter, createTokenBucket } from "./lib/ratelimit.js";
 import { formatHost, checkRequest, cleanHostHeader, rawErrorResponse, isOwnAuthority, isOwnHostName, isLoopbackHost } from "./lib/target.js";
 import { corsResponseHeaders, corsPreflightHeaders, trapCorsHeaders } from "./lib/cors.js";
-import { createPoesius } from "./providers/poesius.js";
-import { createPoelis } from "./providers/poelis.js";
-import { createPowerPost } from "./providers/powerpost.js";
-import { createPostiz } from "./providers/postiz.js";
+import { EMULATED } from "./providers/index.js";
 
-/** Where each provider is mounted. `key` names the mount in scenarios and CORS config. */
-export const MOUNTS = [
-  { prefix: "/poesius/api/v1", provider: "poesius", key: "poesius", corsKey: "poesius", variant: null },
-  { prefix: "/poelis/v1/public", provider: "poelis", key: "poelis", corsKey: "poelis", variant: null },
-  // The official SDK's endpoint: `POST {host}/v1/graphql` (poelis_sdk/_transport.py).
-  { prefix: "/poelis/v1/graphql", provider: "poelis", key: "poelis", corsKey: "poelis", variant: "graphql" },
-  { prefix: "/powerpost/api/v1", provider: "powerpost", key: "powerpost", corsKey: "powerpost", variant: null },
-  { prefix: "/postiz/public/v1", provider: "postiz", key: "postiz", corsKey: "postiz", variant: "hosted" },
-  { prefix: "/postiz-self/api/public/v1", provider: "postiz", key: "postiz-self", corsKey: "postizSelf", variant: "self" },
-];
+/**
+ * Where each provider is mounted (each provider file's `EMULATOR.mounts`). `key` names the mount
+ * in scenarios and the request log, `corsKey` in the CORS config.
+ */
+export const MOUNTS = Object.freeze(EMULATED.flatMap((p) => p.mounts.map((m) => Object.freeze({ prefix: m.prefix, provider: p.id, key: m.key, corsKey: m.corsKey, variant: m.variant }))));
+
+/** The providers without a request-id header (`EMULATOR.requestId: false`). */
+const NO_REQUEST_ID = new Set(EMULATED.filter((p) => p.requestId === false).map((p) => p.id));
 
 /** Query parameter added to a `redirect-same` Location: the header fault is skipped there. */
 export const BYPASS_PARAM = "__kg_fault";
@@ -132,27 +127,24 @@ export async function startEmulator(config = {}, options = {}) {
   for (const o of opts.controlOrigins) addControlOrigin(o);
   const ids = createIdSource();
   const env = { config: cfg, ids, now: () => Date.now() };
-  const providers = {
-    poesius: createPoesius(env),
-    poelis: createPoelis(env),
-    powerpost: createPowerPost(env),
-    postiz: createPostiz(env),
-  };
+  const providers = Object.fromEntries(EMULATED.map((p) => [p.id, p.create(env)]));
+  const limited = EMULATED.filter((p) => p.limiter);
   const limiters = {};
   function buildLimiters() {
-    for (const name of ["poesius", "poelis", "powerpost"]) {
-      const rl = cfg.rateLimit?.[name];
-      if (!rl) limiters[name] = null;
-      else if (name === "poelis") limiters[name] = createTokenBucket({ limit: rl.limit, windowSec: rl.windowSec ?? 60, burst: rl.burst }, env.now);
-      else limiters[name] = createLimiter({ limit: rl.limit, windowSec: rl.windowSec ?? 60 }, env.now);
+    for (const { id, limiter } of limited) {
+      const rl = cfg.rateLimit?.[id];
+      if (!rl) limiters[id] = null;
+      else if (limiter === "bucket") limiters[id] = createTokenBucket({ limit: rl.limit, windowSec: rl.windowSec ?? 60, burst: rl.burst }, env.now);
+      else limiters[id] = createLimiter({ limit: rl.limit, windowSec: rl.windowSec ?? 60 }, env.now);
     }
   }
   buildLimiters();
   /** Requests each limit refused, per mount: `/_emulator/stats` and `handle.stats()`. */
   function stats() {
     const refused = {};
-    for (const name of ["poesius", "poelis", "powerpost"]) refused[name] = limiters[name]?.refused ?? 0;
-    Object.assign(refused, providers.postiz.refused());
+    for (const { id } of limited) refused[id] = limiters[id]?.refused ?? 0;
+    // A provider with its own throttler reports it per mount (`refused()`).
+    for (const p of Object.values(providers)) if (typeof p.refused === "function") Object.assign(refused, p.refused());
     return { refused };
   }
   const scenarios = createScenarioQueue(cfg.scenarios);
@@ -603,8 +595,8 @@ export async function startEmulator(config = {}, options = {}) {
       const host = cleanHostHeader(headerValue(req.headers, "host")) ?? `${formatHost(opts.host)}:${port}`;
       const base = { requestId, echo, headers, bypass, selfOrigin: `http://${host}` };
       const mount = findMount(url.pathname);
-      // Postiz sets no request-id header (its backend has none); the log still numbers the request.
-      if (mount?.provider === "postiz") delete headers["x-request-id"];
+      // A provider without a request-id header (EMULATOR.requestId); the log still numbers the request.
+      if (mount && NO_REQUEST_ID.has(mount.provider)) delete headers["x-request-id"];
       if (mount) await handleProvider(req, res, url, mount, base);
       else await handleOwn(req, res, url, base);
     } catch (err) {
@@ -731,18 +723,8 @@ export async function startEmulator(config = {}, options = {}) {
     host: opts.host,
     /** true when bound to an address other machines can reach (anything but loopback). */
     exposed,
-    urls: {
-      poesius: `${baseUrl}/poesius/api/v1`,
-      poesiusMcp: `${baseUrl}/poesius/api/v1/mcp`,
-      poelis: `${baseUrl}/poelis/v1/public`,
-      poelisRoot: `${baseUrl}/poelis`,
-      poelisGraphql: `${baseUrl}/poelis/v1/graphql`,
-      powerpost: `${baseUrl}/powerpost/api/v1`,
-      postiz: `${baseUrl}/postiz/public/v1`,
-      postizRoot: `${baseUrl}/postiz`,
-      postizSelf: `${baseUrl}/postiz-self/api/public/v1`,
-      postizSelfRoot: `${baseUrl}/postiz-self/api`,
-    },
+    // Each provider file's `EMULATOR.urls`, under this listener.
+    urls: Object.fromEntries(EMULATED.flatMap((p) => Object.entries(p.urls).map(([name, path]) => [name, `${baseUrl}${path}`]))),
     crossOrigin: { url: trapUrl, port: trapPort, received },
     log,
     config: cfg,

@@ -972,7 +972,7 @@ function createApi(wasm) {
       try {
         o = this.#opts(options, ["signal", "id"], "mcpCall");
         if (o.id !== undefined && o.id !== null && typeof o.id !== "string" && !(typeof o.id === "number" && Number.isFinite(o.id))) {
-          throw configError("mcpCall(tool, args, { id }): id must be a string or a finite number", "poesius");
+          throw configError("mcpCall(tool, args, { id }): id must be a string or a finite number", this.#provider);
         }
         const rpc = { jsonrpc: "2.0", id: o.id ?? Date.now(), method: "tools/call", params: { name: tool, arguments: args } };
         res = await this.#send({ method: "POST", target: "mcp", json: rpc, signal: o.signal, endpoint: "mcpCall" });

@@ -49,6 +49,29 @@ impl ProviderId {
             ProviderId::Postiz => &postiz::PROVIDER,
         }
     }
+
+    /// The message (exact) of a 401 that means the account has no subscription, not a bad key:
+    /// classified as [`ErrorKind::Subscription`](crate::ErrorKind::Subscription). The provider
+    /// file's `SUBSCRIPTION_401`, a constant rather than a [`Provider`] field so that the npm
+    /// wasm carries only the one message, not a field per provider.
+    pub fn subscription_401(self) -> Option<&'static str> {
+        match self {
+            ProviderId::Poesius => poesius::SUBSCRIPTION_401,
+            ProviderId::Poelis => poelis::SUBSCRIPTION_401,
+            ProviderId::PowerPost => powerpost::SUBSCRIPTION_401,
+            ProviderId::Postiz => postiz::SUBSCRIPTION_401,
+        }
+    }
+
+    /// The provider's rules for a client's loop (rotation, pacing), from its file.
+    pub fn rules(self) -> &'static ClientRules {
+        match self {
+            ProviderId::Poesius => &poesius::RULES,
+            ProviderId::Poelis => &poelis::RULES,
+            ProviderId::PowerPost => &powerpost::RULES,
+            ProviderId::Postiz => &postiz::RULES,
+        }
+    }
 }
 
 impl core::fmt::Display for ProviderId {
@@ -402,6 +425,72 @@ pub struct Provider {
     pub graphql_path: Option<&'static str>,
 }
 
+/// A provider's facts that only a client's request loop reads: key rotation and the pacer
+/// ([`ProviderId::rules`]). They sit beside [`Provider`] in the provider's file, not in it, so the
+/// npm wasm (which reads every [`Provider`] but neither rotates nor paces) does not carry them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientRules {
+    /// 401 answers that are the provider's verdict that the key itself is invalid or revoked, so
+    /// a freshly fetched value may help (key rotation, [`rotatable`](crate::rotatable)).
+    pub revoked_key_401: &'static [ErrorMatch],
+    /// The documented rate limit the pacer seeds its bucket with (`Policy::seed`); `None`: the
+    /// provider documents no figure and is paced by its `X-RateLimit-*` headers alone.
+    pub rate_limit: Option<RateLimitPolicy>,
+}
+
+/// A test on a provider's error answer: its error code or its message (after sanitizing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorMatch {
+    /// The provider's error code is exactly this.
+    Code(&'static str),
+    /// The message is exactly this.
+    Message(&'static str),
+    /// The message starts with this.
+    MessageStart(&'static str),
+}
+
+impl ErrorMatch {
+    /// Whether an error with this message and provider code matches.
+    pub fn matches(self, message: &str, code: Option<&str>) -> bool {
+        match self {
+            ErrorMatch::Code(c) => code == Some(c),
+            ErrorMatch::Message(m) => message == m,
+            ErrorMatch::MessageStart(m) => message.starts_with(m),
+        }
+    }
+
+    /// Whether any of `list` matches.
+    pub fn any(list: &[ErrorMatch], message: &str, code: Option<&str>) -> bool {
+        list.iter().any(|m| m.matches(message, code))
+    }
+}
+
+/// A documented limit: at most `limit` requests in `window_ms`, `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitSeed {
+    /// Requests per window.
+    pub limit: u32,
+    /// The window, in milliseconds.
+    pub window_ms: u64,
+    /// The most requests in a burst (`None`: the whole `limit` at once).
+    pub burst: Option<u32>,
+}
+
+/// What a provider documents about its rate limit, and what it counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitPolicy {
+    /// The limit of the provider's hosted service.
+    pub hosted: RateLimitSeed,
+    /// The default limit of a self-hosted server (`None`: the hosted one).
+    pub self_hosted: Option<RateLimitSeed>,
+    /// The only requests that count, `(method, path prefix under the API base)` (`None`: every
+    /// request).
+    pub only: Option<(&'static str, &'static str)>,
+    /// What the pacer's scope key adds after the identity when only some requests count (the
+    /// bucket is theirs, e.g. `posts`).
+    pub scope_suffix: Option<&'static str>,
+}
+
 impl Provider {
     /// Whether the provider accepts this credential kind.
     pub fn accepts(&self, kind: CredentialKind) -> bool {
@@ -459,4 +548,45 @@ pub(crate) fn same_kind(kind: CredentialKind, _input: &str) -> CredentialKind {
 /// Nothing to report: the default for providers without key facts.
 pub(crate) fn no_facts(_input: &str) -> KeyFacts {
     KeyFacts::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_matches() {
+        let list = [
+            ErrorMatch::Code("E1"),
+            ErrorMatch::MessageStart("Invalid key"),
+        ];
+        assert!(ErrorMatch::any(&list, "x", Some("E1")));
+        assert!(ErrorMatch::any(&list, "Invalid key: abc", None));
+        assert!(!ErrorMatch::any(&list, "x", Some("E2")));
+        assert!(ErrorMatch::Message("No such").matches("No such", None));
+        assert!(!ErrorMatch::Message("No such").matches("No such thing", None));
+        assert!(!ErrorMatch::any(&[], "anything", Some("E1")));
+    }
+
+    /// The rate-limit facts agree with the rest of the description: what is paced alone is an
+    /// endpoint of the provider, and only that has its own bucket.
+    #[test]
+    fn rate_limits_agree_with_the_endpoints() {
+        for p in ALL {
+            let Some(r) = p.kind.rules().rate_limit else {
+                continue;
+            };
+            assert!(r.hosted.limit > 0 && r.hosted.window_ms > 0, "{}", p.id);
+            assert_eq!(r.only.is_some(), r.scope_suffix.is_some(), "{}", p.id);
+            if let Some((method, prefix)) = r.only {
+                assert!(
+                    p.endpoints
+                        .iter()
+                        .any(|e| e.method == method && e.path.starts_with(prefix)),
+                    "{}: {method} {prefix} is no endpoint",
+                    p.id
+                );
+            }
+        }
+    }
 }

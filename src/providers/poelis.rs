@@ -1,8 +1,9 @@
 //! Poelis: `Authorization: Bearer poelis_api_…`, organization-scoped keys.
 
+use super::ClientRules;
 use super::{
-    endpoint, is_base64url, no_facts, same_kind, CredentialKind, Endpoint, ErrorStyle, HeaderRule,
-    Provider, ProviderId, Scheme, Scoping, BEARER,
+    endpoint, is_base64url, no_facts, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
+    HeaderRule, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping, BEARER,
 };
 #[cfg(not(target_arch = "wasm32"))]
 use super::{Helper, TypeDef};
@@ -65,6 +66,27 @@ pub(super) static PROVIDER: Provider = Provider {
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     // The official SDK's endpoint: POST {host}/v1/graphql (poelis_sdk/_transport.py).
     graphql_path: Some("/v1/graphql"),
+};
+
+/// No 401 means a missing subscription (providers.md lists none).
+pub(super) const SUBSCRIPTION_401: Option<&str> = None;
+
+/// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
+/// wasm, which reads neither, does not carry it.
+pub(super) static RULES: ClientRules = ClientRules {
+    // providers.md (Poelis error codes): code `unauthorized` (`Invalid or missing API key`).
+    revoked_key_401: &[ErrorMatch::Code("unauthorized")],
+    // providers.md (Poelis): 60 requests per minute per organization, burst 10.
+    rate_limit: Some(RateLimitPolicy {
+        hosted: RateLimitSeed {
+            limit: 60,
+            window_ms: 60_000,
+            burst: Some(10),
+        },
+        self_hosted: None,
+        only: None,
+        scope_suffix: None,
+    }),
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

@@ -1,8 +1,9 @@
 //! Poesius: `X-API-Key: pk_…`, or `Authorization: Bearer` with a JWT or an OAuth 2.1 token.
 
+use super::ClientRules;
 use super::{
-    endpoint, is_token68, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorStyle,
-    HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
+    endpoint, is_token68, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorMatch,
+    ErrorStyle, HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
 #[cfg(not(target_arch = "wasm32"))]
 use super::{Coerce, Helper, Param, To, TypeDef, FILENAME, FILE_TS};
@@ -119,6 +120,22 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: nothing documented: Unix seconds or seconds until, by size.
     rate_limit_reset: crate::ratelimit::ResetStyle::Auto,
     graphql_path: None,
+};
+
+/// No 401 means a missing subscription (providers.md lists none).
+pub(super) const SUBSCRIPTION_401: Option<&str> = None;
+
+/// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
+/// wasm, which reads neither, does not carry it.
+pub(super) static RULES: ClientRules = ClientRules {
+    // providers.md (Poesius errors): bad key `Invalid API key…`, revoked `API key has been revoked`
+    // (`detail`).
+    revoked_key_401: &[
+        ErrorMatch::MessageStart("Invalid API key"),
+        ErrorMatch::MessageStart("API key has been revoked"),
+    ],
+    // providers.md documents no figure: paced by the server's headers alone.
+    rate_limit: None,
 };
 
 fn header(kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

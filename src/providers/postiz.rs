@@ -1,8 +1,9 @@
 //! Postiz: the raw key (or a `pos_` OAuth token) in `Authorization`, cloud or self-hosted.
 
+use super::ClientRules;
 use super::{
-    endpoint, is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorStyle, HeaderRule,
-    Provider, ProviderId, Scheme, Scoping,
+    endpoint, is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorMatch, ErrorStyle,
+    HeaderRule, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping,
 };
 #[cfg(not(target_arch = "wasm32"))]
 use super::{Helper, Param, To, TypeDef, FILENAME, FILE_TS, IDEMPOTENCY_KEY};
@@ -102,6 +103,40 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: @nestjs/throttler: seconds until the reset.
     rate_limit_reset: crate::ratelimit::ResetStyle::DeltaSeconds,
     graphql_path: None,
+};
+
+/// providers.md (Postiz): on the hosted service without a subscription, the 401
+/// `No subscription found`.
+pub(super) const SUBSCRIPTION_401: Option<&str> = Some("No subscription found");
+
+/// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
+/// wasm, which reads neither, does not carry it.
+pub(super) static RULES: ClientRules = ClientRules {
+    // providers.md (Postiz, auth middleware): `Invalid API key` and `Invalid OAuth token` (`msg`).
+    // Not `No API Key found`, not `No subscription found`, not its empty-bodied 401 (a failure
+    // during the lookup, not a verdict on the key).
+    revoked_key_401: &[
+        ErrorMatch::Message("Invalid API key"),
+        ErrorMatch::Message("Invalid OAuth token"),
+    ],
+    // providers.md (Postiz rate limit): the hosted docs say 30 an hour; the server throttles only
+    // `POST …/public/v1/posts` per organization (`${org.id}_posts`), one hour, `API_LIMIT`
+    // (default 90 in `apps/backend/src/app.module.ts`). Its guard matches the URL by substring,
+    // so `/posts…` under the base counts.
+    rate_limit: Some(RateLimitPolicy {
+        hosted: RateLimitSeed {
+            limit: 30,
+            window_ms: 3_600_000,
+            burst: None,
+        },
+        self_hosted: Some(RateLimitSeed {
+            limit: 90,
+            window_ms: 3_600_000,
+            burst: None,
+        }),
+        only: Some(("POST", "/posts")),
+        scope_suffix: Some("posts"),
+    }),
 };
 
 fn header(_kind: CredentialKind, _scheme: Scheme) -> Option<HeaderRule> {

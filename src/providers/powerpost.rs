@@ -1,9 +1,10 @@
 //! PowerPost: `pp_{env}_sk_{random}` keys in `x-api-key` (or `Authorization: Bearer`), with
 //! `X-Workspace-Id` on content endpoints and draft-only keys that may not publish.
 
+use super::ClientRules;
 use super::{
-    endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorStyle, HeaderRule, Provider,
-    ProviderId, Scheme, Scoping, BEARER,
+    endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
+    HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
 #[cfg(not(target_arch = "wasm32"))]
 use super::{Coerce, Helper, Param, To, TypeDef, IDEMPOTENCY_KEY};
@@ -73,6 +74,18 @@ pub(super) static PROVIDER: Provider = Provider {
     // X-RateLimit-Reset: a Unix timestamp (docs).
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     graphql_path: None,
+};
+
+/// No 401 means a missing subscription (providers.md lists none).
+pub(super) const SUBSCRIPTION_401: Option<&str> = None;
+
+/// What only a client's loop reads (key rotation, the pacer): kept out of [`PROVIDER`] so the npm
+/// wasm, which reads neither, does not carry it.
+pub(super) static RULES: ClientRules = ClientRules {
+    // providers.md (PowerPost errors): code `INVALID_API_KEY`.
+    revoked_key_401: &[ErrorMatch::Code("INVALID_API_KEY")],
+    // providers.md documents only the `X-RateLimit-*` headers, no figure.
+    rate_limit: None,
 };
 
 fn header(_kind: CredentialKind, scheme: Scheme) -> Option<HeaderRule> {

@@ -32,3 +32,10 @@ export function decodeJwtPayload(token) {
     return null;
   }
 }
+
+const b64 = (value) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+
+/** A JWT with base64url JSON header and payload and a fake signature (never verified). */
+export function makeFakeJwt(payload) {
+  return `${b64({ alg: "HS256", typ: "JWT" })}.${b64(payload)}.${b64("keygate-emulator-fake-signature")}`;
+}

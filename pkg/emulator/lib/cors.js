@@ -1,4 +1,5 @@
 // CORS as the emulated providers would answer it.
+import { EMULATED } from "../providers/index.js";
 
 export const ALLOW_HEADERS = [
   "Authorization",
@@ -25,37 +26,23 @@ export const EXPOSE_HEADERS = [
 
 export const ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
-/** The providers' own front ends: the only origins a "strict" policy allows. */
-export const OWN_ORIGINS = {
-  poesius: ["https://app.poesius.com"],
-  poelis: ["https://app.poelis.com"],
-  powerpost: ["https://powerpost.ai"],
-  // Postiz's main.ts: [FRONTEND_URL, "http://localhost:6274", MAIN_URL?].
-  postiz: ["https://platform.postiz.com", "http://localhost:6274"],
-  postizSelf: ["https://postiz.example.com", "http://localhost:6274"],
-};
+/** The providers' own front ends: the only origins a "strict" policy allows (each provider's `EMULATOR.origins`). */
+export const OWN_ORIGINS = Object.freeze(Object.assign({}, ...EMULATED.map((p) => p.origins)));
 
-/**
- * Postiz's backend CORS (apps/backend/src/main.ts, through the `cors` package): credentials,
- * its allowed and exposed header lists and the package's default methods are sent whatever the
- * origin; only Access-Control-Allow-Origin depends on the origin list.
- */
-export const POSTIZ_CORS = Object.freeze({
-  allowHeaders: "Content-Type,Authorization,auth,showorg,impersonate,x-copilotkit-runtime-client-gql-version",
-  exposeHeaders: "reload,onboarding,activate,x-copilotkit-runtime-client-gql-version",
-  methods: "GET,HEAD,PUT,PATCH,POST,DELETE",
-});
+/** A provider's own CORS answer under "strict" (`EMULATOR.cors`, by CORS key), where it has one. */
+const OWN_CORS = Object.freeze(
+  Object.fromEntries(EMULATED.flatMap((p) => (p.cors ? p.mounts.map((m) => [m.corsKey, p.cors]) : []))),
+);
 
-const isPostiz = (key) => key === "postiz" || key === "postizSelf";
-
-function postizCors(policy, providerKey, origin, preflight) {
+/** A backend's own CORS headers (`own`: its allowed and exposed headers and methods). */
+function ownCors(own, policy, providerKey, origin, preflight) {
   const out = { vary: "Origin", "access-control-allow-credentials": "true" };
   if (origin && originAllowed(policy, providerKey, origin)) out["access-control-allow-origin"] = origin;
   if (preflight) {
-    out["access-control-allow-methods"] = POSTIZ_CORS.methods;
-    out["access-control-allow-headers"] = POSTIZ_CORS.allowHeaders;
+    out["access-control-allow-methods"] = own.methods;
+    out["access-control-allow-headers"] = own.allowHeaders;
   }
-  out["access-control-expose-headers"] = POSTIZ_CORS.exposeHeaders;
+  out["access-control-expose-headers"] = own.exposeHeaders;
   return out;
 }
 
@@ -73,7 +60,7 @@ export function originAllowed(policy, providerKey, origin) {
 
 /** Headers added to an ordinary response. */
 export function corsResponseHeaders(policy, providerKey, origin) {
-  if (policy === "strict" && isPostiz(providerKey)) return postizCors(policy, providerKey, origin, false);
+  if (policy === "strict" && OWN_CORS[providerKey]) return ownCors(OWN_CORS[providerKey], policy, providerKey, origin, false);
   if (!originAllowed(policy, providerKey, origin)) return {};
   return {
     "access-control-allow-origin": origin || "*",
@@ -84,7 +71,7 @@ export function corsResponseHeaders(policy, providerKey, origin) {
 
 /** Headers of a preflight answer (always 204; no CORS headers when refused). */
 export function corsPreflightHeaders(policy, providerKey, origin, requestHeaders) {
-  if (policy === "strict" && isPostiz(providerKey)) return postizCors(policy, providerKey, origin, true);
+  if (policy === "strict" && OWN_CORS[providerKey]) return ownCors(OWN_CORS[providerKey], policy, providerKey, origin, true);
   if (!originAllowed(policy, providerKey, origin)) return { vary: "Origin" };
   const out = {
     "access-control-allow-origin": origin || "*",

@@ -243,3 +243,75 @@ export function createPoelis(env) {
     },
   };
 }
+
+
+/**
+ * Demo credentials: `DEMO_KEYS.poelis` of config.js. Every value is fake and valid only against the
+ * emulator; the defaults below register them.
+ */
+const DEMO = Object.freeze({
+  apiKey: "poelis_api_demo-K3yRw9Xq2Lm7Vt4Zp8Ns1Bc6_Hd0Jf",
+  secondApiKey: "poelis_api_second_Q8mT3vX6kR1pW9zL4nB7cH2sD5",
+  revokedKey: "poelis_api_revoked_T4nW8qZ1xM6vR3kP9sB2dL7h",
+});
+
+/** This provider's part of the emulator's config (config.js merges and validates it). */
+const CONFIG = {
+  /** `DEFAULT_CONFIG.poelis`. */
+  defaults: {
+    apiKeys: { [DEMO.apiKey]: {}, [DEMO.secondApiKey]: {}, [DEMO.revokedKey]: { revoked: true } },
+    workspaces: [
+      { id: "ws_1", name: "Main" },
+      { id: "ws_2", name: "Research" },
+    ],
+    // The GraphQL data (the official SDK's view); REST `/workspaces` lists the same workspaces.
+    orgId: "org_demo",
+    products: [
+      { id: "prod_1", name: "Drone", description: "Demo product", readableId: "drone", workspaceId: "ws_1", baselineVersionNumber: 1, reviewers: [] },
+      { id: "prod_2", name: "Rover", description: "", readableId: "rover", workspaceId: "ws_2", baselineVersionNumber: null, reviewers: [] },
+    ],
+    items: [
+      { id: "item_1", name: "Airframe", description: "", readableId: "airframe", productId: "prod_1", parentId: null, position: 1, draftItemId: null },
+      { id: "item_2", name: "Battery", description: "Li-ion pack", readableId: "battery", productId: "prod_1", parentId: "item_1", position: 2, draftItemId: null },
+    ],
+    versions: [{ productId: "prod_1", versionNumber: 1, title: "v1", description: "First release", createdAt: "2024-03-01T00:00:00Z" }],
+    properties: [
+      { id: "prop_1", readableId: "mass", itemId: "item_2", name: "Mass", position: 1, value: "1.2", category: "MASS", displayUnit: "kg", propertyType: "numeric", workspaceId: "ws_1", productId: "prod_1" },
+      { id: "prop_2", readableId: "chemistry", itemId: "item_2", name: "Chemistry", position: 2, value: "Li-ion", category: null, displayUnit: null, propertyType: "text", workspaceId: "ws_1", productId: "prod_1" },
+    ],
+  },
+  /** Credential collections: the user's are added to the demo ones (`"defaults": false`: none). */
+  credentialFields: ["apiKeys"],
+  /** Data emptied by `"defaults": false`. */
+  data: ["workspaces", "products", "items", "versions", "properties"],
+  /** Fields that must be numbers (`[field, {min}]`, min 0 by default) and arrays. */
+  numbers: [],
+  arrays: ["workspaces"],
+  // docs.poelis.com: 60 requests a minute per organization, burst 10 (a token bucket).
+  rateLimit: { limit: 60, windowSec: 60, burst: 10 },
+  // A limit given without a burst is a plain window of that size (burst = limit).
+  burstFromLimit: true,
+};
+
+/**
+ * How the emulator mounts Poelis (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): its mounts, URL names, CLI rows, front-end origin and rate limiter.
+ */
+export const EMULATOR = Object.freeze({
+  id: "poelis",
+  name: "Poelis",
+  create: createPoelis,
+  demoKeys: DEMO,
+  config: CONFIG,
+  mounts: [
+    { prefix: "/poelis/v1/public", key: "poelis", corsKey: "poelis", variant: null },
+    // The official SDK's endpoint: `POST {host}/v1/graphql` (poelis_sdk/_transport.py).
+    { prefix: "/poelis/v1/graphql", key: "poelis", corsKey: "poelis", variant: "graphql" },
+  ],
+  urls: { poelis: "/poelis/v1/public", poelisRoot: "/poelis", poelisGraphql: "/poelis/v1/graphql" },
+  listing: [["poelis", (u) => u.poelis]],
+  origins: { poelis: ["https://app.poelis.com"] },
+  // A token bucket (60 a minute, burst 10: docs.poelis.com; `config.rateLimit.poelis`).
+  limiter: "bucket",
+  requestId: true,
+});

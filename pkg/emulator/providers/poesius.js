@@ -1,7 +1,7 @@
 // Poesius: slides from documents. REST under /api/v1, MCP (JSON-RPC 2.0) at /api/v1/mcp.
 // Errors are FastAPI style: {"detail": "..."}.
 import { json, parseJsonBody, isPlainObject, statusText } from "../lib/http.js";
-import { bearerToken, decodeJwtPayload } from "../lib/auth.js";
+import { bearerToken, decodeJwtPayload, makeFakeJwt } from "../lib/auth.js";
 import { readMultipart } from "../lib/multipart.js";
 import { compileRoutes, matchRoute } from "../lib/router.js";
 
@@ -402,3 +402,68 @@ export function createPoesius(env) {
     state: () => ({ credits: state.credits, presentations: state.presentations.length }),
   };
 }
+
+
+/**
+ * Demo credentials: `DEMO_KEYS.poesius` of config.js. Every value is fake and valid only against the
+ * emulator; the defaults below register them.
+ */
+const DEMO = Object.freeze({
+  apiKey: "pk_demo_Kq7vT2mX9pL4sW8zR3nB",
+  revokedKey: "pk_revoked_H5cN8dQ2rV6yJ1tF",
+  jwt: makeFakeJwt({ sub: "user_demo", email: "demo@keygate.test", iat: 1700000000, exp: 4102444800 }),
+  expiredJwt: makeFakeJwt({ sub: "user_demo", email: "demo@keygate.test", iat: 1500000000, exp: 1500003600 }),
+  oauthToken: "oauth_demo_Wq4Tz8Lm2Vx6Np0Rb3Ks7Hd",
+});
+
+/** This provider's part of the emulator's config (config.js merges and validates it). */
+const CONFIG = {
+  /** `DEFAULT_CONFIG.poesius`. */
+  defaults: {
+    apiKeys: { [DEMO.apiKey]: { revoked: false }, [DEMO.revokedKey]: { revoked: true } },
+    jwts: [DEMO.jwt, DEMO.expiredJwt],
+    oauthTokens: [DEMO.oauthToken],
+    credits: 100,
+    requireTemplate: false,
+    maxUploadBytes: 50 * 1024 * 1024,
+    templates: [
+      { template_id: "tpl_corporate", template_name: "Corporate" },
+      { template_id: "tpl_minimal", template_name: "Minimal" },
+      { template_id: "tpl_pitch", template_name: "Pitch Deck" },
+    ],
+    presentations: [
+      { id: "pres_demo_1", title: "Quarterly review", slide_count: 12, created_at: "2024-01-01T00:00:00Z" },
+      { id: "pres_demo_2", title: "Product launch", slide_count: 8, created_at: "2024-02-01T00:00:00Z" },
+    ],
+  },
+  /** Credential collections: the user's are added to the demo ones (`"defaults": false`: none). */
+  credentialFields: ["apiKeys", "jwts", "oauthTokens"],
+  /** Data emptied by `"defaults": false`. */
+  data: ["presentations"],
+  /** Fields that must be numbers (`[field, {min}]`, min 0 by default) and arrays. */
+  numbers: [["credits"]],
+  arrays: ["templates", "presentations"],
+};
+
+/**
+ * How the emulator mounts Poesius (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): its mount, URL names, CLI rows, front-end origin and rate limiter.
+ */
+export const EMULATOR = Object.freeze({
+  id: "poesius",
+  name: "Poesius",
+  create: createPoesius,
+  demoKeys: DEMO,
+  config: CONFIG,
+  mounts: [{ prefix: "/poesius/api/v1", key: "poesius", corsKey: "poesius", variant: null }],
+  urls: { poesius: "/poesius/api/v1", poesiusMcp: "/poesius/api/v1/mcp" },
+  listing: [
+    ["poesius", (u) => u.poesius],
+    ["poesius mcp", (u) => u.poesiusMcp],
+  ],
+  // The web app's origin (a "strict" CORS policy allows only it).
+  origins: { poesius: ["https://app.poesius.com"] },
+  // A fixed window over every request (`config.rateLimit.poesius`).
+  limiter: "window",
+  requestId: true,
+});

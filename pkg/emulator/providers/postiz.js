@@ -467,3 +467,106 @@ export function createPostiz(env) {
     state: () => ({ posts: state.posts.filter((p) => p.parentPostId === null && !p.deletedAt).length, uploads: state.uploads.length }),
   };
 }
+
+
+/**
+ * Postiz's backend CORS (apps/backend/src/main.ts, through the `cors` package): credentials,
+ * its allowed and exposed header lists and the package's default methods are sent whatever the
+ * origin; only Access-Control-Allow-Origin depends on the origin list.
+ */
+export const POSTIZ_CORS = Object.freeze({
+  allowHeaders: "Content-Type,Authorization,auth,showorg,impersonate,x-copilotkit-runtime-client-gql-version",
+  exposeHeaders: "reload,onboarding,activate,x-copilotkit-runtime-client-gql-version",
+  methods: "GET,HEAD,PUT,PATCH,POST,DELETE",
+});
+
+
+/**
+ * Demo credentials: `DEMO_KEYS.postiz` of config.js. Every value is fake and valid only against the
+ * emulator; the defaults below register them.
+ */
+const DEMO = Object.freeze({
+  apiKey: "af4bd559375af54ee1b9feb61b2d0793a97deb3864a8493ea50da9f221a5f861",
+  noSubscriptionKey: "680d9e3fa32a91409de78c977e54d24813b0131c500c11dd1cfa9e68ce6df79e",
+  oauthToken: "pos_7kQ2xR9vL4tW8zN3bH6cJ1pF5sY0gA2eK7uMdZp1",
+  noSubscriptionOAuthToken: "pos_Xn5bT8qW2mK7rD4vH9cL3pS6yF1gJ0zA8eU5tRw2",
+});
+
+/** This provider's part of the emulator's config (config.js merges and validates it). */
+const CONFIG = {
+  /** `DEFAULT_CONFIG.postiz`. */
+  defaults: {
+    apiKeys: {
+      [DEMO.apiKey]: { subscription: true, organization: "org_demo" },
+      [DEMO.noSubscriptionKey]: { subscription: false, organization: "org_nosub" },
+    },
+    oauthTokens: {
+      [DEMO.oauthToken]: { subscription: true, organization: "org_demo" },
+      [DEMO.noSubscriptionOAuthToken]: { subscription: false, organization: "org_nosub" },
+    },
+    integrations: [
+      { id: "int_x_demo", name: "Demo on X", identifier: "x", picture: "", disabled: false, profile: "keygate_demo", customer: null },
+      { id: "int_linkedin_demo", name: "Demo on LinkedIn", identifier: "linkedin", picture: "", disabled: false, profile: "keygate-demo", customer: null },
+    ],
+    // Posts per organization per window on POST /posts: hosted as the hosted docs say (30/hour),
+    // self-hosted as the server's default (API_LIMIT = 90, apps/backend/src/app.module.ts).
+    postRateLimit: 30,
+    selfPostRateLimit: 90,
+    postRateWindowSec: 3600,
+    customers: [],
+    notifications: [],
+    /** Posts that exist from the start, e.g. `{id, integrationId, releaseId: "missing"}` for posts:connect. */
+    posts: [],
+    /** What GET /posts/:id/missing lists for a post whose releaseId is "missing": `[{id, url}]`. */
+    missingContent: [],
+    /** Tools per provider identifier, as integration-settings lists them: `[{methodName, output?}]`. */
+    tools: {},
+    /** URLs upload-from-url can "fetch" (the emulator never leaves loopback): url -> base64 bytes. */
+    remoteFiles: {},
+    planLimitReached: false,
+  },
+  /** Credential collections: the user's are added to the demo ones (`"defaults": false`: none). */
+  credentialFields: ["apiKeys", "oauthTokens"],
+  /** Data emptied by `"defaults": false`. */
+  data: ["integrations"],
+  /** Fields that must be numbers (`[field, {min}]`, min 0 by default) and arrays. */
+  numbers: [["postRateLimit"], ["selfPostRateLimit"], ["postRateWindowSec", { min: 1 }]],
+  arrays: ["integrations"],
+};
+
+/**
+ * How the emulator mounts Postiz (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): hosted and self-hosted mounts, URL names, CLI rows, front-end origins and
+ * its own CORS answer. No shared limiter: its throttler (post creation only) is in this file.
+ */
+export const EMULATOR = Object.freeze({
+  id: "postiz",
+  name: "Postiz",
+  create: createPostiz,
+  demoKeys: DEMO,
+  config: CONFIG,
+  mounts: [
+    { prefix: "/postiz/public/v1", key: "postiz", corsKey: "postiz", variant: "hosted" },
+    { prefix: "/postiz-self/api/public/v1", key: "postiz-self", corsKey: "postizSelf", variant: "self" },
+  ],
+  urls: {
+    postiz: "/postiz/public/v1",
+    postizRoot: "/postiz",
+    postizSelf: "/postiz-self/api/public/v1",
+    postizSelfRoot: "/postiz-self/api",
+  },
+  listing: [
+    ["postiz", (u) => `${u.postiz}   (backend root: ${u.postizRoot})`],
+    ["postiz self-hosted", (u) => `${u.postizSelf}   (backend root: ${u.postizSelfRoot})`],
+  ],
+  // apps/backend/src/main.ts: [FRONTEND_URL, "http://localhost:6274", MAIN_URL?].
+  origins: {
+    postiz: ["https://platform.postiz.com", "http://localhost:6274"],
+    postizSelf: ["https://postiz.example.com", "http://localhost:6274"],
+  },
+  // Under a "strict" policy Postiz answers with its backend's own CORS headers (lib/cors.js).
+  cors: POSTIZ_CORS,
+  limiter: null,
+  // Postiz sets no request-id header (its backend has none); the log still numbers the request.
+  requestId: false,
+});

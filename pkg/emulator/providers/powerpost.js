@@ -201,3 +201,70 @@ export function createPowerPost(env) {
     state: () => ({ credits: state.credits, posts: state.posts.size }),
   };
 }
+
+
+/**
+ * Demo credentials: `DEMO_KEYS.powerpost` of config.js. Every value is fake and valid only against the
+ * emulator; the defaults below register them.
+ */
+const DEMO = Object.freeze({
+  apiKey: "pp_live_sk_demoRW_4tG8kL2mQ9xV7cN3bZ",
+  draftKey: "pp_live_sk_demoDraft_8pR2wS6yH1jK5nM",
+  revokedKey: "pp_live_sk_demoRevoked_3fT7uJ1qW5eX",
+  workspaceId: "ws_123",
+  secondWorkspaceId: "ws_456",
+  foreignWorkspaceId: "ws_999",
+});
+
+/** This provider's part of the emulator's config (config.js merges and validates it). */
+const CONFIG = {
+  /** `DEFAULT_CONFIG.powerpost`. */
+  defaults: {
+    apiKeys: {
+      [DEMO.apiKey]: { type: "read_write", workspaces: [DEMO.workspaceId, DEMO.secondWorkspaceId] },
+      [DEMO.draftKey]: { type: "read_draft", workspaces: [DEMO.workspaceId] },
+      [DEMO.revokedKey]: { type: "read_write", workspaces: [DEMO.workspaceId], revoked: true },
+    },
+    credits: 42,
+    retryAfterIn: "both",
+  },
+  /** Credential collections: the user's are added to the demo ones (`"defaults": false`: none). */
+  credentialFields: ["apiKeys"],
+  /** Data emptied by `"defaults": false`. */
+  data: [],
+  /** Fields that must be numbers (`[field, {min}]`, min 0 by default) and arrays. */
+  numbers: [["credits"]],
+  arrays: [],
+  rateLimit: { limit: 1000, windowSec: 60 },
+  /** Its key types and workspace lists. */
+  validate(c, { ConfigError }) {
+    for (const [key, props] of Object.entries(c.apiKeys)) {
+      const type = props.type ?? "read_write";
+      if (type !== "read_write" && type !== "read_draft") {
+        throw new ConfigError(`powerpost.apiKeys["${key.slice(0, 11)}…"].type must be read_write or read_draft`);
+      }
+      if (props.workspaces !== undefined && props.workspaces !== "*" && !Array.isArray(props.workspaces)) {
+        throw new ConfigError(`powerpost.apiKeys[…].workspaces must be an array of ids or "*"`);
+      }
+    }
+  },
+};
+
+/**
+ * How the emulator mounts PowerPost (read by server.js, cli.js and lib/cors.js through
+ * providers/index.js): its mount, URL name, CLI row, front-end origin and rate limiter.
+ */
+export const EMULATOR = Object.freeze({
+  id: "powerpost",
+  name: "PowerPost",
+  create: createPowerPost,
+  demoKeys: DEMO,
+  config: CONFIG,
+  mounts: [{ prefix: "/powerpost/api/v1", key: "powerpost", corsKey: "powerpost", variant: null }],
+  urls: { powerpost: "/powerpost/api/v1" },
+  listing: [["powerpost", (u) => u.powerpost]],
+  origins: { powerpost: ["https://powerpost.ai"] },
+  // A fixed window over every request (`config.rateLimit.powerpost`).
+  limiter: "window",
+  requestId: true,
+});
