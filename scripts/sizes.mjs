@@ -10,7 +10,10 @@ import { gzipSync } from "node:zlib";
 // Raised for issue 18 items 4-5 (hooks, logger, key rotation): nightly 60,866 B (+2,177 B: about
 // 1.5 KB of minified JS for the hooks/logger/credential-function paths, about 0.5 KB of wasm for
 // the core's rotation rule, dead code until bound, and `safeUrl`); stable not measured, raised alike.
-const CEILING = { nightly: 60_928, stable: 68_352 };
+// Raised again when the per-provider facts moved into the provider files (issue 15) while the
+// rotation rule became reachable from the wasm (issue 18): nightly 61,030 B (+164 B, the revoked-key
+// table of each provider); stable measured 67,971 B before that merge.
+const CEILING = { nightly: 61_440, stable: 68_864 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
 const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];

@@ -23,6 +23,7 @@ const ALLOWED = [
   [(f) => /^(tests|fuzz|bench)\//.test(f) || /^crates\/[^/]+\/tests\//.test(f), "tests, fuzz targets and corpora, benchmarks and their data"],
   [(f) => /^(examples|www)\//.test(f), "examples and the www demo content"],
   [(f) => f === "mk/official.mk", "the make target installing and running the providers' official clients (tests)"],
+  [(f) => f === "mk/rust-client.mk", "the make targets running the Rust client's tests and examples/reqwest.rs against the emulator"],
   [(f) => /(^|\/)(README|CHANGELOG|CONTRIBUTING|LICENSE)[^/]*$/.test(f) || f.endsWith(".md"), "documentation"],
   [(f) => f === "Cargo.toml" || f === "pkg/package.json", "package metadata (description, keywords)"],
 ];
