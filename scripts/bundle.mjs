@@ -77,6 +77,17 @@ await build({
   platform: "node",
   outfile: join(OUT, "keygate.cjs"),
 });
+// Next.js 15's Turbopack rejects the private name `#_` that esbuild's minifier can pick ("Ecmascript
+// file had an error" at its declaration; Next 16, webpack, Vite, esbuild and the engines accept it):
+// give it a name of its own, checked to be unused.
+for (const file of ["keygate.js", "keygate.cjs"]) {
+  const path = join(OUT, file);
+  const code = readFileSync(path, "utf8");
+  const bare = /#_(?![\w$])/g;
+  if (!bare.test(code)) continue;
+  if (code.includes("#kg_")) throw new Error(`${file}: #kg_ is taken; pick another name for #_`);
+  writeFileSync(path, code.replace(bare, "#kg_"));
+}
 writeFileSync(join(OUT, "inline.js"),
   `// The optimised keygate wasm, deflate-raw compressed and base64-encoded (made by scripts/bundle.mjs).\nexport default ${JSON.stringify(packed)};\n`);
 
