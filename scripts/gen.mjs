@@ -14,7 +14,7 @@
 //   --json FILE  read the description from FILE (default: run `cargo run -q --example describe`)
 //   --out DIR    write under DIR instead of the repository (the drift test compares the two)
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { emulatorDts, emulatorIndexJs, emulatorProviders, registryRs, rustProviders } from "./gen-registry.mjs";
@@ -47,8 +47,13 @@ const q = (s) => JSON.stringify(s);
 const fail = (msg) => {
   throw new Error(`gen.mjs: ${msg}`);
 };
+// An unchanged file is not rewritten: a new mtime on src/providers/registry.rs would make cargo
+// rebuild the crate on every `make build`.
+const written = [];
 const write = (rel, content) => {
   const file = join(OUT, rel);
+  if (existsSync(file) && readFileSync(file, "utf8") === content) return;
+  if (!written.includes(rel)) written.push(rel);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, content);
 };
@@ -270,4 +275,4 @@ const files = {
 };
 if (Object.keys(files).join() !== GENERATED.join()) fail("GENERATED and the files written differ");
 for (const [rel, content] of Object.entries(files)) write(rel, content);
-if (!flag("--out")) console.log(`gen.mjs: wrote ${Object.keys(files).join(", ")}`);
+if (!flag("--out")) console.log(written.length ? `gen.mjs: wrote ${written.join(", ")}` : `gen.mjs: ${GENERATED.length} files up to date`);
