@@ -92,10 +92,13 @@ writeFileSync(join(OUT, "inline.js"),
   `// The optimised keygate wasm, deflate-raw compressed and base64-encoded (made by scripts/bundle.mjs).\nexport default ${JSON.stringify(packed)};\n`);
 
 // The emulator for CommonJS test suites (Jest): `require("keygate/emulator")` gets one bundled
-// CommonJS file made from the ESM sources, with the same declarations as a .d.cts.
+// CommonJS file made from the ESM sources, with the same declarations as a .d.cts (importing the
+// generated per-provider part as ./providers.d.cts, as index.d.ts imports ./providers.d.ts).
 const emu = join(ROOT, "pkg", "emulator");
 await build({ ...common, minify: false, entryPoints: [join(emu, "index.js")], format: "cjs", platform: "node", outfile: join(emu, "index.cjs") });
-writeFileSync(join(emu, "index.d.cts"), readFileSync(join(emu, "index.d.ts")));
+const emuDts = readFileSync(join(emu, "index.d.ts"), "utf8");
+if (!emuDts.includes('from "./providers.js";')) throw new Error("bundle.mjs: pkg/emulator/index.d.ts no longer imports ./providers.js; update the .d.cts step");
+writeFileSync(join(emu, "index.d.cts"), emuDts.replaceAll('from "./providers.js";', 'from "./providers.cjs";'));
 
 // `keygate/validate` (optional arguments 3 and 4: the validation-only wasm's web glue dir and its
 // optimised .wasm, from crates/keygate-validate): the glue and pkg/src/validate-core.js, with the

@@ -1,6 +1,10 @@
-// Types for the keygate provider emulator (keygate/emulator).
+// Types for the keygate provider emulator (keygate/emulator). The per-provider parts (ids, each
+// provider's config, URLs and demo keys) are generated into ./providers.d.ts by scripts/gen.mjs from
+// pkg/emulator/providers/<id>.js.
 
-export type ProviderId = "poesius" | "poelis" | "powerpost" | "postiz";
+import type { ProviderId, MountKey, CorsKey, ProviderConfigs, EmulatorUrls, DemoKeys } from "./providers.js";
+export type { ProviderId, MountKey, CorsKey, ProviderConfigs, EmulatorUrls, DemoKeys } from "./providers.js";
+
 export type CorsPolicy = "open" | "strict" | "none" | string[];
 
 export interface EmulatorOptions {
@@ -21,61 +25,19 @@ export interface EmulatorOptions {
 export type Credentials<P = Record<string, unknown>> = string[] | Array<{ key: string } & P> | Record<string, P | true>;
 
 export interface Scenario {
-  match?: { provider?: ProviderId | "postiz-self"; variant?: "hosted" | "self"; method?: string | string[]; path?: string | RegExp };
+  match?: { provider?: MountKey; variant?: "hosted" | "self"; method?: string | string[]; path?: string | RegExp };
   /** Fault specs consumed one per matching request; "ok" or null for a normal answer. */
   faults: Array<string | null>;
   name?: string;
 }
 
-export interface EmulatorConfig {
+export interface EmulatorConfig extends ProviderConfigs {
   defaults?: boolean;
   maxBodyBytes?: number;
   /** false: every answer carries `Connection: close` (one connection per request). Default true. */
   keepAlive?: boolean;
-  poesius?: {
-    apiKeys?: Credentials<{ revoked?: boolean; name?: string; description?: string }>;
-    jwts?: Credentials;
-    oauthTokens?: Credentials;
-    credits?: number;
-    requireTemplate?: boolean;
-    maxUploadBytes?: number;
-    templates?: Array<{ template_id: string; template_name: string }>;
-    presentations?: Array<Record<string, unknown>>;
-  };
-  poelis?: {
-    apiKeys?: Credentials<{ revoked?: boolean; organization?: string }>;
-    workspaces?: Array<{ id: string; name: string }>;
-    /** GraphQL data (what the official SDK reads over POST /v1/graphql). */
-    orgId?: string;
-    products?: Array<Record<string, unknown>>;
-    items?: Array<Record<string, unknown>>;
-    versions?: Array<Record<string, unknown>>;
-    properties?: Array<Record<string, unknown>>;
-  };
-  powerpost?: {
-    apiKeys?: Credentials<{ type?: "read_write" | "read_draft"; workspaces?: string[] | "*"; revoked?: boolean }>;
-    credits?: number;
-    retryAfterIn?: "both" | "error" | "top";
-  };
-  postiz?: {
-    apiKeys?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
-    oauthTokens?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
-    integrations?: Array<Record<string, unknown>>;
-    /** POST /posts per organization per window: hosted (default 30). */
-    postRateLimit?: number;
-    /** The same on the self-hosted mount (default 90, the server's API_LIMIT default). */
-    selfPostRateLimit?: number;
-    postRateWindowSec?: number;
-    planLimitReached?: boolean;
-    customers?: Array<{ id: string; name: string }>;
-    notifications?: Array<{ id: string; content: string; link?: string | null; createdAt: string }>;
-    tools?: Record<string, Array<{ methodName: string; output?: unknown; [k: string]: unknown }>>;
-    posts?: Array<Record<string, unknown>>;
-    missingContent?: Array<{ id: string; url: string }>;
-    remoteFiles?: Record<string, string>;
-  };
   rateLimit?: Partial<Record<ProviderId, { limit: number; windowSec?: number; burst?: number } | null>>;
-  cors?: Partial<Record<ProviderId | "postizSelf", CorsPolicy>>;
+  cors?: Partial<Record<CorsKey, CorsPolicy>>;
   scenarios?: Scenario[];
 }
 
@@ -117,7 +79,7 @@ export interface TrapRecord {
 }
 
 export interface CountFilter {
-  provider?: ProviderId | "postiz-self" | "cross-origin";
+  provider?: MountKey | "cross-origin";
   variant?: "hosted" | "self";
   method?: string;
   path?: string | RegExp;
@@ -134,19 +96,7 @@ export interface Emulator {
   host: string;
   /** true when bound to an address other machines can reach (anything but loopback). */
   exposed: boolean;
-  urls: {
-    poesius: string;
-    poesiusMcp: string;
-    poelis: string;
-    /** The host root the official Poelis SDK takes as POELIS_BASE_URL. */
-    poelisRoot: string;
-    poelisGraphql: string;
-    powerpost: string;
-    postiz: string;
-    postizRoot: string;
-    postizSelf: string;
-    postizSelfRoot: string;
-  };
+  urls: EmulatorUrls;
   crossOrigin: { url: string; port: number; received: TrapRecord[] };
   log: LogEntry[];
   config: EmulatorConfig;
@@ -159,25 +109,13 @@ export interface Emulator {
   pendingScenarios(): Scenario[];
   state(): Record<ProviderId, Record<string, number>>;
   /** How many requests each rate limit refused since the last reset. */
-  stats(): { refused: { poesius: number; poelis: number; powerpost: number; postiz: number; "postiz-self": number } };
+  stats(): { refused: Record<MountKey, number> };
   close(): Promise<void>;
 }
 
 export function startEmulator(config?: EmulatorConfig | string, options?: EmulatorOptions): Promise<Emulator>;
 
-export const DEMO_KEYS: {
-  readonly poesius: { readonly apiKey: string; readonly revokedKey: string; readonly jwt: string; readonly expiredJwt: string; readonly oauthToken: string };
-  readonly poelis: { readonly apiKey: string; readonly secondApiKey: string; readonly revokedKey: string };
-  readonly powerpost: {
-    readonly apiKey: string;
-    readonly draftKey: string;
-    readonly revokedKey: string;
-    readonly workspaceId: string;
-    readonly secondWorkspaceId: string;
-    readonly foreignWorkspaceId: string;
-  };
-  readonly postiz: { readonly apiKey: string; readonly noSubscriptionKey: string; readonly oauthToken: string; readonly noSubscriptionOAuthToken: string };
-};
+export const DEMO_KEYS: DemoKeys;
 export const DEFAULT_CONFIG: Readonly<EmulatorConfig>;
 export const MOUNTS: ReadonlyArray<{ prefix: string; provider: ProviderId; key: string; corsKey: string; variant: "hosted" | "self" | null }>;
 export const BYPASS_PARAM: string;

@@ -4,6 +4,7 @@
 // into wasm/keygate.js (ESM) and wasm-cjs/keygate.js (CommonJS), which the entries load.
 
 import { helpers } from "./helpers.js";
+import { HEADER_OPTIONS, configError, errors, ownValue, readBag, unreadable } from "./options.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -35,7 +36,7 @@ const CLASS_NAMES = [
   "NetworkError", "TimeoutError", "AbortError", "ApiError",
 ];
 
-const errors = { KeygateError };
+errors.KeygateError = KeygateError;
 Object.defineProperty(KeygateError.prototype, "name", { value: "KeygateError", writable: true, configurable: true });
 for (const name of CLASS_NAMES) {
   // A named class per kind, so `instanceof` and `err.name` work everywhere.
@@ -72,41 +73,6 @@ function toError(raw, caller) {
 // read once (a getter cannot answer differently later), and a getter or proxy trap that throws is a
 // ConfigError, never "absent". What crosses into wasm is a null-prototype object of the values
 // read, so no caller code runs while Rust state is borrowed.
-
-function configError(message, provider) {
-  return new errors.ConfigError(message, { code: "invalid_option", provider: provider ?? null });
-}
-
-function unreadable(what, name, provider) {
-  return configError(`${what}: ${name} could not be read (a getter or proxy trap threw)`, provider);
-}
-
-/** One own property (a data value, or a getter's result, read once); inherited ones are absent. */
-function ownValue(obj, name, what, provider) {
-  try {
-    return Object.hasOwn(obj, name) ? obj[name] : undefined;
-  } catch {
-    throw unreadable(what, name, provider);
-  }
-}
-
-/** The own properties `names` of an options object, as a null-prototype object (`undefined`/`null`: empty). */
-function readBag(obj, names, what, provider) {
-  const out = Object.create(null);
-  if (obj === undefined || obj === null) return out;
-  let isArray;
-  try {
-    isArray = Array.isArray(obj);
-  } catch {
-    throw unreadable(what, "the options object", provider);
-  }
-  if (typeof obj !== "object" || isArray) throw configError(`${what} must be an object, not ${isArray ? "an array" : typeof obj}`, provider);
-  for (const name of names) {
-    const v = ownValue(obj, name, what, provider);
-    if (v !== undefined) out[name] = v;
-  }
-  return out;
-}
 
 /** A copy of a record option (`query`, `headers`): own enumerable string keys; arrays copied. */
 function readRecord(obj, what, provider) {
@@ -665,7 +631,6 @@ const CLIENT_OPTIONS = [
   "timeoutMs", "maxRetries", "maxResponseBytes", "dangerouslyAllowBrowser", "fetch",
   ...HOOK_NAMES, "logger", "logLevel",
 ];
-const HEADER_OPTIONS = ["provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId"];
 
 function createApi(wasm) {
   const infos = JSON.parse(wasm.providerInfo());

@@ -1,7 +1,10 @@
 // The JavaScript layer of `keygate/validate`: the four validation functions over the small wasm
 // (crates/keygate-validate), with the same results as the full package's (pkg/src/core.js reads
 // options and unpacks results the same way; tests/runtimes runs the contract's validation cases
-// against both). `make build` bundles this file with that wasm's glue (scripts/bundle.mjs).
+// against both; both read options with pkg/src/options.js). `make build` bundles this file with that
+// wasm's glue (scripts/bundle.mjs).
+
+import { HEADER_OPTIONS, configError, errors, readBag } from "./options.js";
 
 const SEP = "\u001f";
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -22,42 +25,12 @@ class KeygateError extends Error {
     return out;
   }
 }
-const errors = { KeygateError };
+// The classes go into options.js's `errors` (its ConfigError is what the option readers throw).
 for (const name of ["KeygateError", "KeyFormatError", "ConfigError", "ApiError"]) {
   const cls = name === "KeygateError" ? KeygateError : { [name]: class extends KeygateError {} }[name];
   Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
   errors[name] = cls;
 }
-
-function configError(message) {
-  return new errors.ConfigError(message, { code: "invalid_option" });
-}
-
-/** The own properties `names` of an options object, as a null-prototype object (as core.js reads them). */
-function readBag(obj, names, what) {
-  const out = Object.create(null);
-  if (obj === undefined || obj === null) return out;
-  let isArray;
-  const unreadable = (name) => configError(`${what}: ${name} could not be read (a getter or proxy trap threw)`);
-  try {
-    isArray = Array.isArray(obj);
-  } catch {
-    throw unreadable("the options object");
-  }
-  if (typeof obj !== "object" || isArray) throw configError(`${what} must be an object, not ${isArray ? "an array" : typeof obj}`);
-  for (const name of names) {
-    let v;
-    try {
-      v = Object.hasOwn(obj, name) ? obj[name] : undefined;
-    } catch {
-      throw unreadable(name);
-    }
-    if (v !== undefined) out[name] = v;
-  }
-  return out;
-}
-
-const HEADER_OPTIONS = ["provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId"];
 
 function createValidate(wasm, providers) {
   function validateKey(provider, key, kind) {

@@ -2,32 +2,17 @@
 //!
 //! Everything keygate knows about a provider (base URL, env variables, credential kinds, the header
 //! each kind is sent in, key-format rules, endpoints and error-body shape) lives in one
-//! [`Provider`] value in one file of this module. Adding a provider means one new file, one entry
-//! in [`ALL`] and its tests.
+//! [`Provider`] value in one file of this module. Adding a provider means one new file and its
+//! tests: the registry ([`ProviderId`], [`ALL`]) is generated from the files (CONTRIBUTING.md).
 
 mod describe;
-mod poelis;
-mod poesius;
-mod postiz;
-mod powerpost;
+// The registry: `mod <id>;` per provider file, the `ProviderId` enum, `ALL` and the per-provider
+// match arms. Generated from the provider files by scripts/gen.mjs (`make gen`).
+include!("registry.rs");
 
 pub use describe::providers_json;
 
 use crate::validate::{Check, KeyFacts};
-
-/// A provider's stable id, as used in the API (`"poesius"`, `"poelis"`, `"powerpost"`, `"postiz"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProviderId {
-    /// Poesius: slides from documents (REST + MCP).
-    Poesius,
-    /// Poelis: engineering product data (REST).
-    Poelis,
-    /// PowerPost: AI social posts (REST).
-    PowerPost,
-    /// Postiz: social scheduling (REST, cloud or self-hosted).
-    Postiz,
-}
 
 impl ProviderId {
     /// The id string used in the API.
@@ -38,39 +23,6 @@ impl ProviderId {
     /// Parses an id string (exact, lowercase).
     pub fn parse(s: &str) -> Option<ProviderId> {
         ALL.iter().find(|p| p.id == s).map(|p| p.kind)
-    }
-
-    /// The provider's full description.
-    pub fn provider(self) -> &'static Provider {
-        match self {
-            ProviderId::Poesius => &poesius::PROVIDER,
-            ProviderId::Poelis => &poelis::PROVIDER,
-            ProviderId::PowerPost => &powerpost::PROVIDER,
-            ProviderId::Postiz => &postiz::PROVIDER,
-        }
-    }
-
-    /// The message (exact) of a 401 that means the account has no subscription, not a bad key:
-    /// classified as [`ErrorKind::Subscription`](crate::ErrorKind::Subscription). The provider
-    /// file's `SUBSCRIPTION_401`, a constant rather than a [`Provider`] field so that the npm
-    /// wasm carries only the one message, not a field per provider.
-    pub fn subscription_401(self) -> Option<&'static str> {
-        match self {
-            ProviderId::Poesius => poesius::SUBSCRIPTION_401,
-            ProviderId::Poelis => poelis::SUBSCRIPTION_401,
-            ProviderId::PowerPost => powerpost::SUBSCRIPTION_401,
-            ProviderId::Postiz => postiz::SUBSCRIPTION_401,
-        }
-    }
-
-    /// The provider's rules for a client's loop (rotation, pacing), from its file.
-    pub fn rules(self) -> &'static ClientRules {
-        match self {
-            ProviderId::Poesius => &poesius::RULES,
-            ProviderId::Poelis => &poelis::RULES,
-            ProviderId::PowerPost => &powerpost::RULES,
-            ProviderId::Postiz => &postiz::RULES,
-        }
     }
 }
 
@@ -521,14 +473,6 @@ impl Provider {
         self.endpoints.iter().find(|e| e.name == name)
     }
 }
-
-/// All providers, in the order of SPEC's table.
-pub const ALL: [&Provider; 4] = [
-    &poesius::PROVIDER,
-    &poelis::PROVIDER,
-    &powerpost::PROVIDER,
-    &postiz::PROVIDER,
-];
 
 /// Characters of the base64url alphabet (`A-Z a-z 0-9 - _`).
 pub(crate) fn is_base64url(c: u8) -> bool {

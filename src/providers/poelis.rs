@@ -14,6 +14,11 @@ const PREFIX: &str = "poelis_api_";
 /// documents `poelis_api_…`. The server may accept either, so neither is refused.
 const EARLIER_PREFIX: &str = "poelis_live_";
 
+/// Its place in the registry's `ALL` (the order of SPEC's provider table); scripts/gen.mjs
+/// writes src/providers/registry.rs from the provider files in this order.
+pub(super) const ORDER: usize = 1;
+
+/// Poelis: engineering product data (REST).
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderId::Poelis,
     id: "poelis",

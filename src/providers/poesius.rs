@@ -9,6 +9,11 @@ use super::{
 use super::{Coerce, Helper, Param, To, TypeDef, FILENAME, FILE_TS};
 use crate::validate::{check_body, check_jwt, refuse, Check, Code};
 
+/// Its place in the registry's `ALL` (the order of SPEC's provider table); scripts/gen.mjs
+/// writes src/providers/registry.rs from the provider files in this order.
+pub(super) const ORDER: usize = 0;
+
+/// Poesius: slides from documents (REST + MCP).
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderId::Poesius,
     id: "poesius",

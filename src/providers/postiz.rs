@@ -11,6 +11,11 @@ use crate::validate::{check_body, refuse, warn, wrong_prefix_because, Check, Cod
 
 const OAUTH_PREFIX: &str = "pos_";
 
+/// Its place in the registry's `ALL` (the order of SPEC's provider table); scripts/gen.mjs
+/// writes src/providers/registry.rs from the provider files in this order.
+pub(super) const ORDER: usize = 3;
+
+/// Postiz: social scheduling (REST, cloud or self-hosted).
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderId::Postiz,
     id: "postiz",

@@ -10,6 +10,11 @@ use super::{
 use super::{Coerce, Helper, Param, To, TypeDef, IDEMPOTENCY_KEY};
 use crate::validate::{check_body, refuse, warn, wrong_prefix, Check, Code, KeyFacts, WarningCode};
 
+/// Its place in the registry's `ALL` (the order of SPEC's provider table); scripts/gen.mjs
+/// writes src/providers/registry.rs from the provider files in this order.
+pub(super) const ORDER: usize = 2;
+
+/// PowerPost: AI social posts (REST).
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderId::PowerPost,
     id: "powerpost",

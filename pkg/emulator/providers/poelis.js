@@ -315,3 +315,19 @@ export const EMULATOR = Object.freeze({
   limiter: "bucket",
   requestId: true,
 });
+
+/** This provider's part of the emulator's typings: scripts/gen.mjs writes pkg/emulator/providers.d.ts
+ * from it (`config`: the type of `EmulatorConfig.poelis`; `urls`: docs of `EMULATOR.urls`' entries). */
+export const TYPES = Object.freeze({
+  config: `{
+  apiKeys?: Credentials<{ revoked?: boolean; organization?: string }>;
+  workspaces?: Array<{ id: string; name: string }>;
+  /** GraphQL data (what the official SDK reads over POST /v1/graphql). */
+  orgId?: string;
+  products?: Array<Record<string, unknown>>;
+  items?: Array<Record<string, unknown>>;
+  versions?: Array<Record<string, unknown>>;
+  properties?: Array<Record<string, unknown>>;
+  }`,
+  urls: { poelisRoot: "The host root the official Poelis SDK takes as POELIS_BASE_URL." },
+});

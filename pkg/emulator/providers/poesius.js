@@ -467,3 +467,18 @@ export const EMULATOR = Object.freeze({
   limiter: "window",
   requestId: true,
 });
+
+/** This provider's part of the emulator's typings: scripts/gen.mjs writes pkg/emulator/providers.d.ts
+ * from it (`config`: the type of `EmulatorConfig.poesius`; `urls`: docs of `EMULATOR.urls`' entries). */
+export const TYPES = Object.freeze({
+  config: `{
+  apiKeys?: Credentials<{ revoked?: boolean; name?: string; description?: string }>;
+  jwts?: Credentials;
+  oauthTokens?: Credentials;
+  credits?: number;
+  requireTemplate?: boolean;
+  maxUploadBytes?: number;
+  templates?: Array<{ template_id: string; template_name: string }>;
+  presentations?: Array<Record<string, unknown>>;
+  }`,
+});

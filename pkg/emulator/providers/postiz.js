@@ -570,3 +570,25 @@ export const EMULATOR = Object.freeze({
   // Postiz sets no request-id header (its backend has none); the log still numbers the request.
   requestId: false,
 });
+
+/** This provider's part of the emulator's typings: scripts/gen.mjs writes pkg/emulator/providers.d.ts
+ * from it (`config`: the type of `EmulatorConfig.postiz`; `urls`: docs of `EMULATOR.urls`' entries). */
+export const TYPES = Object.freeze({
+  config: `{
+  apiKeys?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
+  oauthTokens?: Credentials<{ subscription?: boolean; organization?: string; revoked?: boolean }>;
+  integrations?: Array<Record<string, unknown>>;
+  /** POST /posts per organization per window: hosted (default 30). */
+  postRateLimit?: number;
+  /** The same on the self-hosted mount (default 90, the server's API_LIMIT default). */
+  selfPostRateLimit?: number;
+  postRateWindowSec?: number;
+  planLimitReached?: boolean;
+  customers?: Array<{ id: string; name: string }>;
+  notifications?: Array<{ id: string; content: string; link?: string | null; createdAt: string }>;
+  tools?: Record<string, Array<{ methodName: string; output?: unknown; [k: string]: unknown }>>;
+  posts?: Array<Record<string, unknown>>;
+  missingContent?: Array<{ id: string; url: string }>;
+  remoteFiles?: Record<string, string>;
+  }`,
+});

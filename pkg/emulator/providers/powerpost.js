@@ -268,3 +268,13 @@ export const EMULATOR = Object.freeze({
   limiter: "window",
   requestId: true,
 });
+
+/** This provider's part of the emulator's typings: scripts/gen.mjs writes pkg/emulator/providers.d.ts
+ * from it (`config`: the type of `EmulatorConfig.powerpost`; `urls`: docs of `EMULATOR.urls`' entries). */
+export const TYPES = Object.freeze({
+  config: `{
+  apiKeys?: Credentials<{ type?: "read_write" | "read_draft"; workspaces?: string[] | "*"; revoked?: boolean }>;
+  credits?: number;
+  retryAfterIn?: "both" | "error" | "top";
+  }`,
+});
