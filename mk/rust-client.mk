@@ -33,3 +33,21 @@ test-publish-rust-client:
 	cargo publish --dry-run --allow-dirty -p keygate --features $(RUST_CLIENT_FEATURES)
 
 EXTRA_TESTS += test-publish-rust-client
+
+# The `gloo` feature (src/gloo.rs) in wasm: clippy for wasm32 with the feature, then
+# tests/gloo_emulator.rs (wasm-bindgen-test) against the emulator in Node, headless Chromium (a
+# page and a dedicated Web Worker, through Debian's chromedriver) and workerd (tests/rust-worker,
+# through miniflare). tests/rust-gloo/run.mjs starts one emulator per runtime and fails loudly
+# when a runtime cannot run.
+.PHONY: test-rust-gloo setup-chromedriver
+GLOO_FEATURES := gloo,serde
+
+setup-chromedriver: setup-chromium
+	@command -v chromedriver >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-driver >/dev/null; }
+	@chromedriver --version
+
+test-rust-gloo: setup-rust setup-wasm-bindgen setup-node setup-chromedriver
+	cargo clippy -p keygate --lib --test gloo_emulator --features $(GLOO_FEATURES) --target $(WASM_TARGET) -- -D warnings
+	node tests/rust-gloo/run.mjs node chromium chromium-worker
+
+EXTRA_TESTS += test-rust-gloo
