@@ -46,8 +46,16 @@ setup-chromedriver: setup-chromium
 	@command -v chromedriver >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-driver >/dev/null; }
 	@chromedriver --version
 
+# The Rust worker is its own workspace (tests/rust-worker/Cargo.lock), built into target/rust-worker.
+RUST_WORKER_TARGET := $(CURDIR)/target/rust-worker
+
 test-rust-gloo: setup-rust setup-wasm-bindgen setup-node setup-chromedriver
 	cargo clippy -p keygate --lib --test gloo_emulator --features $(GLOO_FEATURES) --target $(WASM_TARGET) -- -D warnings
 	node tests/rust-gloo/run.mjs node chromium chromium-worker
+	cd tests/rust-worker && CARGO_TARGET_DIR=$(RUST_WORKER_TARGET) cargo clippy --locked --target $(WASM_TARGET) -- -D warnings
+	cd tests/rust-worker && CARGO_TARGET_DIR=$(RUST_WORKER_TARGET) cargo build --locked --target $(WASM_TARGET)
+	rm -rf $(RUST_WORKER_TARGET)/glue
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir $(RUST_WORKER_TARGET)/glue $(RUST_WORKER_TARGET)/$(WASM_TARGET)/debug/keygate_rust_worker.wasm
+	node --test tests/rust-worker/
 
 EXTRA_TESTS += test-rust-gloo
