@@ -18,7 +18,9 @@
 //! use keygate::{Client, Config, Credential, CredentialKind, Options, ProviderId, RequestSpec};
 //!
 //! let key = Credential::new(ProviderId::Poelis, CredentialKind::ApiKey, "poelis_api_...")?;
-//! let client = Client::with_gloo(Config::new(key, Options::default())?);
+//! // In a page a secret API key is refused (as in the npm package); workers and servers are fine.
+//! let options = Options { browser_window: keygate::gloo::in_browser_window(), ..Default::default() };
+//! let client = Client::with_gloo(Config::new(key, options)?);
 //! let get = RequestSpec { method: "GET".into(), path: "/workspaces".into(), ..Default::default() };
 //! let answer = client.request(get).await?;
 //! assert_eq!(answer.status, 200);
@@ -77,6 +79,24 @@ impl Drop for AbortOnDrop {
             c.abort();
         }
     }
+}
+
+/// Whether this code runs in a browser window (a page, not a worker, not Node or workerd), tested
+/// as the npm package does: `window.document` and `navigator` exist, and the user agent is not
+/// workerd's. Pass it as [`crate::Options::browser_window`] so that a secret API key is refused
+/// in a page (anyone who opens it could read the key), as the JS client refuses it.
+pub fn in_browser_window() -> bool {
+    let global = js_sys::global();
+    let has = |v: &JsValue, key: &str| {
+        Reflect::get(v, &key.into())
+            .ok()
+            .filter(|x| !x.is_undefined())
+    };
+    has(&global, "window")
+        .and_then(|w| has(&w, "document"))
+        .is_some()
+        && has(&global, "navigator").is_some()
+        && !in_workerd()
 }
 
 /// `navigator.userAgent === "Cloudflare-Workers"`, as the npm package tests it.

@@ -22,7 +22,7 @@ use keygate::{
 };
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// What run.mjs passes: `{url, urls, keys, opaqueRedirects}`.
+/// What run.mjs passes: `{url, urls, keys, opaqueRedirects, window}`.
 fn emu() -> Json {
     // Checked when the tests run (not at compile time), so clippy and a plain build still work.
     let Some(raw) = option_env!("KEYGATE_GLOO_EMU") else {
@@ -315,5 +315,26 @@ async fn cross_origin_redirects_are_refused_and_same_origin_ones_follow_the_runt
     } else {
         let r = same.expect("a same-origin redirect is followed");
         assert_eq!(r.status, 200);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_secret_key_is_refused_in_a_page_and_allowed_in_workers_and_node() {
+    let in_window = matches!(emu().get("window"), Some(Json::Bool(true)));
+    assert_eq!(keygate::gloo::in_browser_window(), in_window);
+    let cred = Credential::new(P::Poelis, K::ApiKey, &key("poelis", "apiKey")).expect("key");
+    let opts = Options {
+        browser_window: keygate::gloo::in_browser_window(),
+        base_url: Some(field(&emu(), &["urls", "poelis"])),
+        allow_insecure_http: true,
+        ..Default::default()
+    };
+    match Config::new(cred, opts) {
+        Ok(_) => assert!(!in_window, "a secret key was accepted in a page"),
+        Err(e) => {
+            assert!(in_window, "{e}");
+            assert_eq!(e.code, ErrorCode::BrowserSecretKey, "{e}");
+            assert_no_key(&format!("{e} {e:?}"), &all_keys());
+        }
     }
 }

@@ -20,9 +20,9 @@ const RUNNER = path.join(ROOT, ".tools/bin/wasm-bindgen-test-runner");
 const CHROMEDRIVER = process.env.CHROMEDRIVER || "/usr/bin/chromedriver";
 const RUN_MS = 420_000; // one runtime, the test crate's compile included
 const RUNTIMES = {
-  node: { env: {}, opaqueRedirects: false },
-  chromium: { env: { WASM_BINDGEN_USE_BROWSER: "1" }, opaqueRedirects: true, browser: true },
-  "chromium-worker": { env: { WASM_BINDGEN_USE_DEDICATED_WORKER: "1" }, opaqueRedirects: true, browser: true },
+  node: { env: {}, opaqueRedirects: false, window: false },
+  chromium: { env: { WASM_BINDGEN_USE_BROWSER: "1" }, opaqueRedirects: true, window: true, browser: true },
+  "chromium-worker": { env: { WASM_BINDGEN_USE_DEDICATED_WORKER: "1" }, opaqueRedirects: true, window: false, browser: true },
 };
 
 const fail = (msg) => {
@@ -76,7 +76,7 @@ for (const name of runtimes) {
   const started = Date.now();
   let code;
   try {
-    const config = { url: emu.url, urls: emu.urls, keys: DEMO_KEYS, opaqueRedirects: rt.opaqueRedirects };
+    const config = { url: emu.url, urls: emu.urls, keys: DEMO_KEYS, opaqueRedirects: rt.opaqueRedirects, window: rt.window };
     const env = {
       ...process.env,
       ...rt.env,

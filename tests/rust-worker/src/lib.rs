@@ -13,6 +13,8 @@ use keygate::{
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+mod readme;
+
 struct Emu(Value);
 
 impl Emu {
