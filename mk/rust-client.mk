@@ -32,6 +32,7 @@ EXTRA_TESTS += example-reqwest
 .PHONY: test-publish-rust-client
 test-publish-rust-client:
 	cargo publish --dry-run --allow-dirty -p keygate --features $(RUST_CLIENT_FEATURES)
+	cargo publish --dry-run --allow-dirty -p keygate --features $(GLOO_FEATURES) --target $(WASM_TARGET)
 
 EXTRA_TESTS += test-publish-rust-client
 
