@@ -250,6 +250,47 @@ async fn race<A>(work: impl Future<Output = A>, timer: impl Future<Output = ()>)
 
 impl<T: Transport> Client<T> {
     /// A client for `config` over `transport`.
+    ///
+    /// The ready-made transports are `transport::Reqwest` (feature `reqwest`, servers:
+    /// `Client::with_reqwest`) and `gloo::Gloo` (feature `gloo`, wasm: `Client::with_gloo`). Any
+    /// other HTTP stack, or a canned one for tests, is two methods:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use keygate::client::{Incoming, Outgoing, SendError};
+    /// use keygate::{Client, Config, Credential, CredentialKind, Options, ProviderId, RequestSpec, Transport};
+    ///
+    /// /// Answers every request with an empty workspace list.
+    /// struct Canned;
+    ///
+    /// impl Transport for Canned {
+    ///     async fn send(&self, r: Outgoing<'_>) -> Result<Incoming, SendError> {
+    ///         assert_eq!(r.url, "https://api.poelis.com/v1/public/workspaces");
+    ///         assert!(r.headers.iter().any(|h| h.value.is_sensitive()), "the credential header");
+    ///         Ok(Incoming {
+    ///             status: 200,
+    ///             headers: vec![("content-type".into(), "application/json".into())],
+    ///             body: br#"{"items":[],"count":0}"#.to_vec(),
+    ///             ..Default::default()
+    ///         })
+    ///     }
+    ///
+    ///     async fn sleep(&self, _: Duration) {} // a real transport waits here
+    /// }
+    ///
+    /// let key = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
+    /// let credential = Credential::new(ProviderId::Poelis, CredentialKind::ApiKey, key)?;
+    /// let client = Client::new(Config::new(credential, Options::default())?, Canned);
+    /// let get = RequestSpec { method: "GET".into(), path: "/workspaces".into(), ..Default::default() };
+    /// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let answer = client.request(get).await?;
+    /// assert_eq!((answer.status, answer.text().as_str()), (200, r#"{"items":[],"count":0}"#));
+    /// assert!(!format!("{client:?}").contains(key), "Debug shows the key redacted");
+    /// # Ok::<(), keygate::Error>(())
+    /// # })?;
+    /// # Ok::<(), keygate::Error>(())
+    /// ```
     pub fn new(config: Config, transport: T) -> Client<T> {
         Client { config, transport }
     }
@@ -264,7 +305,30 @@ impl<T: Transport> Client<T> {
         &self.transport
     }
 
-    /// Sends `spec` (no body): see [`Client::send`].
+    /// Sends `spec` (no body): see [`Client::send`]. A query, extra headers and the endpoint's
+    /// name (for the provider's error rules) go in the spec; errors are typed and redacted.
+    ///
+    /// ```no_run
+    /// use keygate::{Client, ErrorKind, RequestSpec, Transport};
+    ///
+    /// async fn presentations<T: Transport>(client: &Client<T>) -> Result<Vec<u8>, keygate::Error> {
+    ///     let spec = RequestSpec {
+    ///         method: "GET".into(),
+    ///         path: "/presentations".into(),
+    ///         query: vec![("limit".into(), "5".into())],
+    ///         ..Default::default()
+    ///     };
+    ///     match client.request(spec).await {
+    ///         Ok(answer) => Ok(answer.body),
+    ///         // Retries (429 with Retry-After, 5xx, network) are already done here.
+    ///         Err(e) if e.kind == ErrorKind::RateLimit => {
+    ///             eprintln!("still limited, retry in {:?} ms: {e}", e.retry_after_ms);
+    ///             Err(e)
+    ///         }
+    ///         Err(e) => Err(e), // `{e}` and `{e:?}` never show the key
+    ///     }
+    /// }
+    /// ```
     pub async fn request(&self, spec: RequestSpec) -> Result<Response, Error> {
         self.send(&spec, None).await
     }

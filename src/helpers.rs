@@ -171,6 +171,15 @@ impl<T: Transport> Client<T> {
     }
 
     /// Poelis: the organization's workspaces.
+    ///
+    /// ```no_run
+    /// # async fn run<T: keygate::Transport>(client: keygate::Client<T>) -> Result<(), keygate::Error> {
+    /// // `client`: a Poelis client, e.g. `Client::with_reqwest(config)?` (feature `reqwest`).
+    /// for w in client.list_workspaces().await?.items {
+    ///     println!("{} {}", w.id, w.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list_workspaces(&self) -> Result<WorkspaceList, Error> {
         self.call("listWorkspaces", &[]).await?.json()
     }

@@ -30,6 +30,8 @@ mod classify;
 pub mod client;
 mod error;
 mod exchange;
+#[cfg(all(feature = "gloo", target_arch = "wasm32"))]
+pub mod gloo;
 mod headers;
 #[cfg(all(feature = "serde", not(target_arch = "wasm32")))]
 pub mod helpers;
