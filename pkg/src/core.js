@@ -968,7 +968,7 @@ function createApi(wasm) {
      */
     async #send(spec) {
       const { spec: clean, signal } = readSpec(spec, this.#provider);
-      if (this.#credFn === undefined) return drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
+      if (this.#credFn === undefined) return await drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
       // Each call's WasmClient travels with its value (a concurrent request may change #inner).
       const now = await this.#current();
       const rot = {
