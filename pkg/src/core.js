@@ -201,6 +201,46 @@ function headerOf(resp, name) {
   }
 }
 
+/** Every response header as a plain object (`{}` for a fetch stand-in without iterable headers). */
+function allHeaders(resp) {
+  const out = {};
+  try {
+    for (const [k, v] of resp.headers) out[k] = v;
+  } catch {
+    // A fetch stand-in without iterable headers.
+  }
+  return out;
+}
+
+/**
+ * The headers the exchange reads, packed (`flat`), and for the runtime's own `Headers` class
+ * (not a subclass or stand-in, whose `get` and iteration might disagree) every header read in the
+ * same pass (`all`, the answer's `headers`): one iteration instead of a `get` per name.
+ */
+function headerView(resp, names) {
+  let h, all = null;
+  try {
+    h = resp.headers;
+    if (typeof Headers === "function" && h !== null && typeof h === "object" && Object.getPrototypeOf(h) === Headers.prototype) {
+      all = {};
+      for (const [k, v] of h) all[k] = v;
+    }
+  } catch {
+    all = null;
+  }
+  let flat = "";
+  for (const name of names) {
+    const v = all !== null ? (Object.hasOwn(all, name) ? all[name] : null) : headerOf(resp, name);
+    if (v !== null) flat += name + SEP + v + SEP;
+  }
+  return { flat, all };
+}
+
+const TIMED_OUT = Object.freeze({ ended: 1 });
+const CALLER_ABORTED = Object.freeze({ ended: 0 });
+const gotOk = (ok) => ({ ok });
+const gotErr = (err) => ({ err });
+
 /** Waits `ms` unless `signal` fires first; resolves to whether the wait completed. */
 function wait(ms, signal) {
   return new Promise((resolve) => {
@@ -313,7 +353,7 @@ async function attempt(ex, fetchImpl, init, limits, track) {
   const opaque = type === "opaqueredirect" || (status === 0 && type !== "error");
   // A fetch that followed a redirect itself (a custom fetch dropping `redirect: "manual"`), or
   // whose answer names another origin: its body is never returned.
-  if (redirected || (typeof finalUrl === "string" && finalUrl !== "" && !sameOrigin(finalUrl, url))) {
+  if (redirected || (typeof finalUrl === "string" && finalUrl !== "" && finalUrl !== url && !sameOrigin(finalUrl, url))) {
     discard(resp);
     return { resp, refuse: [0, status, 0] };
   }
@@ -445,12 +485,6 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
         started = Date.now();
       }
       const controller = new AbortController();
-      let timer, onAbort;
-      const deadline = new Promise((resolve) => {
-        timer = setTimeout(() => resolve({ ended: 1 }), timeoutMs);
-        onAbort = () => resolve({ ended: 0 });
-        listen(signal, onAbort);
-      });
       // Built on a null prototype, so an inherited `body`, `redirect` or `duplex` cannot reach
       // fetch; `body`, `window` and `referrer` are always set, their defaults spelled out: Node's
       // fetch converts the init into a plain `{}` whose missing members it then reads through
@@ -465,10 +499,20 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
       init.window = null;
       init.referrer = "about:client";
       const track = { reader: null };
-      const work = (async () => attempt(ex, fetchImpl, init, limits, track))().then((ok) => ({ ok }), (err) => ({ err }));
-      const outcome = await Promise.race([work, deadline]);
+      // `attempt` is async (it never throws synchronously); raced against keygate's timer and the
+      // caller's signal in one promise (no Promise.race, no deadline promise of its own).
+      const work = attempt(ex, fetchImpl, init, limits, track).then(gotOk, gotErr);
+      let timer, onAbort;
+      const outcome = await new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
+        if (signal !== undefined) {
+          onAbort = () => resolve(CALLER_ABORTED);
+          listen(signal, onAbort);
+        }
+        work.then(resolve);
+      });
       clearTimeout(timer);
-      unlisten(signal, onAbort);
+      if (signal !== undefined) unlisten(signal, onAbort);
       if (outcome.ended !== undefined) {
         // keygate's timer or the caller's signal: abort the fetch, cancel a stalled body read,
         // and move on whatever the fetch function does with that.
@@ -500,11 +544,8 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
       } else {
         const { resp, status, opaque, bytes, refuse } = outcome.ok;
         // Only the headers the exchange reads cross into wasm.
-        let flat = "";
-        for (const name of readHeaders) {
-          const v = headerOf(resp, name);
-          if (v !== null) flat += name + SEP + v + SEP;
-        }
+        const view = headerView(resp, readHeaders);
+        const flat = view.flat;
         if (refuse) throw ex.refuse(refuse[0], refuse[1], flat);
         step = ex.response(status, opaque, flat, bytes);
         if (seen) {
@@ -512,13 +553,8 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
           observeResponse(obs, seen, status, step, err, Date.now() - started, ex);
         }
         if (step === -2) {
-          const out = {};
-          try {
-            for (const [k, v] of resp.headers) out[k] = v;
-          } catch {
-            // A fetch stand-in without iterable headers.
-          }
-          const data = decodeBody(bytes, headerOf(resp, "content-type"), status);
+          const out = view.all ?? allHeaders(resp);
+          const data = decodeBody(bytes, view.all ? (view.all["content-type"] ?? null) : headerOf(resp, "content-type"), status);
           if (data === undefined) throw ex.invalidJson();
           return { status, headers: out, data, requestId: ex.requestId(), rateLimit: ex.rateLimit() };
         }
@@ -897,7 +933,7 @@ function createApi(wasm) {
      */
     async #send(spec) {
       const { spec: clean, signal } = readSpec(spec, this.#provider);
-      if (this.#credFn === undefined) return drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
+      if (this.#credFn === undefined) return await drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
       // Each call's WasmClient travels with its value (a concurrent request may change #inner).
       const now = await this.#current();
       const rot = {
