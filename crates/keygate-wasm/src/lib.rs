@@ -340,16 +340,6 @@ pub fn detect_provider(input: JsValue) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// `detectKind(key)`: the credential kind for a recognised prefix, else `null`.
-#[wasm_bindgen(js_name = detectKind)]
-pub fn detect_kind(input: JsValue) -> JsValue {
-    input
-        .as_string()
-        .and_then(|s| detect(&s))
-        .map(|(_, k)| JsValue::from_str(k.as_str()))
-        .unwrap_or(JsValue::NULL)
-}
-
 /// `redact(key)`: prefix, `…` and the last 4 characters at most.
 #[wasm_bindgen]
 pub fn redact(input: JsValue) -> String {
