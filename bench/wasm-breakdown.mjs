@@ -36,9 +36,10 @@ run(WASM_OPT, [
   "-Oz", "-g", "--strip-producers", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", join(OUT, "keygate_bg.wasm"), "-o", named,
 ]);
-// The shipped size is the same file minus its name section.
+// The shipped size is the same file minus its name section, with its import and export names
+// minified as scripts/bundle.mjs does.
 const stripped = join(OUT, "keygate_stripped.wasm");
-run(WASM_OPT, [named, "--strip-debug", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o", stripped]);
+run(WASM_OPT, [named, "--strip-debug", "--minify-imports-and-exports-and-modules", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o", stripped]);
 const bytes = readFileSync(stripped);
 console.log(`shipped-equivalent wasm: ${bytes.length} B raw, ${gzipSync(bytes, { level: 9 }).length} B gzip (names kept for analysis in ${named.slice(ROOT.length + 1)})`);
 

@@ -22,11 +22,46 @@ pub enum Json {
     Obj(Vec<(String, Json)>),
 }
 
-const MAX_DEPTH: usize = 64;
+/// Deepest nesting read (a document nested deeper is not JSON to keygate): the top-level value is
+/// at depth 0, a host reader (below) must refuse a value deeper than this too.
+pub const MAX_DEPTH: usize = 64;
+
+/// A host's JSON reader, for a program that already has one (the npm package's wasm, whose host
+/// has `JSON.parse`): with the `host-json` feature, [`Json::parse`] hands every document to the
+/// reader registered with [`set_host_reader`] instead of this module's parser, which is then not
+/// compiled in (about 3.8 KB gzip of the package's wasm). The rules reading the value stay the
+/// same code; only who parsed the text differs. A host reader must accept exactly the JSON grammar
+/// (RFC 8259) for UTF-8 text with no byte-order mark, refuse nesting deeper than [`MAX_DEPTH`],
+/// keep the last of duplicate keys, and turn a lone surrogate into U+FFFD.
+#[cfg(feature = "host-json")]
+pub type HostReader = fn(&[u8]) -> Option<Json>;
+
+#[cfg(feature = "host-json")]
+static HOST_READER: std::sync::OnceLock<HostReader> = std::sync::OnceLock::new();
+
+/// Registers the host's JSON reader (the first registration wins). Until one is registered, no
+/// document parses.
+#[cfg(feature = "host-json")]
+pub fn set_host_reader(reader: HostReader) {
+    let _ = HOST_READER.set(reader);
+}
 
 impl Json {
     /// Parses a whole document (surrounding whitespace allowed); `None` if it is not JSON.
+    #[cfg(feature = "host-json")]
     pub fn parse(bytes: &[u8]) -> Option<Json> {
+        HOST_READER.get().and_then(|read| read(bytes))
+    }
+
+    /// Parses a whole document (surrounding whitespace allowed); `None` if it is not JSON.
+    #[cfg(not(feature = "host-json"))]
+    pub fn parse(bytes: &[u8]) -> Option<Json> {
+        Self::parse_own(bytes)
+    }
+
+    /// This module's own parser (what [`Json::parse`] is without the `host-json` feature).
+    #[cfg_attr(feature = "host-json", allow(dead_code))]
+    pub(crate) fn parse_own(bytes: &[u8]) -> Option<Json> {
         let text = core::str::from_utf8(bytes).ok()?;
         let mut p = Parser {
             s: text.as_bytes(),
@@ -75,11 +110,13 @@ impl Json {
     }
 }
 
+#[cfg_attr(feature = "host-json", allow(dead_code))]
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
 }
 
+#[cfg_attr(feature = "host-json", allow(dead_code))]
 impl Parser<'_> {
     fn ws(&mut self) {
         while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -270,6 +307,7 @@ impl Parser<'_> {
     }
 }
 
+#[cfg_attr(feature = "host-json", allow(dead_code))]
 /// `m * 10^exp` without overflowing the intermediate steps (0 stays 0).
 fn scale(m: f64, exp: i64) -> f64 {
     if m == 0.0 {
@@ -290,6 +328,7 @@ fn scale(m: f64, exp: i64) -> f64 {
     v
 }
 
+#[cfg_attr(feature = "host-json", allow(dead_code))]
 fn pow10(n: i64) -> f64 {
     let mut v = 1f64;
     for _ in 0..n {

@@ -94,6 +94,13 @@ pub use secret::{Credential, Secret};
 pub use url::BaseUrl;
 pub use validate::{detect, redact, validate, validate_at, Code, Validation, Warning, WarningCode};
 
+/// With the `host-json` feature: a host's JSON reader instead of keygate's own (the npm package's
+/// wasm reads JSON with the host's `JSON.parse`; see [`host_json::set_host_reader`]).
+#[cfg(feature = "host-json")]
+pub mod host_json {
+    pub use crate::json::{set_host_reader, HostReader, Json, MAX_DEPTH};
+}
+
 /// Internals re-exported for keygate's own fuzz targets and integration tests only: not part of
 /// the public API, not covered by semver, hidden from the docs. Nothing else should use them.
 #[doc(hidden)]

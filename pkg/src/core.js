@@ -740,6 +740,8 @@ function createApi(wasm) {
     if (typeof Headers !== "function") throw configError('buildHeaders(options, { as: "headers" }) needs a runtime with Headers');
     // A real Headers (fetch takes it as is); only explicit reads (get, entries, iteration) see values.
     SafeHeaders = class KeygateHeaders extends Headers {
+      // Its name kept through minification (scripts/bundle.mjs builds without keepNames).
+      static { Object.defineProperty(this, "name", { value: "KeygateHeaders", configurable: true }); }
       toJSON() {
         return redactedEntries(this);
       }

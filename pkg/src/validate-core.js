@@ -60,6 +60,8 @@ function createValidate(wasm, providers) {
     if (SafeHeaders) return SafeHeaders;
     if (typeof Headers !== "function") throw configError('buildHeaders(options, { as: "headers" }) needs a runtime with Headers');
     SafeHeaders = class KeygateHeaders extends Headers {
+      // Its name kept through minification (scripts/bundle.mjs builds without keepNames).
+      static { Object.defineProperty(this, "name", { value: "KeygateHeaders", configurable: true }); }
       toJSON() { return entriesOf(this); }
       toString() { return display(entriesOf(this)); }
       [INSPECT]() { return `KeygateHeaders ${display(entriesOf(this))}`; }

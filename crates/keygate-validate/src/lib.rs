@@ -2,7 +2,7 @@
 //!
 //! Four exports (`validateKey`, `detectProvider`, `redact`, `buildHeaders`, plus `redactHeaders`
 //! for the display of `buildHeaders` results) and nothing of the client: no request loop, no
-//! classifier, no JSON, no URL parser, so the linker keeps only the key rules and the header
+//! classifier, no JSON parser (JWT claims go through the host's `JSON.parse`), no URL parser, so the linker keeps only the key rules and the header
 //! builder of the core. Every result is the core's own (the same functions keygate-wasm calls),
 //! packed into one string per call; the JS entry (pkg/src/validate-core.js) unpacks it.
 //!
@@ -20,6 +20,11 @@ use keygate::{
     build_headers, detect, redact as redact_core, redact_header, Code, CredentialKind, Error,
     ErrorKind, ProviderId,
 };
+
+// JWT claims are read by the host's JSON.parse, as in keygate-wasm (the same file): registered by
+// the entry points that validate a credential.
+#[path = "../../keygate-wasm/src/host_json.rs"]
+mod host_json;
 
 #[wasm_bindgen]
 extern "C" {
@@ -72,6 +77,7 @@ fn push_fields(out: &mut String, fields: &[&str]) {
 /// `ok SEP provider SEP kind SEP code SEP message SEP redacted SEP env (SEP code SEP message)*`.
 #[wasm_bindgen(js_name = validateKey)]
 pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String {
+    host_json::install();
     let kind = if absent(&kind) {
         None
     } else {
@@ -177,6 +183,7 @@ fn get(o: &JsValue, k: &str) -> JsValue {
 /// `name SEP value SEP ...`, or an error as `ERR class SEP code SEP message SEP provider`.
 #[wasm_bindgen(js_name = buildHeaders)]
 pub fn build_headers_js(opts: JsValue) -> String {
+    host_json::install();
     let run = || -> Result<String, Error> {
         let provider = provider_named(&get(&opts, "provider").as_string().unwrap_or_default())?;
         let (a, j, o) = (

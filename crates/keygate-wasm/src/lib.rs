@@ -40,6 +40,10 @@ mod wasm_boundary;
 
 type JsResult<T> = Result<T, JsValue>;
 
+// JSON documents are read by the host's JSON.parse (issue 19): registered by every entry point
+// that can reach one (validation of a JWT, a client's classification), before anything else.
+mod host_json;
+
 #[wasm_bindgen]
 extern "C" {
     // The throwing JS operations the boundary performs, as `catch` imports: a throw comes back as
@@ -288,6 +292,7 @@ fn packed_validation(
 /// `validateKey(provider, key, kind = "api_key")`: never throws, never echoes the key.
 #[wasm_bindgen(js_name = validateKey)]
 pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String {
+    host_json::install();
     let kind = if absent(&kind) {
         None
     } else {
@@ -332,16 +337,6 @@ pub fn detect_provider(input: JsValue) -> JsValue {
         .as_string()
         .and_then(|s| detect(&s))
         .map(|(p, _)| JsValue::from_str(p.as_str()))
-        .unwrap_or(JsValue::NULL)
-}
-
-/// `detectKind(key)`: the credential kind for a recognised prefix, else `null`.
-#[wasm_bindgen(js_name = detectKind)]
-pub fn detect_kind(input: JsValue) -> JsValue {
-    input
-        .as_string()
-        .and_then(|s| detect(&s))
-        .map(|(_, k)| JsValue::from_str(k.as_str()))
         .unwrap_or(JsValue::NULL)
 }
 
@@ -415,6 +410,7 @@ fn options_object(opts: &JsValue) -> Result<(), Error> {
 /// `name SEP value SEP name SEP value ...` for the JS entry to unpack.
 #[wasm_bindgen(js_name = buildHeaders)]
 pub fn build_headers_js(opts: JsValue) -> JsResult<String> {
+    host_json::install();
     let run = || -> Result<String, Error> {
         options_object(&opts)?;
         let provider = parse_provider(&own(&opts, "provider")?)?;
@@ -468,6 +464,7 @@ impl WasmClient {
     /// Builds a client from SPEC §4 options; `browser_window` is detected by the JS entry.
     #[wasm_bindgen(constructor)]
     pub fn new(opts: JsValue, browser_window: bool) -> JsResult<WasmClient> {
+        host_json::install();
         let build = || -> Result<WasmClient, Error> {
             options_object(&opts)?;
             let provider = parse_provider(&own(&opts, "provider")?)?;
