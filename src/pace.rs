@@ -116,9 +116,13 @@ impl Policy {
 
     /// The burst window with its margin: no more than `burst` grants in any interval this long.
     pub fn burst_window_ms(&self) -> u64 {
-        let w =
-            (self.window_ms.max(1) as u128 * self.burst() as u128).div_ceil(self.limit() as u128);
-        let w = u64::try_from(w).unwrap_or(u64::MAX);
+        // u64 (saturating past windows of centuries): u128 division links compiler-builtins'
+        // 128-bit routines into the wasm.
+        let w = self
+            .window_ms
+            .max(1)
+            .saturating_mul(self.burst() as u64)
+            .div_ceil(self.limit() as u64);
         w.saturating_add(self.margin(w))
     }
 }

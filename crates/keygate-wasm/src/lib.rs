@@ -38,6 +38,8 @@ use keygate::{
 #[path = "../tests/wasm_boundary.rs"]
 mod wasm_boundary;
 
+mod pacer;
+
 type JsResult<T> = Result<T, JsValue>;
 
 #[wasm_bindgen]
