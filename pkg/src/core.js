@@ -4,6 +4,7 @@
 // into wasm/keygate.js (ESM) and wasm-cjs/keygate.js (CommonJS), which the entries load.
 
 import { helpers } from "./helpers.js";
+import { readPace } from "./pace.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -449,15 +450,15 @@ function retryReason(status, how) {
  * reports each outcome. Each attempt (fetch and body read) is raced against keygate's own timer
  * and the caller's signal, so neither depends on `fetch` honouring `init.signal`.
  */
-async function drive(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
+async function drive(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pace) {
   try {
-    return await steps(ex, fetchImpl, signal, readHeaders, limits, obs ?? null, rot ?? null);
+    return await steps(ex, fetchImpl, signal, readHeaders, limits, obs ?? null, rot ?? null, pace ? pace(ex) : null);
   } finally {
     ex.free();
   }
 }
 
-async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
+async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
   const headers = Object.create(null);
   const packed = ex.headers().split(SEP);
   for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
@@ -468,6 +469,8 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
     let step = -1;
     // What the observer sees of this attempt (only redacted values).
     let seen = null;
+    // Pacing: wait for this attempt's turn (an abort while waiting gives up the place).
+    const grant = pc && !isAborted(signal) ? await pc.acquire(signal) : -1;
     if (isAborted(signal)) step = ex.failed(0);
     else {
       attemptNo += 1;
@@ -541,6 +544,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
         }
         if (refuse) throw ex.refuse(refuse[0], refuse[1], flat);
         step = ex.response(status, opaque, flat, bytes);
+        pc?.observe(grant, status, ex.rateLimit(), step);
         if (seen) {
           if (step === -3) err = ex.error();
           observeResponse(obs, seen, status, step, err, Date.now() - started, ex);
@@ -663,7 +667,7 @@ function stringOption(v, what, provider) {
 const CLIENT_OPTIONS = [
   "provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId", "keyType", "baseUrl", "mcpUrl", "allowInsecureHttp",
   "timeoutMs", "maxRetries", "maxResponseBytes", "dangerouslyAllowBrowser", "fetch",
-  ...HOOK_NAMES, "logger", "logLevel",
+  ...HOOK_NAMES, "logger", "logLevel", "pace",
 ];
 const HEADER_OPTIONS = ["provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId"];
 
@@ -778,6 +782,7 @@ function createApi(wasm) {
     #credName;
     #template;
     #value;
+    #pace;
 
     constructor(options) {
       let opts;
@@ -793,6 +798,12 @@ function createApi(wasm) {
       } catch (e) {
         throw toError(e, Client);
       }
+      try {
+        this.#pace = readPace(wasm, opts.pace, typeof opts.provider === "string" ? opts.provider : undefined);
+      } catch (e) {
+        throw toError(e, Client);
+      }
+      delete opts.pace;
       const fetchImpl = opts.fetch ?? globalThis.fetch?.bind(globalThis);
       delete opts.fetch;
       if (typeof fetchImpl !== "function") {
@@ -932,7 +943,7 @@ function createApi(wasm) {
      */
     async #send(spec) {
       const { spec: clean, signal } = readSpec(spec, this.#provider);
-      if (this.#credFn === undefined) return drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
+      if (this.#credFn === undefined) return drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
       // Each call's WasmClient travels with its value (a concurrent request may change #inner).
       const now = await this.#current();
       const rot = {
@@ -942,10 +953,10 @@ function createApi(wasm) {
           return rot.fresh.value;
         },
       };
-      const first = await drive(now.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, rot);
+      const first = await drive(now.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, rot, this.#pace);
       if (first !== ROTATE) return first;
       // Once, with the fresh value (the core's `decide` said it differs): no further rotation.
-      return drive(rot.fresh.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
+      return drive(rot.fresh.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
     }
 
     async #call(endpoint, spec) {
