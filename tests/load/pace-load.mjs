@@ -5,6 +5,7 @@
 // ratio of the limit (after the first burst), lost and duplicated. Loopback only; every loop is
 // bounded in count and time. PACE_LOAD=reduced is the short run `make test-load` does;
 // PACE_MIN_RATIO (default 0.95 full, 0 reduced) is the throughput the run must reach.
+import { setMaxListeners } from "node:events";
 import { Client } from "keygate";
 import { startEmulator, DEMO_KEYS as K } from "keygate/emulator";
 import { startFleet, runFleet, tally } from "./pace-fleet.mjs";
@@ -27,6 +28,7 @@ const DEADLINE_MS = 180_000;
 const rl = Object.fromEntries(RUNS.map((r) => [r.provider, { limit: r.limit, windowSec: r.windowSec, ...(r.burst ? { burst: r.burst } : {}) }]));
 const emu = await startEmulator({ rateLimit: rl });
 const deadline = AbortSignal.timeout(DEADLINE_MS);
+setMaxListeners(200, deadline); // every in-flight request listens to the shared deadline
 
 async function fromNode(run, prefix) {
   const pace = { limit: run.limit, windowMs: run.windowSec * 1000, ...(run.burst ? { burst: run.burst } : {}), scope: `node-${run.provider}` };
