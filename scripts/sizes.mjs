@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 // Raised again when the per-provider facts moved into the provider files (issue 15) while the
 // rotation rule became reachable from the wasm (issue 18): nightly 61,030 B (+164 B, the revoked-key
 // table of each provider); stable measured 67,971 B before that merge.
-// Raised for issue 18 item 2 (pacing): nightly 68,488 B (+7,458 B over 61,030 B): the core's pacer
+// Raised for issue 18 item 2 (pacing): nightly 68,649 B (+7,619 B over 61,030 B): the core's pacer
 // (src/pace.rs: the sliding log, FIFO waiters, server view) and its binding WasmPacer/paceScope
 // (crates/keygate-wasm/src/pacer.rs) add about 6 KB gzip of wasm, pkg/src/pace.js about 1.4 KB of
 // minified JS. Already cut: no map type in the wasm (one WasmPacer per scope, the Map in JS: -2.3 KB),

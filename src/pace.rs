@@ -209,6 +209,8 @@ struct ServerView {
     /// late, older one) can raise.
     floor: u64,
     until: u64,
+    /// When the latest answer was heard.
+    seen: u64,
     /// A 429's block: nothing until `until`.
     blocked: bool,
 }
@@ -284,7 +286,14 @@ impl Bucket {
             }
         }
         if let Some(v) = server {
-            let end = v.until.saturating_add(self.slack());
+            let mut end = v.until.saturating_add(self.slack());
+            // A token bucket (a policy with a burst below its limit, Poelis): its reset is when
+            // the bucket is full again, but a 0 left lasts at most one refill interval from the
+            // answer (the sliding log paces the rest).
+            if let Some(p) = self.policy.filter(|p| !v.blocked && p.burst() < p.limit()) {
+                let refill = p.full_window_ms().div_ceil(p.limit() as u64);
+                end = end.min(v.seen.saturating_add(refill));
+            }
             if v.left == 0 && at < end {
                 let due = self.answered < self.granted;
                 return (end, v.floor > 0 && !v.blocked && due);
@@ -438,6 +447,7 @@ impl Bucket {
             left: left.min(floor),
             floor,
             until: same.map_or(until, |v| v.until.max(until)),
+            seen: now,
             blocked: false,
         });
     }
@@ -457,6 +467,7 @@ impl Bucket {
             left: 0,
             floor: 0,
             until,
+            seen: now,
             blocked: true,
         });
     }

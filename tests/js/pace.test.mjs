@@ -10,10 +10,12 @@ const T = { timeout: 30_000 };
 let emu;
 before(async () => {
   emu = await startEmulator({
-    // Poelis 60 a minute, burst 10, its window cut to 3 s: 20 a second, 10 at once.
+    // Poelis 60 a minute, burst 10, its window cut to 6 s: 10 a second, 10 at once.
     // Postiz post creation: 10 a second (hosted and self-hosted mounts).
-    rateLimit: { poelis: { limit: 60, windowSec: 3, burst: 10 }, postiz: { limit: 10, windowSec: 1 } },
+    rateLimit: { poelis: { limit: 60, windowSec: 6, burst: 10 }, postiz: { limit: 10, windowSec: 1 } },
   });
+  // Node's first fetches load its HTTP stack and open its connections (a few hundred ms between a grant and its send).
+  await Promise.all(Array.from({ length: 30 }, () => fetch(`${emu.urls.poelis.split("/poelis")[0]}/_emulator/health`).then((r) => r.text())));
 });
 after(() => emu.close());
 
@@ -48,9 +50,11 @@ test("Poelis at 3x its limit: 0 429s, in order, none lost or duplicated, through
   };
   const client = new Client({
     provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, fetch: fetchSeen, maxRetries: 0,
-    pace: { limit: 60, windowMs: 3000, burst: 10 },
+    // A 3% margin: 1% of the shortened burst window (5 ms) is less than this process's event-loop
+    // jitter between a grant and its send (the emulator runs in the same process).
+    pace: { limit: 60, windowMs: 6000, burst: 10, marginPermille: 30 },
   });
-  const N = 30; // 1.5 s of the limit, all asked for at once (3x over 0.5 s)
+  const N = 30; // 2 s of the limit, all asked for at once
   const results = await burst(N, (i) => client.request({ path: "/workspaces", headers: { "X-Keygate-Echo": `p-${i}` } }));
   const failed = results.filter((r) => r.status === "rejected");
   assert.equal(failed.length, 0, `failures: ${failed.map((r) => r.reason?.name).join(",")}`);
@@ -60,12 +64,12 @@ test("Poelis at 3x its limit: 0 429s, in order, none lost or duplicated, through
   assert.equal(seen.size, N, "none lost");
   assert.ok([...seen.values()].every((c) => c === 1), "none duplicated");
   // After the burst of 10, 20 a second (less the 1% margin).
-  // Never faster than the limit. (Slower: Poelis's X-RateLimit-Reset is the whole second at which
-  // its bucket is full again, which the pacer takes as a bound: measured 0.55 with this 3 s window.)
+  // Near the limit, never faster. (Poelis's X-RateLimit-Reset is the second its bucket is full
+  // again; a 0 remaining holds the scope for one refill interval only: 0.55 before that rule.)
   const span = (sends[N - 1] - sends[0]) / 1000;
-  const ratio = (N - 10) / (span * 20);
+  const ratio = (N - 10) / (span * 10);
   console.log(`pace poelis: ratio ${ratio.toFixed(3)}`);
-  assert.ok(ratio <= 1.01, `throughput ratio ${ratio.toFixed(3)}`);
+  assert.ok(ratio >= 0.8 && ratio <= 1.01, `throughput ratio ${ratio.toFixed(3)}`);
 });
 
 test("Postiz post creation is paced, other requests are not", T, async () => {

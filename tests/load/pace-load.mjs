@@ -15,7 +15,7 @@ const MIN_RATIO = Number(process.env.PACE_MIN_RATIO ?? (reduced ? 0 : 0.95));
 // Per provider: the emulator's limit, the client's policy (the same, in ms), requests (3 windows).
 const RUNS = reduced
   ? [
-      { provider: "poelis", limit: 60, windowSec: 3, burst: 10, n: 40 },
+      { provider: "poelis", limit: 60, windowSec: 6, burst: 10, n: 40 },
       { provider: "postiz", limit: 10, windowSec: 1, n: 30 },
     ]
   : [
@@ -28,10 +28,16 @@ const DEADLINE_MS = 180_000;
 const rl = Object.fromEntries(RUNS.map((r) => [r.provider, { limit: r.limit, windowSec: r.windowSec, ...(r.burst ? { burst: r.burst } : {}) }]));
 const emu = await startEmulator({ rateLimit: rl });
 const deadline = AbortSignal.timeout(DEADLINE_MS);
+// Node's first fetches load its HTTP stack and open its connections, blocking the event loop for a few hundred ms between a
+// grant and its send: warm it before measuring (a one-time cost, not the pacer's).
+await Promise.all(Array.from({ length: 30 }, () => fetch(`${emu.urls.poelis.split("/poelis")[0]}/_emulator/health`).then((r) => r.text())));
 setMaxListeners(200, deadline); // every in-flight request listens to the shared deadline
 
 async function fromNode(run, prefix) {
-  const pace = { limit: run.limit, windowMs: run.windowSec * 1000, ...(run.burst ? { burst: run.burst } : {}), scope: `node-${run.provider}` };
+  // A 3% margin: the default 1% (100 ms on Poelis's real 10 s burst window) is 10 ms on the
+  // shortened one, less than the event loop's jitter between a grant and its send here, where
+  // the emulator shares the process with 30 loops.
+  const pace = { limit: run.limit, windowMs: run.windowSec * 1000, ...(run.burst ? { burst: run.burst } : {}), marginPermille: 30, scope: `node-${run.provider}` };
   const client = new Client({ provider: run.provider, apiKey: K[run.provider].apiKey, baseUrl: emu.urls[run.provider], maxRetries: 0, pace });
   // 3x: three times as many loops as the burst, each sending back to back.
   const c = 3 * (run.burst ?? run.limit);
