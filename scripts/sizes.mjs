@@ -19,7 +19,11 @@ import { gzipSync } from "node:zlib";
 // minified JS. Already cut: no map type in the wasm (one WasmPacer per scope, the Map in JS: -2.3 KB),
 // no u128 division (-0.66 KB). Left to do: ship the pacer as a separate wasm loaded only with
 // `pace`. Stable not measured, raised alike.
-const CEILING = { nightly: 68_864, stable: 76_288 };
+// Raised again for issue 18 item 3 (the Durable Object's bucket kept in `state.storage`): nightly
+// 70,697 B (+2,048 B over 68,649 B): `Bucket::encode`/`decode` (src/pace.rs) and
+// `WasmPacer.save`/`restore`, already written without core::fmt and str::parse for integers.
+// The commit before this one is the pacer without persistence, at 68,649 B.
+const CEILING = { nightly: 70_912, stable: 78_336 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
 const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];

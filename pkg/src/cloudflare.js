@@ -22,10 +22,10 @@
 // and in the worker: `export { KeygatePacer } from "keygate/cloudflare";`, then
 // `new Client({ ..., pace: { store: durablePacer(env.KEYGATE_PACER) } })`.
 //
-// The bucket lives in the object's memory, not in `state.storage`: an object evicted while idle
-// loses its bucket (its log of recent grants), so the first requests after an eviction may exceed
-// a long window's limit (Postiz hosted: 30 an hour); the server's 429 then blocks the scope until
-// its Retry-After. Tested in workerd through miniflare with 4 isolates (tests/js/cloudflare.test.mjs,
+// Each scope's bucket (log of recent grants, queue, server view) is written to `state.storage`
+// after every call (the core's `Bucket::encode` text, nothing about any credential) and read back
+// when an evicted object wakes, so a long window (Postiz hosted: 30 an hour) survives eviction.
+// Tested in workerd through miniflare with 4 isolates (tests/js/cloudflare.test.mjs,
 // tests/load/pace-load.mjs).
 
 import "./workerd.js";
@@ -33,6 +33,8 @@ import { WasmPacer } from "../wasm/keygate.js";
 import { acquireLoop, num, pacerObserve } from "./pace.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
+/** The `state.storage` key of a scope's bucket (the text of the core's `Bucket::encode`). */
+const STORAGE_PREFIX = "keygate-pace:";
 
 function reply(value, status = 200) {
   return new Response(JSON.stringify(value), { status, headers: JSON_HEADERS });
@@ -50,6 +52,31 @@ export class KeygatePacer {
   /** Makes a scope's pacer (a test may swap it). */
   static createPacer = (policy) => new WasmPacer(policy);
 
+  /** A scope's pacer: from memory, else from `state.storage`, else new. */
+  #pacer(scope, policy) {
+    let p = this.#pacers.get(scope);
+    if (!p) {
+      p = (async () => {
+        let saved;
+        try {
+          saved = await this.state?.storage?.get(STORAGE_PREFIX + scope);
+        } catch {
+          saved = undefined;
+        }
+        if (typeof saved === "string") {
+          try {
+            return WasmPacer.restore(policy, saved);
+          } catch {
+            // a text this version cannot read: start afresh
+          }
+        }
+        return KeygatePacer.createPacer(policy);
+      })();
+      this.#pacers.set(scope, p);
+    }
+    return p;
+  }
+
   async fetch(request) {
     if (request.method !== "POST") return reply({ error: "method" }, 405);
     let msg;
@@ -60,18 +87,24 @@ export class KeygatePacer {
     }
     const scope = typeof msg?.scope === "string" && msg.scope.length > 0 && msg.scope.length <= 256 ? msg.scope : null;
     if (!scope) return reply({ error: "scope" }, 400);
-    const now = Date.now();
+    let p, res;
     try {
-      let p = this.#pacers.get(scope);
-      if (!p) {
-        p = KeygatePacer.createPacer(msg.policy ?? null);
-        this.#pacers.set(scope, p);
-      }
-      return route(p, new URL(request.url).pathname, msg, now);
+      p = await this.#pacer(scope, msg.policy ?? null);
+      res = route(p, new URL(request.url).pathname, msg, Date.now());
     } catch (e) {
       // A bad input (a ConfigError descriptor from the binding): its message names the field only.
+      this.#pacers.delete(scope);
       return reply({ error: typeof e?.message === "string" ? e.message : "bad input" }, 400);
     }
+    // The bucket outlives an eviction of the object (awaited: the answer follows the write).
+    if (res.status === 200 && this.state?.storage) {
+      try {
+        await this.state.storage.put(STORAGE_PREFIX + scope, p.save());
+      } catch {
+        // storage unavailable: the bucket stays in memory only
+      }
+    }
+    return res;
   }
 }
 

@@ -4,6 +4,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator, DEMO_KEYS as K } from "keygate/emulator";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { ROOT, workerOptions } from "../support/miniflare.mjs";
 import { startFleet, runFleet, tally } from "../load/pace-fleet.mjs";
 
 let emu, mf;
@@ -42,4 +47,29 @@ test("Poelis from 4 isolates: 0 429s, 0 lost, 0 duplicated", { timeout: 60_000 }
   assert.equal(emu.stats().refused.poelis, 0);
   assert.equal(r.ok, n);
   assert.deepEqual({ lost, duplicated }, { lost: 0, duplicated: 0 });
+});
+
+test("the bucket survives the object: a new workerd process over the same storage keeps the queue", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "keygate-pace-do-"));
+  const start = () => new Miniflare({ ...workerOptions(`${ROOT}tests/load/pace-worker.js`, {}), durableObjects: { KEYGATE_PACER: "KeygatePacer" }, durableObjectsPersist: dir });
+  const acquire = async (m) => (await m.dispatchFetch("http://w/acquire?scope=persist&limit=1&windowMs=600000")).json();
+  try {
+    let m = start();
+    assert.deepEqual(await acquire(m), { go: 1 });
+    const wait = await acquire(m);
+    assert.equal(wait.ticket, 1);
+    assert.ok(wait.wait > 500_000, "one a 10-minute window: the second waits");
+    await m.dispose();
+    // A fresh process: only state.storage is left of the object.
+    m = start();
+    try {
+      const again = await acquire(m);
+      assert.equal(again.go, undefined, "the grant made before the restart still counts");
+      assert.equal(again.ticket, 2, "the queue kept its first ticket");
+    } finally {
+      await m.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

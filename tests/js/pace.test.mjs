@@ -146,3 +146,42 @@ test("a custom store gets every grant, answer and 429", T, async () => {
   assert.equal(calls[3][1], 2);
   assert.equal(calls[3][2], 60);
 });
+
+test("the WasmPacer binding: own-property policy reads, typed errors on bad input, save/restore", async () => {
+  const { createRequire } = await import("node:module");
+  const { WasmPacer } = createRequire(import.meta.url)("../../pkg/wasm/keygate.cjs");
+  const isConfigError = (e) => e?.__keygate === true && e.name === "ConfigError" && e.code === "invalid_option";
+  const p = new WasmPacer({ limit: 1, windowMs: 1000 });
+  assert.deepEqual(JSON.parse(p.acquire(1_000)), { go: 1 });
+  assert.deepEqual(JSON.parse(p.acquire(1_000)), { wait: 1010, ticket: 1 });
+  // The saved text restores the same queue.
+  const q = WasmPacer.restore(null, p.save());
+  assert.deepEqual(JSON.parse(q.poll(1, 2_010)), { go: 2 });
+  assert.equal(p.cancel(1), true);
+  assert.deepEqual(JSON.parse(p.poll(1, 2_010)), { gone: true });
+  for (const bad of [
+    () => new WasmPacer({ limit: 0, windowMs: 1000 }),
+    () => new WasmPacer({ limit: 2, windowMs: 1000, burst: 3 }),
+    () => new WasmPacer({ limit: 1.5, windowMs: 1000 }),
+    () => new WasmPacer({ limit: "1", windowMs: 1000 }),
+    () => new WasmPacer(5),
+    () => new WasmPacer({ get limit() { throw new Error("trap"); }, windowMs: 10 }),
+    () => p.acquire(NaN),
+    () => p.acquire(-1),
+    () => p.poll(1.5, 0),
+    () => p.observe(1, -5, null, null, 0),
+    () => WasmPacer.restore(null, "not a bucket"),
+  ]) {
+    assert.throws(bad, isConfigError, String(bad));
+  }
+  // Inherited properties are not read: a polluted prototype adds no limit.
+  Object.prototype.limit = 5;
+  try {
+    assert.throws(() => new WasmPacer({ windowMs: 10 }), isConfigError);
+  } finally {
+    delete Object.prototype.limit;
+  }
+  p.observe(1, 60, 0, 5_000, 1_100);
+  p.observe429(null, 1_200);
+  p.observe429(250, 1_300);
+});

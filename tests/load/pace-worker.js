@@ -2,7 +2,7 @@
 // `GET /run?provider=&start=&n=&c=&limit=&windowMs=&burst=` sends `n` requests (echo ids
 // `<prefix>-<start+i>`) through keygate with `pace: { store: durablePacer(env.KEYGATE_PACER) }`,
 // `c` at a time (a closed loop), and reports what came back. The same script is the pacer worker:
-// it exports the Durable Object class.
+// it exports the Durable Object class. `GET /acquire?scope=&limit=&windowMs=` is one raw acquire.
 import { Client } from "../../pkg/src/workerd.js";
 import { durablePacer } from "../../pkg/src/cloudflare.js";
 
@@ -13,6 +13,13 @@ const POST = { type: "draft", shortLink: false, date: "2030-01-01T10:00:00Z", ta
 export default {
   async fetch(request, env) {
     const q = new URL(request.url).searchParams;
+    if (new URL(request.url).pathname === "/acquire") {
+      // One raw acquire on the object of `scope` (the persistence test).
+      const scope = q.get("scope");
+      const stub = env.KEYGATE_PACER.get(env.KEYGATE_PACER.idFromName(scope));
+      const policy = { limit: Number(q.get("limit")), windowMs: Number(q.get("windowMs")) };
+      return stub.fetch("https://keygate-pacer/acquire", { method: "POST", body: JSON.stringify({ scope, policy }) });
+    }
     const provider = q.get("provider");
     const start = Number(q.get("start"));
     const n = Math.min(10_000, Number(q.get("n")));

@@ -124,6 +124,25 @@ impl WasmPacer {
         })
     }
 
+    /// A pacer whose bucket is `saved` (a `save()` text); a text that does not decode is a
+    /// `ConfigError` (the caller starts afresh with `new WasmPacer(policy)`).
+    pub fn restore(policy: JsValue, saved: &str) -> JsResult<WasmPacer> {
+        let bucket = Bucket::decode(saved).ok_or_else(|| bad("saved bucket", "a save() text"))?;
+        Ok(WasmPacer {
+            inner: Pacer::with_store(One(Some(bucket))),
+            scope: Scope::custom("", policy_from(&policy)?),
+        })
+    }
+
+    /// The bucket as text, for a store that keeps strings (a Durable Object's `state.storage`).
+    pub fn save(&self) -> String {
+        self.inner
+            .store()
+            .0
+            .as_ref()
+            .map_or_else(|| Bucket::new(self.scope.policy).encode(), Bucket::encode)
+    }
+
     /// Asks to send one request now: `{"go":grant}` or `{"wait":ms,"ticket":t}`.
     pub fn acquire(&mut self, now: f64) -> JsResult<String> {
         let now = whole(now, "now", 0.0, MAX_EXACT)?;
@@ -204,7 +223,16 @@ impl WasmExchange {
             let secret = c.credential.secret().expose().as_bytes();
             let a = fnv(0xcbf2_9ce4_8422_2325, secret);
             let b = fnv(a ^ 0x6b65_7967_6174_6521, secret);
-            format!("k{a:016x}{b:016x}")
+            // 32 hex digits, by hand (`{:016x}` links core's padded hex formatting).
+            let mut id = String::from("k");
+            for h in [a, b] {
+                for i in (0..16).rev() {
+                    id.push(char::from(
+                        b"0123456789abcdef"[(h >> (i * 4)) as usize & 15],
+                    ));
+                }
+            }
+            id
         });
         let hosted = base == c.provider.provider().base_url;
         let scope = Scope::new(c.provider, &identity, hosted);
