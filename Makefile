@@ -100,10 +100,12 @@ tour:
 load: build
 	node tests/load/load.mjs
 	node tests/load/workerd-load.mjs
+	node tests/load/pace-load.mjs
 
 test-load: build
 	LOAD_N=1000 node tests/load/load.mjs
 	node tests/load/workerd-load.mjs
+	PACE_LOAD=reduced node tests/load/pace-load.mjs
 
 test: lint test-rust test-wasm test-js test-load $(EXTRA_TESTS)
 	@echo "make test: all steps passed"

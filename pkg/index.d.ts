@@ -97,6 +97,40 @@ export interface ClientCommonOptions {
   logger?: Logger;
   /** The lowest level logged (default `"info"`; `fromEnv` reads `KEYGATE_LOG`). */
   logLevel?: LogLevel;
+  /**
+   * Wait before each attempt instead of sending one the provider would refuse: `true` (the
+   * documented limit, corrected by the server's `X-RateLimit-*`), a policy, and/or a shared store
+   * (`durablePacer(env.KEYGATE_PACER)` from `keygate/cloudflare`).
+   */
+  pace?: boolean | PaceOptions;
+}
+
+/** A limit: at most `limit` requests per `windowMs`, at most `burst` at once. */
+export interface PacePolicy {
+  limit: number;
+  windowMs: number;
+  burst?: number;
+  /** Safety margin added to each window, in thousandths (default 10 = 1%). */
+  marginPermille?: number;
+  /** How long past its wait a waiter may go without polling before it loses its place (default 5000). */
+  staleMs?: number;
+}
+
+export interface PaceOptions extends Partial<PacePolicy> {
+  /** Where the buckets live (default: in memory, shared by the clients of the process). */
+  store?: PaceStore;
+  /** What the provider limits by (an organization id); default: a fingerprint of the credential. */
+  scope?: string;
+  /** The longest wait for a turn (default 7200000); past it a `RateLimitError`, nothing sent. */
+  maxWaitMs?: number;
+}
+
+/** A bucket store (`durablePacer` from `keygate/cloudflare`, or your own). */
+export interface PaceStore {
+  /** Resolves with a grant number when the request may go; rejects with the signal's reason on abort. */
+  acquire(scope: string, policy: PacePolicy | null, signal?: AbortSignal): Promise<number>;
+  observe(scope: string, policy: PacePolicy | null, grant: number, rateLimit: RateLimit | null): unknown;
+  observe429(scope: string, policy: PacePolicy | null, grant: number, retryAfterMs: number | null): unknown;
 }
 
 export type LogLevel = "debug" | "info" | "warn";

@@ -18,7 +18,20 @@ import { gzipSync } from "node:zlib";
 // (`keepNames`, -721 B): 58,740 B; and when JSON came to be read by the host's JSON.parse
 // (keygate's `host-json` feature, -530 B): 58,210 B; without the unused `detectKind` export: 58,162 B.
 // Stable measured by `make test-stable-build` after the same steps: 65,523 B.
-const CEILING = { nightly: 58_162, stable: 65_523 };
+// Raised for issue 18 item 2 (pacing): nightly 68,649 B (+7,619 B over 61,030 B): the core's pacer
+// (src/pace.rs: the sliding log, FIFO waiters, server view) and its binding WasmPacer/paceScope
+// (crates/keygate-wasm/src/pacer.rs) add about 6 KB gzip of wasm, pkg/src/pace.js about 1.4 KB of
+// minified JS. Already cut: no map type in the wasm (one WasmPacer per scope, the Map in JS: -2.3 KB),
+// no u128 division (-0.66 KB). Left to do: ship the pacer as a separate wasm loaded only with
+// `pace`. Stable not measured, raised alike.
+// Raised again for issue 18 item 3 (the Durable Object's bucket kept in `state.storage`): nightly
+// 70,697 B (+2,048 B over 68,649 B): `Bucket::encode`/`decode` (src/pace.rs) and
+// `WasmPacer.save`/`restore`, already written without core::fmt and str::parse for integers.
+// The commit before this one is the pacer without persistence, at 68,649 B.
+// Merged with the size work above (measured at the merge): nightly 67,585 B with the pacer and its
+// persistence, 58,264 B without them (the request driver's changes added about 100 B of glue): the
+// pacer costs every user 9,321 B gzip until it ships as its own wasm. Stable raised alike (not measured).
+const CEILING = { nightly: 67_585, stable: 74_844 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
 const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
@@ -54,7 +67,8 @@ console.log(`toolchain ${state}: within the ${kind} ceiling of ${ceiling} B gzip
 const VALIDATE_GOAL = 16 * 1024;
 // Lowered to what was measured after the issue 19 size steps: nightly 22,183 B (from 23,800 B),
 // stable 28,195 B.
-const VALIDATE_CEILING = { nightly: 22_183, stable: 28_195 };
+// +8 B at the merge with the shared option readers (pkg/src/options.js): nightly 22,191 B.
+const VALIDATE_CEILING = { nightly: 22_191, stable: 28_203 };
 const vfiles = ["pkg/src/validate.js", "pkg/wasm/validate.js"];
 if (vfiles.every((f) => existsSync(f))) {
   const vgz = gzipSync(Buffer.concat(vfiles.map((f) => readFileSync(f))), { level: 9 }).length;

@@ -116,9 +116,13 @@ impl Policy {
 
     /// The burst window with its margin: no more than `burst` grants in any interval this long.
     pub fn burst_window_ms(&self) -> u64 {
-        let w =
-            (self.window_ms.max(1) as u128 * self.burst() as u128).div_ceil(self.limit() as u128);
-        let w = u64::try_from(w).unwrap_or(u64::MAX);
+        // u64 (saturating past windows of centuries): u128 division links compiler-builtins'
+        // 128-bit routines into the wasm.
+        let w = self
+            .window_ms
+            .max(1)
+            .saturating_mul(self.burst() as u64)
+            .div_ceil(self.limit() as u64);
         w.saturating_add(self.margin(w))
     }
 }
@@ -205,6 +209,8 @@ struct ServerView {
     /// late, older one) can raise.
     floor: u64,
     until: u64,
+    /// When the latest answer was heard.
+    seen: u64,
     /// A 429's block: nothing until `until`.
     blocked: bool,
 }
@@ -280,7 +286,14 @@ impl Bucket {
             }
         }
         if let Some(v) = server {
-            let end = v.until.saturating_add(self.slack());
+            let mut end = v.until.saturating_add(self.slack());
+            // A token bucket (a policy with a burst below its limit, Poelis): its reset is when
+            // the bucket is full again, but a 0 left lasts at most one refill interval from the
+            // answer (the sliding log paces the rest).
+            if let Some(p) = self.policy.filter(|p| !v.blocked && p.burst() < p.limit()) {
+                let refill = p.full_window_ms().div_ceil(p.limit() as u64);
+                end = end.min(v.seen.saturating_add(refill));
+            }
             if v.left == 0 && at < end {
                 let due = self.answered < self.granted;
                 return (end, v.floor > 0 && !v.blocked && due);
@@ -434,6 +447,7 @@ impl Bucket {
             left: left.min(floor),
             floor,
             until: same.map_or(until, |v| v.until.max(until)),
+            seen: now,
             blocked: false,
         });
     }
@@ -453,8 +467,165 @@ impl Bucket {
             left: 0,
             floor: 0,
             until,
+            seen: now,
             blocked: true,
         });
+    }
+}
+
+/// The most waiters a decoded bucket may hold (a store's text is input like any other).
+const MAX_DECODED_WAITERS: u64 = 100_000;
+
+/// The version tag that starts an encoded bucket.
+const ENCODING: u64 = 1;
+
+/// Appends `n` in decimal and a comma (by hand: the encoding is linked into the npm wasm).
+fn push_num(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+    out.push(',');
+}
+
+/// A decimal `u64` (digits only, no sign, no overflow).
+fn parse_num(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |acc, b| {
+        let d = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        acc.checked_mul(10)?.checked_add(u64::from(d))
+    })
+}
+
+impl Bucket {
+    /// The bucket as compact text, for a store that keeps strings (a Durable Object's
+    /// `state.storage`): comma-terminated decimal numbers (the version, the policy, the log, the
+    /// server view, the waiters, the counters, each optional part after a count). Read it back
+    /// with [`Bucket::decode`]. It holds times and counts only, nothing about any credential.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        let mut nums = vec![ENCODING];
+        match self.policy {
+            None => nums.push(0),
+            Some(p) => nums.extend([
+                1,
+                u64::from(p.limit),
+                p.window_ms,
+                p.burst.map_or(0, |b| u64::from(b) + 1),
+                u64::from(p.margin_permille),
+                p.stale_ms,
+            ]),
+        }
+        nums.push(self.log.len() as u64);
+        nums.extend(self.log.iter().copied());
+        match self.server {
+            None => nums.push(0),
+            Some(v) => nums.extend([1, v.left, v.floor, v.until, v.seen, u64::from(v.blocked)]),
+        }
+        nums.push(self.waiters.len() as u64);
+        for w in &self.waiters {
+            nums.extend([w.ticket, w.wake, w.deadline]);
+        }
+        nums.extend([self.next_ticket, self.granted, self.answered]);
+        for n in nums {
+            push_num(&mut out, n);
+        }
+        out
+    }
+
+    /// A bucket from [`Bucket::encode`]'s text; `None` for anything else (another version, a
+    /// field that is not a number or out of range, an unsorted log, more than [`MAX_LIMIT`]
+    /// entries, text left over).
+    pub fn decode(text: &str) -> Option<Bucket> {
+        // All numbers first, then read in order (one split loop, not one per field).
+        let nums: Vec<u64> = text
+            .strip_suffix(',')?
+            .split(',')
+            .map(parse_num)
+            .collect::<Option<_>>()?;
+        let mut it = nums.into_iter();
+        let mut next = || it.next();
+        let small = |n: u64| u32::try_from(n).ok();
+        if next()? != ENCODING {
+            return None;
+        }
+        let policy = match next()? {
+            0 => None,
+            1 => Some(Policy {
+                limit: small(next()?)?,
+                window_ms: next()?,
+                burst: match next()? {
+                    0 => None,
+                    b => Some(small(b - 1)?),
+                },
+                margin_permille: small(next()?)?,
+                stale_ms: next()?,
+            }),
+            _ => return None,
+        };
+        let n = next()?;
+        if n > u64::from(MAX_LIMIT) {
+            return None;
+        }
+        let mut log = VecDeque::new();
+        for _ in 0..n {
+            let t = next()?;
+            if log.back().is_some_and(|last| *last > t) {
+                return None;
+            }
+            log.push_back(t);
+        }
+        let server = match next()? {
+            0 => None,
+            1 => Some(ServerView {
+                left: next()?,
+                floor: next()?,
+                until: next()?,
+                seen: next()?,
+                blocked: match next()? {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                },
+            }),
+            _ => return None,
+        };
+        let n = next()?;
+        if n > MAX_DECODED_WAITERS {
+            return None;
+        }
+        let mut waiters = VecDeque::new();
+        for _ in 0..n {
+            waiters.push_back(Waiter {
+                ticket: next()?,
+                wake: next()?,
+                deadline: next()?,
+            });
+        }
+        let (next_ticket, granted, answered) = (next()?, next()?, next()?);
+        if it.next().is_some() || waiters.iter().any(|w| w.ticket >= next_ticket) {
+            return None;
+        }
+        Some(Bucket {
+            policy,
+            log,
+            server,
+            waiters,
+            next_ticket,
+            granted,
+            answered,
+        })
     }
 }
 
@@ -769,6 +940,48 @@ mod tests {
         // An answer without headers changes nothing.
         p.observe(&s, 3, None, T0 + 60);
         assert!(matches!(p.poll(&s, 2, T0 + 70), Grant::Wait { .. }));
+    }
+
+    #[test]
+    fn a_bucket_survives_its_encoding() {
+        let s = Scope::new(ProviderId::Poelis, "org", false);
+        let mut p = Pacer::new();
+        for _ in 0..10 {
+            assert!(go(p.acquire(&s, T0)));
+        }
+        let Grant::Wait { ticket, .. } = p.acquire(&s, T0) else {
+            panic!()
+        };
+        let rl = RateLimit {
+            limit: Some(60),
+            remaining: Some(0),
+            reset_at: Some(T0 + 10_000),
+        };
+        p.observe(&s, 10, Some(&rl), T0 + 5);
+        let b = p.bucket(&s);
+        let text = b.encode();
+        assert_eq!(Bucket::decode(&text), Some(b.clone()));
+        // A restored store answers as the original would: the waiter keeps its place.
+        let mut store = MemoryStore::default();
+        store.put(&s.key, Bucket::decode(&text).unwrap());
+        let mut q = Pacer::with_store(store);
+        assert_eq!(q.poll(&s, ticket, T0 + 100), p.poll(&s, ticket, T0 + 100));
+        assert_eq!(Bucket::new(None).encode(), "1,0,0,0,0,1,0,0,");
+        for bad in [
+            "",
+            "1,0,0,0,0,1,0,0",
+            "2,0,0,0,0,1,0,0,",
+            "1,0,0,0,0,1,0,",
+            "1,0,0,0,0,1,0,0,0,",
+            "1,0,1,x,0,0,1,0,0,",
+            "1,1,2,10,0,10,5,2,9,3,0,0,1,0,0,",
+            "1,1,2,10,0,10,5,0,1,1,1,1,1,2,0,1,0,0,",
+            "1,0,0,0,1,1,0,0,1,0,0,",
+            "1,2,0,0,0,1,0,0,",
+            "1,1,5000000000,10,0,10,5,0,0,0,1,0,0,",
+        ] {
+            assert_eq!(Bucket::decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

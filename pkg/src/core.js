@@ -5,6 +5,7 @@
 
 import { helpers } from "./helpers.js";
 import { HEADER_OPTIONS, configError, errors, ownValue, readBag, unreadable } from "./options.js";
+import { readPace } from "./pace.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -455,15 +456,15 @@ function retryReason(status, how) {
  * reports each outcome. Each attempt (fetch and body read) is raced against keygate's own timer
  * and the caller's signal, so neither depends on `fetch` honouring `init.signal`.
  */
-async function drive(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
+async function drive(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pace) {
   try {
-    return await steps(ex, fetchImpl, signal, readHeaders, limits, obs ?? null, rot ?? null);
+    return await steps(ex, fetchImpl, signal, readHeaders, limits, obs ?? null, rot ?? null, pace ? pace(ex) : null);
   } finally {
     ex.free();
   }
 }
 
-async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
+async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
   const headers = Object.create(null);
   const packed = ex.headers().split(SEP);
   for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
@@ -474,6 +475,8 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
     let step = -1;
     // What the observer sees of this attempt (only redacted values).
     let seen = null;
+    // Pacing: wait for this attempt's turn (an abort while waiting gives up the place).
+    const grant = pc && !isAborted(signal) ? await pc.acquire(signal) : -1;
     if (isAborted(signal)) step = ex.failed(0);
     else {
       attemptNo += 1;
@@ -548,6 +551,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot) {
         const flat = view.flat;
         if (refuse) throw ex.refuse(refuse[0], refuse[1], flat);
         step = ex.response(status, opaque, flat, bytes);
+        pc?.observe(grant, status, ex.rateLimit(), step);
         if (seen) {
           if (step === -3) err = ex.error();
           observeResponse(obs, seen, status, step, err, Date.now() - started, ex);
@@ -665,7 +669,7 @@ function stringOption(v, what, provider) {
 const CLIENT_OPTIONS = [
   "provider", "apiKey", "jwt", "oauthToken", "scheme", "workspaceId", "keyType", "baseUrl", "mcpUrl", "allowInsecureHttp",
   "timeoutMs", "maxRetries", "maxResponseBytes", "dangerouslyAllowBrowser", "fetch",
-  ...HOOK_NAMES, "logger", "logLevel",
+  ...HOOK_NAMES, "logger", "logLevel", "pace",
 ];
 
 function createApi(wasm) {
@@ -781,6 +785,7 @@ function createApi(wasm) {
     #credName;
     #template;
     #value;
+    #pace;
 
     constructor(options) {
       let opts;
@@ -796,6 +801,12 @@ function createApi(wasm) {
       } catch (e) {
         throw toError(e, Client);
       }
+      try {
+        this.#pace = readPace(wasm, opts.pace, typeof opts.provider === "string" ? opts.provider : undefined);
+      } catch (e) {
+        throw toError(e, Client);
+      }
+      delete opts.pace;
       const fetchImpl = opts.fetch ?? globalThis.fetch?.bind(globalThis);
       delete opts.fetch;
       if (typeof fetchImpl !== "function") {
@@ -935,7 +946,7 @@ function createApi(wasm) {
      */
     async #send(spec) {
       const { spec: clean, signal } = readSpec(spec, this.#provider);
-      if (this.#credFn === undefined) return await drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
+      if (this.#credFn === undefined) return await drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
       // Each call's WasmClient travels with its value (a concurrent request may change #inner).
       const now = await this.#current();
       const rot = {
@@ -945,10 +956,10 @@ function createApi(wasm) {
           return rot.fresh.value;
         },
       };
-      const first = await drive(now.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, rot);
+      const first = await drive(now.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, rot, this.#pace);
       if (first !== ROTATE) return first;
       // Once, with the fresh value (the core's `decide` said it differs): no further rotation.
-      return drive(rot.fresh.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs);
+      return drive(rot.fresh.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
     }
 
     async #call(endpoint, spec) {

@@ -17,7 +17,7 @@ const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "proxy-authorization",
 
 export const GROUPS = [
   "validation", "helpers", "errors", "retries", "timeouts", "redirects", "guards",
-  "postiz-selfhosted", "fromEnv", "secrets", "hostile", "cors", "browser", "hooks", "rotation", "faultgrid",
+  "postiz-selfhosted", "fromEnv", "secrets", "hostile", "cors", "browser", "hooks", "rotation", "pace", "faultgrid",
 ];
 
 export const cases = [];
@@ -1727,6 +1727,60 @@ rotation("never the same key twice, never more than one rotation; a non-key 401 
   let m = 0;
   await assert.rejects(ctx.client("postiz", { apiKey: () => (m++, ctx.DEMO_KEYS.postiz.apiKey) }).request({ path: "/integrations", headers: ctx.fault("empty-body:401") }), k.AuthenticationError);
   assert.equal(m, 1, "not rotated");
+});
+
+const pace = group("pace");
+
+/** A fetch that answers 200 `[]` with no rate-limit headers, noting when each request went. */
+function paceStub() {
+  const sent = [];
+  const fetchImpl = async (url, init) => {
+    sent.push({ at: Date.now(), id: init.headers["X-Keygate-Echo"] ?? init.headers["x-keygate-echo"] });
+    return new Response("[]", { status: 200, headers: { "content-type": "application/json" } });
+  };
+  return { sent, fetchImpl };
+}
+
+pace("pace: requests wait their turn, in order, none dropped, never faster than the policy", async (ctx) => {
+  const { assert } = ctx;
+  const spy = paceStub();
+  const c = ctx.client("poelis", { fetch: spy.fetchImpl, maxRetries: 0, pace: { limit: 2, windowMs: 200, scope: `contract-order-${Math.random()}` } });
+  const t0 = Date.now();
+  const all = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => c.request({ path: "/workspaces", headers: { "X-Keygate-Echo": `o-${i}` } })));
+  assert.equal(all.length, 6);
+  assert.deepEqual(spy.sent.map((s) => s.id), ["o-0", "o-1", "o-2", "o-3", "o-4", "o-5"], "FIFO");
+  // 2 per 200 ms (+1% margin): the 3rd no sooner than 202 ms after the start, the 5th 404 ms.
+  // (Measured from before the first request: a busy runtime may call fetch late, never early.)
+  assert.ok(spy.sent[2].at - t0 >= 195, "the third waited a window");
+  assert.ok(spy.sent[4].at - t0 >= 395, "the fifth waited two windows");
+});
+
+pace("pace: an abort while waiting rejects with AbortError and sends nothing; the next request takes the place", async (ctx) => {
+  const { assert, k } = ctx;
+  const spy = paceStub();
+  const c = ctx.client("poelis", { fetch: spy.fetchImpl, maxRetries: 0, pace: { limit: 1, windowMs: 300, scope: `contract-abort-${Math.random()}` } });
+  await c.request({ path: "/workspaces" });
+  const ac = new AbortController();
+  const waiting = c.request({ path: "/workspaces", signal: ac.signal });
+  const behind = c.request({ path: "/workspaces" });
+  setTimeout(() => ac.abort(), 30);
+  await assert.rejects(waiting, k.AbortError);
+  assert.equal(spy.sent.length, 1, "the aborted request was not sent");
+  await behind;
+  assert.equal(spy.sent.length, 2);
+});
+
+pace("pace: a bad pace option is a ConfigError", async (ctx) => {
+  const { assert, k } = ctx;
+  for (const p of [{ limit: 0, windowMs: 10 }, { burst: 1 }, "fast", { store: {} }]) {
+    let err;
+    try {
+      ctx.client("poelis", { pace: p });
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof k.ConfigError, `pace ${JSON.stringify(p)}`);
+  }
 });
 
 const faultgrid = group("faultgrid");

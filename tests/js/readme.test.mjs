@@ -29,7 +29,7 @@ before(async () => {
 after(() => emu.close());
 
 test("the README has the samples this test runs", () => {
-  assert.deepEqual(Object.keys(samples).sort(), ["emulator-example", "hooks", "key-rotation", "node-quickstart", "rate-limits", "worker-quickstart"]);
+  assert.deepEqual(Object.keys(samples).sort(), ["cloudflare-pacer", "emulator-example", "hooks", "key-rotation", "node-quickstart", "pacing", "rate-limits", "worker-quickstart"]);
 });
 
 test("Node quickstart, verbatim, against the emulator", { timeout: 30_000 }, async () => {
@@ -54,6 +54,25 @@ test("rate limits sample, verbatim", { timeout: 30_000 }, async () => {
 test("hooks and logs sample, verbatim: every hook once in order, no key in any log line", { timeout: 30_000 }, async () => {
   const { stdout } = await run(process.execPath, [write("hooks", samples.hooks)], { timeout: 20_000 });
   assert.equal(stdout, "request GET 1\nresponse 429 1\nrate limited true 1000\nretry 2 rate_limited 1000\nrequest GET 2\nresponse 200 2\n3 false\n");
+});
+
+test("pacing sample, verbatim: 12 at once against a limit of 10 at once, none refused", { timeout: 30_000 }, async () => {
+  const { stdout } = await run(process.execPath, [write("pacing", samples.pacing)], { timeout: 20_000 });
+  assert.equal(stdout, "12 answered, 0 refused\n");
+});
+
+test("keygate/cloudflare sample in workerd (miniflare), its Durable Object bound as wrangler.toml says", { timeout: 60_000 }, async () => {
+  const { Miniflare } = await import("miniflare");
+  const code = samples["cloudflare-pacer"].replace('from "keygate"', 'from "../../pkg/src/workerd.js"').replaceAll('from "keygate/cloudflare"', 'from "../../pkg/src/cloudflare.js"');
+  const scriptPath = write("cloudflare-pacer", code);
+  const mf = new Miniflare({ ...workerOptions(scriptPath, { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot }), durableObjects: { KEYGATE_PACER: "KeygatePacer" } });
+  try {
+    const res = await mf.dispatchFetch("http://localhost/");
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { integrations: 2 });
+  } finally {
+    await mf.dispose();
+  }
 });
 
 test("key rotation sample, verbatim: the revoked key's 401 reads the store once more", { timeout: 30_000 }, async () => {

@@ -38,6 +38,8 @@ use keygate::{
 #[path = "../tests/wasm_boundary.rs"]
 mod wasm_boundary;
 
+mod pacer;
+
 type JsResult<T> = Result<T, JsValue>;
 
 // JSON documents are read by the host's JSON.parse (issue 19): registered by every entry point
