@@ -26,6 +26,9 @@
 //! assert_eq!(answer.status, 200);
 //! # Ok(()) }
 //! ```
+//!
+//! With `serde` on, the typed helpers work here too (`client.list_workspaces().await?`, see
+//! `keygate::helpers`).
 
 use core::time::Duration;
 

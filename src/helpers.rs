@@ -1,6 +1,11 @@
 //! `serde` feature: typed helpers on [`Client`], from the same endpoint table as the JS ones
 //! (`src/providers/*`: each [`crate::Endpoint`]'s name, method and path; the default of a query
 //! option too), returning serde types shaped like the TypeScript results.
+//!
+//! On every target with the `serde` feature: natively over any [`Transport`] (`reqwest`), and
+//! in wasm32 over `keygate::gloo::Gloo` (pages, Web Workers, workerd). The endpoint table's
+//! helper descriptions are compiled into a wasm32 build only with `serde`, so the npm wasm
+//! (built without it) stays as it was.
 
 use serde::{Deserialize, Serialize};
 
@@ -174,7 +179,8 @@ impl<T: Transport> Client<T> {
     ///
     /// ```no_run
     /// # async fn run<T: keygate::Transport>(client: keygate::Client<T>) -> Result<(), keygate::Error> {
-    /// // `client`: a Poelis client, e.g. `Client::with_reqwest(config)?` (feature `reqwest`).
+    /// // `client`: a Poelis client, e.g. `Client::with_reqwest(config)?` (feature `reqwest`),
+    /// // or `Client::with_gloo(config)` in wasm (feature `gloo`).
     /// for w in client.list_workspaces().await?.items {
     ///     println!("{} {}", w.id, w.name);
     /// }

@@ -33,7 +33,7 @@ mod exchange;
 #[cfg(all(feature = "gloo", target_arch = "wasm32"))]
 pub mod gloo;
 mod headers;
-#[cfg(all(feature = "serde", not(target_arch = "wasm32")))]
+#[cfg(feature = "serde")]
 pub mod helpers;
 mod httpdate;
 pub mod input;

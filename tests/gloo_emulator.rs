@@ -338,3 +338,50 @@ async fn a_secret_key_is_refused_in_a_page_and_allowed_in_workers_and_node() {
         }
     }
 }
+
+/// Feature `serde` on wasm32: the typed helpers from the endpoint table (their query defaults
+/// too), returning serde types, through the gloo transport.
+#[wasm_bindgen_test]
+async fn typed_helpers_return_serde_types_in_wasm() {
+    let keys = all_keys();
+    let c = client(P::Poelis, &key("poelis", "apiKey"), |_| {});
+    let ws = c.list_workspaces().await.expect("workspaces");
+    assert!(
+        !ws.items.is_empty() && ws.count >= ws.items.len() as u64,
+        "{ws:?}"
+    );
+    assert!(ws.items.iter().all(|w| !w.id.is_empty()), "{ws:?}");
+
+    let c = client(P::PowerPost, &key("powerpost", "apiKey"), |_| {});
+    let credits = c.get_credits().await.expect("credits");
+    assert!(credits.balance >= 0.0, "{credits:?}");
+
+    let c = client(P::Postiz, &key("postiz", "apiKey"), |_| {});
+    let channels = c.list_integrations().await.expect("integrations");
+    assert!(
+        !channels.is_empty() && channels.iter().all(|i| !i.id.is_empty()),
+        "{channels:?}"
+    );
+    assert!(c.is_connected().await.expect("is-connected"));
+    // Another provider's helper is refused before any request.
+    let e = c.list_workspaces().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Config, "{e}");
+
+    // The table's default query option (limit 1) is sent; a given one replaces it.
+    let c = client(P::Poesius, &key("poesius", "apiKey"), |_| {});
+    let page = c.list_presentations(None).await.expect("presentations");
+    assert_eq!(page.limit, Some(1), "{page:?}");
+    assert!(page.items.len() <= 1, "{page:?}");
+    let page = c.list_presentations(Some(5)).await.expect("presentations");
+    assert_eq!(page.limit, Some(5), "{page:?}");
+
+    // A typed error through a helper, the key nowhere in it.
+    let wrong = "poelis_api_unknownKeyXq2Lm7Vt4Zp8Ns1Bc6_Hd0Jf";
+    let c = client(P::Poelis, wrong, |_| {});
+    let e = c.list_workspaces().await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Authentication, "{e}");
+    assert_eq!(e.status, Some(401), "{e}");
+    let mut shown_keys = keys;
+    shown_keys.push(wrong.to_string());
+    assert_no_key(&format!("{e} {e:?}"), &shown_keys);
+}

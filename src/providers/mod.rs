@@ -100,7 +100,7 @@ pub const fn endpoint(name: &'static str, method: &'static str, path: &'static s
         path,
         body: EndpointBody::None,
         needs_kind: None,
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
         js: Helper::new(""),
     }
 }
@@ -131,14 +131,15 @@ pub struct Endpoint {
     pub body: EndpointBody,
     /// Whether the credential must be of a given kind (Poesius API key creation needs a JWT).
     pub needs_kind: Option<CredentialKind>,
-    /// The JS helper's description. Native builds only: the wasm never reads it, so the npm
-    /// package does not ship it (`scripts/gen.mjs` generates the JS from it at build time).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The JS helper's description. Native builds, and wasm builds with the `serde` feature (the
+    /// Rust helpers in `keygate::helpers` read its query options): the npm wasm never reads it,
+    /// so it does not ship it (`scripts/gen.mjs` generates the JS from it at build time).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
     pub js: Helper,
 }
 
 /// How the JS client's helper for an endpoint looks: what `scripts/gen.mjs` generates from.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Helper {
     /// The helper's positional arguments, in order.
@@ -155,7 +156,7 @@ pub struct Helper {
     pub hand_written: bool,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 impl Helper {
     /// No arguments or options, result `unknown`: fill in the rest.
     pub const fn new(doc: &'static str) -> Helper {
@@ -170,7 +171,7 @@ impl Helper {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 /// One argument or option of a JS helper.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Param {
@@ -188,7 +189,7 @@ pub struct Param {
     pub default: Option<&'static str>,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 impl Param {
     /// An optional value, passed on as given, no default.
     pub const fn new(name: &'static str, ts: &'static str, to: To) -> Param {
@@ -224,19 +225,19 @@ impl Param {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 /// `idempotencyKey`: sent as `Idempotency-Key`, which makes a POST retryable.
 pub const IDEMPOTENCY_KEY: Param = Param::new("idempotencyKey", "string", To::IdempotencyKey);
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 /// `filename`: the multipart file's name when the value carries none.
 pub const FILENAME: Param = Param::new("filename", "string", To::FileName).checked(Coerce::Str);
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 /// A file argument: what `formWith` in pkg/src/core.js accepts.
 pub const FILE_TS: &str = "Blob | Uint8Array | ArrayBuffer | string";
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 /// Where a helper's argument or option goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum To {
@@ -259,7 +260,7 @@ pub enum To {
     IdempotencyKey,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 /// What the JS helper checks about a value before the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Coerce {

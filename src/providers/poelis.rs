@@ -5,8 +5,10 @@ use super::{
     endpoint, is_base64url, no_facts, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
     HeaderRule, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping, BEARER,
 };
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
+use super::Helper;
 #[cfg(not(target_arch = "wasm32"))]
-use super::{Helper, TypeDef};
+use super::TypeDef;
 use crate::validate::{check_body, warn, wrong_prefix, Check, WarningCode};
 
 const PREFIX: &str = "poelis_api_";
@@ -39,7 +41,7 @@ pub(super) static PROVIDER: Provider = Provider {
     redact_prefix,
     facts: no_facts,
     endpoints: &[Endpoint {
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
         js: Helper {
             live: true,
             result: "WorkspaceList",

@@ -5,8 +5,10 @@ use super::{
     endpoint, is_token68, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorMatch,
     ErrorStyle, HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
+use super::{Coerce, Helper, Param, To, FILENAME, FILE_TS};
 #[cfg(not(target_arch = "wasm32"))]
-use super::{Coerce, Helper, Param, To, TypeDef, FILENAME, FILE_TS};
+use super::TypeDef;
 use crate::validate::{check_body, check_jwt, refuse, Check, Code};
 
 /// Its place in the registry's `ALL` (the order of SPEC's provider table); scripts/gen.mjs
@@ -39,7 +41,7 @@ pub(super) static PROVIDER: Provider = Provider {
     endpoints: &[
         Endpoint {
             body: EndpointBody::Multipart("document"),
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 args: &[Param::new("document", FILE_TS, To::File("document.pdf")).required()],
                 options: &[
@@ -53,7 +55,7 @@ pub(super) static PROVIDER: Provider = Provider {
             ..endpoint("generateFromDoc", "POST", "/slides/generate-from-doc")
         },
         Endpoint {
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 options: &[Param::new("limit", "number", To::Query("limit")).default("1")],
                 live: true,
@@ -65,7 +67,7 @@ pub(super) static PROVIDER: Provider = Provider {
         Endpoint {
             body: EndpointBody::Json,
             needs_kind: Some(CredentialKind::Jwt),
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 options: &[
                     Param::new("name", "string", To::JsonField("name")).required(),
@@ -78,7 +80,7 @@ pub(super) static PROVIDER: Provider = Provider {
         },
         Endpoint {
             body: EndpointBody::Json,
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 result: "McpResult",
                 hand_written: true,

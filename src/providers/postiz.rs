@@ -5,8 +5,10 @@ use super::{
     endpoint, is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorMatch, ErrorStyle,
     HeaderRule, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping,
 };
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
+use super::{Helper, Param, To, FILENAME, FILE_TS, IDEMPOTENCY_KEY};
 #[cfg(not(target_arch = "wasm32"))]
-use super::{Helper, Param, To, TypeDef, FILENAME, FILE_TS, IDEMPOTENCY_KEY};
+use super::TypeDef;
 use crate::validate::{check_body, refuse, warn, wrong_prefix_because, Check, Code, WarningCode};
 
 const OAUTH_PREFIX: &str = "pos_";
@@ -36,7 +38,7 @@ pub(super) static PROVIDER: Provider = Provider {
     facts: no_facts,
     endpoints: &[
         Endpoint {
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 live: true,
                 result: "Integration[]",
@@ -45,7 +47,7 @@ pub(super) static PROVIDER: Provider = Provider {
             ..endpoint("listIntegrations", "GET", "/integrations")
         },
         Endpoint {
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 result: "{ connected: boolean }",
                 ..Helper::new("Whether the key's organization is connected.")
@@ -54,7 +56,7 @@ pub(super) static PROVIDER: Provider = Provider {
         },
         Endpoint {
             body: EndpointBody::Json,
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 args: &[Param::new("post", "CreatePostInput", To::JsonBody).required()],
                 options: &[IDEMPOTENCY_KEY],
@@ -65,7 +67,7 @@ pub(super) static PROVIDER: Provider = Provider {
         },
         Endpoint {
             body: EndpointBody::Multipart("file"),
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 args: &[Param::new("file", FILE_TS, To::File("upload.bin")).required()],
                 options: &[FILENAME],

@@ -6,8 +6,10 @@ use super::{
     endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
     HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
+#[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
+use super::{Coerce, Helper, Param, To, IDEMPOTENCY_KEY};
 #[cfg(not(target_arch = "wasm32"))]
-use super::{Coerce, Helper, Param, To, TypeDef, IDEMPOTENCY_KEY};
+use super::TypeDef;
 use crate::validate::{check_body, refuse, warn, wrong_prefix, Check, Code, KeyFacts, WarningCode};
 
 /// Its place in the registry's `ALL` (the order of SPEC's provider table); scripts/gen.mjs
@@ -35,7 +37,7 @@ pub(super) static PROVIDER: Provider = Provider {
     facts,
     endpoints: &[
         Endpoint {
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 live: true,
                 result: "Credits",
@@ -44,7 +46,7 @@ pub(super) static PROVIDER: Provider = Provider {
             ..endpoint("getCredits", "GET", "/account/credits")
         },
         Endpoint {
-            #[cfg(not(target_arch = "wasm32"))]
+            #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
             js: Helper {
                 args: &[Param::new("id", "string", To::Path)
                     .checked(Coerce::NonEmpty)

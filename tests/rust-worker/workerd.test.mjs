@@ -95,6 +95,16 @@ test("each provider answers through the gloo transport in workerd", async () => 
   assert.ok(Array.isArray(out.postiz.json));
 });
 
+test("the typed helpers (feature serde) answer serde types in workerd", async () => {
+  const out = await run("helpers");
+  assert.equal(out.setupError, undefined, JSON.stringify(out.setupError));
+  assert.equal(out.workspaces.count, 2, JSON.stringify(out.workspaces));
+  assert.ok(out.workspaces.items.every((w) => typeof w.id === "string" && w.id !== ""), JSON.stringify(out.workspaces));
+  assert.equal(typeof out.credits.balance, "number");
+  assert.equal(out.connected, true);
+  assert.equal(out.presentations.limit, 1, "the table's default limit is sent");
+});
+
 test("a 401 is typed, not retried, and its Display/Debug carry no key", async () => {
   emu.reset();
   const { error: e } = await run("unauthorized");

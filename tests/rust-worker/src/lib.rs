@@ -154,6 +154,23 @@ async fn run(case: &str, emu: &Emu) -> Result<Value, Error> {
             }
             Value::Object(out)
         }
+        // Feature `serde`: the typed helpers from the endpoint table, results as serde types.
+        "helpers" => {
+            let c = emu.client(P::Poelis, &emu.key("poelis", "apiKey"), |_| {})?;
+            let workspaces = c.list_workspaces().await?;
+            let c = emu.client(P::PowerPost, &emu.key("powerpost", "apiKey"), |_| {})?;
+            let credits = c.get_credits().await?;
+            let c = emu.client(P::Postiz, &emu.key("postiz", "apiKey"), |_| {})?;
+            let connected = c.is_connected().await?;
+            let c = emu.client(P::Poesius, &emu.key("poesius", "apiKey"), |_| {})?;
+            let presentations = c.list_presentations(None).await?;
+            json!({
+                "workspaces": serde_json::to_value(&workspaces).unwrap_or_default(),
+                "credits": serde_json::to_value(&credits).unwrap_or_default(),
+                "connected": connected,
+                "presentations": serde_json::to_value(&presentations).unwrap_or_default(),
+            })
+        }
         other => json!({ "unknownCase": other }),
     })
 }

@@ -13,10 +13,8 @@ async fn channel_names(user_token: &str) -> Result<Vec<String>, keygate::Error> 
     let credential = Credential::new(ProviderId::Postiz, CredentialKind::OAuthToken, user_token)?;
     let options = Options { browser_window: keygate::gloo::in_browser_window(), ..Default::default() };
     let client = Client::with_gloo(Config::new(credential, options)?);
-    let get = RequestSpec { method: "GET".into(), path: "/integrations".into(), ..Default::default() };
-    #[derive(serde::Deserialize)]
-    struct Channel { name: String }
-    let channels: Vec<Channel> = client.request(get).await?.json()?;
+    // A typed helper (feature `serde`): `GET /integrations` as `Vec<keygate::helpers::Integration>`.
+    let channels = client.list_integrations().await?;
     Ok(channels.into_iter().map(|c| c.name).collect())
 }
 
