@@ -13,6 +13,8 @@ WASM_OPT := $(CURDIR)/node_modules/.bin/wasm-opt
 RAW_WASM := target/$(WASM_TARGET)/release/keygate_wasm.wasm
 # `keygate/validate`'s wasm (crates/keygate-validate): validation only, inlined in its entries.
 RAW_VALIDATE_WASM := $(patsubst %/keygate_wasm.wasm,%/keygate_validate.wasm,$(RAW_WASM))
+# `keygate/pace`'s wasm (crates/keygate-pace): the core's pacer only (also keygate/cloudflare's).
+RAW_PACE_WASM := $(patsubst %/keygate_wasm.wasm,%/keygate_pace.wasm,$(RAW_WASM))
 # wasm-bindgen's output before bundling (scripts/bundle.mjs folds it and pkg/src/core.js into pkg/wasm*/keygate.js).
 GLUE := target/glue
 PKG := $(CURDIR)/pkg
@@ -38,6 +40,7 @@ lint: setup-rust
 	cargo clippy -p keygate --lib --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p keygate-wasm --all-targets --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p keygate-validate --all-targets --target $(WASM_TARGET) -- -D warnings
+	cargo clippy -p keygate-pace --all-targets --target $(WASM_TARGET) -- -D warnings
 
 setup-wasm-bindgen:
 	@if [ "$$($(WASM_BINDGEN) --version 2>/dev/null | awk '{print $$2}')" != "$(WB_VERSION)" ]; then \
@@ -69,7 +72,7 @@ test-js: build
 	node_modules/.bin/tsc -p tests/types
 
 wasm-release: setup-rust $(WASM_TOOLCHAIN_SETUP)
-	$(WASM_CARGO) build --release --target $(WASM_TARGET) -p keygate-wasm -p keygate-validate
+	$(WASM_CARGO) build --release --target $(WASM_TARGET) -p keygate-wasm -p keygate-validate -p keygate-pace
 	@ls -l $(RAW_WASM) | awk '{print "raw wasm (before wasm-bindgen/wasm-opt): " $$5 " bytes"}'
 
 # The files generated from the Rust provider description (scripts/gen.mjs lists them; committed).
@@ -77,16 +80,19 @@ gen: setup-node
 	node scripts/gen.mjs
 
 build: wasm-release setup-wasm-bindgen setup-node gen
-	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs $(PKG)/index.d.cts $(PKG)/validate.d.cts
+	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs $(PKG)/index.d.cts $(PKG)/validate.d.cts $(PKG)/pace.d.cts
 	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
 	mkdir -p $(PKG)/wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/web/keygate_bg.wasm -o $(PKG)/wasm/keygate_bg.wasm
 	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/validate --out-name validate $(RAW_VALIDATE_WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/validate/validate_bg.wasm -o $(GLUE)/validate/validate.opt.wasm
-	node scripts/bundle.mjs $(GLUE)/web $(PKG)/wasm/keygate_bg.wasm $(GLUE)/validate $(GLUE)/validate/validate.opt.wasm
+	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/pace --out-name pace $(RAW_PACE_WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/pace/pace_bg.wasm -o $(GLUE)/pace/pace.opt.wasm
+	node scripts/bundle.mjs $(GLUE)/web $(PKG)/wasm/keygate_bg.wasm $(GLUE)/validate $(GLUE)/validate/validate.opt.wasm $(GLUE)/pace $(GLUE)/pace/pace.opt.wasm
 	@# CommonJS consumers get CommonJS types: the same declarations, read as a .d.cts.
 	sed 's#"./providers.js"#"./providers.cjs"#g' $(PKG)/index.d.ts > $(PKG)/index.d.cts
 	sed 's#"./providers.js"#"./providers.cjs"#g; s#"./index.js"#"./index.cjs"#g' $(PKG)/validate.d.ts > $(PKG)/validate.d.cts
+	sed 's#"./index.js"#"./index.cjs"#g' $(PKG)/pace.d.ts > $(PKG)/pace.d.cts
 	@node scripts/sizes.mjs
 
 demo: build

@@ -13,5 +13,5 @@ export interface DurableObjectNamespaceLike {
   get(id: any): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 
-/** The store the client's `pace` option takes: one `KeygatePacer` object per scope. */
+/** The store `pacer({ store })` from `keygate/pace` takes: one `KeygatePacer` object per scope. */
 export declare function durablePacer(namespace: DurableObjectNamespaceLike, options?: { maxWaitMs?: number }): PaceStore;

@@ -98,12 +98,20 @@ export interface ClientCommonOptions {
   /** The lowest level logged (default `"info"`; `fromEnv` reads `KEYGATE_LOG`). */
   logLevel?: LogLevel;
   /**
-   * Wait before each attempt instead of sending one the provider would refuse: `true` (the
-   * documented limit, corrected by the server's `X-RateLimit-*`), a policy, and/or a shared store
-   * (`durablePacer(env.KEYGATE_PACER)` from `keygate/cloudflare`).
+   * Wait before each attempt instead of sending one the provider would refuse: a pacer from
+   * `keygate/pace` (its own wasm): `pacer()` (the documented limit, corrected by the server's
+   * `X-RateLimit-*`), `pacer(policy)`, and/or a shared store (`pacer({ store:
+   * durablePacer(env.KEYGATE_PACER) })` with `durablePacer` from `keygate/cloudflare`). `true` is a
+   * `ConfigError` (it would need the pacer's wasm loaded synchronously).
    */
-  pace?: boolean | PaceOptions;
+  pace?: Pacer | false | null;
 }
+
+/** What `pacer()` from `keygate/pace` returns: pass it as the client's `pace` option. */
+export interface Pacer {
+  readonly [pacerBrand]: unknown;
+}
+declare const pacerBrand: unique symbol;
 
 /** A limit: at most `limit` requests per `windowMs`, at most `burst` at once. */
 export interface PacePolicy {

@@ -211,3 +211,67 @@ if (vweb && vwasmFile) {
     outfile: join(OUT, "validate-glue.js"),
   });
 }
+
+// `keygate/pace` (optional arguments 5 and 6: the pacer-only wasm's web glue dir and its optimised
+// .wasm, from crates/keygate-pace; issue 19: a client that never paces does not carry it): the
+// glue and pkg/src/pace-core.js, in the same three forms as keygate/validate:
+//   pkg/wasm/pace.js       ESM, the wasm deflate-raw compressed in base64, instantiated at load
+//   pkg/wasm/pace.cjs      CommonJS (require), the wasm in plain base64, instantiated synchronously
+//   pkg/wasm/pace-glue.js  ESM without the wasm, for workerd (keygate/cloudflare too) and edge-light,
+//                          which import pkg/wasm/pace_bg.wasm as a compiled module
+const [pweb, pwasmFile] = process.argv.slice(6).map((d) => d && resolve(ROOT, d));
+if (pweb && pwasmFile) {
+  const pglue = readFileSync(join(pweb, "pace.js"), "utf8");
+  const pfallback = "module_or_path = new URL('pace_bg.wasm', import.meta.url);";
+  if (!pglue.includes(pfallback)) throw new Error(`bundle.mjs: the pace glue's default wasm URL line changed; update ${pfallback}`);
+  if (!pglue.includes(moduleCheck)) throw new Error(`bundle.mjs: the pace glue's initSync changed; update ${moduleCheck}`);
+  const ppatched = join(pweb, "pace.patched.js");
+  const pmin = pwasmFile.replace(/\.wasm$/, ".min.wasm");
+  writeFileSync(ppatched, minifyNames(pwasmFile, pmin, pglue, "./pace_bg.js")
+    .replace(pfallback, 'throw new Error("keygate: no WebAssembly module given");')
+    .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
+  const pbytes = readFileSync(pmin);
+  writeFileSync(join(OUT, "pace_bg.wasm"), pbytes);
+  const pq = JSON.stringify(ppatched);
+  const pcore = JSON.stringify(join(ROOT, "pkg", "src", "pace-core.js"));
+  const head = [`import { initSync, WasmPacer } from ${pq};`, `import { createPace as make } from ${pcore};`, NAMED, "const createPace = (w) => named(make(w));"];
+  const esmInit = [
+    `const bin = atob(${JSON.stringify(deflateRawSync(pbytes, { level: 9, memLevel: 9 }).toString("base64"))});`,
+    "const z = new Uint8Array(bin.length);",
+    "for (let i = 0; i < bin.length; i++) z[i] = bin.charCodeAt(i);",
+    'initSync({ module: await new Response(new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer() });',
+    "const api = createPace({ WasmPacer });",
+    "export default api;",
+  ];
+  const cjsInit = [
+    `const b64 = ${JSON.stringify(pbytes.toString("base64"))};`,
+    `initSync({ module: typeof globalThis.Buffer === "function" ? globalThis.Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) });`,
+    "module.exports = createPace({ WasmPacer });",
+  ];
+  for (const [file, format, init] of [["pace.js", "esm", esmInit], ["pace.cjs", "cjs", cjsInit]]) {
+    await build({
+      ...common,
+      stdin: { contents: [...head, ...init].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${file}` },
+      format,
+      platform: "neutral",
+      outfile: join(OUT, file),
+    });
+  }
+  // The glue for runtimes that import the compiled module; keygate/cloudflare also takes the
+  // acquire loop and the observe helper from here (one wasm instance with keygate/pace's).
+  await build({
+    ...common,
+    stdin: {
+      contents: [...head,
+        `export { acquireLoop, num, pacerObserve } from ${pcore};`,
+        "export { WasmPacer };",
+        "let api;",
+        "export function load(module) { if (!api) { initSync({ module }); api = createPace({ WasmPacer }); } return api; }"].join("\n"),
+      resolveDir: ROOT,
+      sourcefile: "keygate-pace-glue.js",
+    },
+    format: "esm",
+    platform: "neutral",
+    outfile: join(OUT, "pace-glue.js"),
+  });
+}

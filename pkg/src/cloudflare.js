@@ -2,7 +2,7 @@
 // so every isolate of a worker fleet draws from one bucket (issue 18).
 //
 // The bucket logic is the Rust core's `Pacer` (src/pace.rs), bound as `WasmPacer`
-// (crates/keygate-wasm/src/pacer.rs); this file only moves calls over fetch and supplies timers.
+// (crates/keygate-pace, the pacer-only wasm); this file only moves calls over fetch and supplies timers.
 // Each call takes the object's own clock (`Date.now()` inside the object), so clock skew between
 // isolates does not matter. The object answers:
 //   POST /acquire  {scope, policy}           -> {"go":grant} | {"wait":ms,"ticket":t}
@@ -20,7 +20,8 @@
 //   tag = "v1"
 //   new_classes = ["KeygatePacer"]
 // and in the worker: `export { KeygatePacer } from "keygate/cloudflare";`, then
-// `new Client({ ..., pace: { store: durablePacer(env.KEYGATE_PACER) } })`.
+// `new Client({ ..., pace: pacer({ store: durablePacer(env.KEYGATE_PACER) }) })` (`pacer` from
+// "keygate/pace").
 //
 // Each scope's bucket (log of recent grants, queue, server view) is written to `state.storage`
 // after every call (the core's `Bucket::encode` text, nothing about any credential) and read back
@@ -28,9 +29,9 @@
 // Tested in workerd through miniflare with 4 isolates (tests/js/cloudflare.test.mjs,
 // tests/load/pace-load.mjs).
 
-import "./workerd.js";
-import { WasmPacer } from "../wasm/keygate.js";
-import { acquireLoop, num, pacerObserve } from "./pace.js";
+// The pacer's own wasm (crates/keygate-pace), the instance keygate/pace's workerd entry loads.
+import "./pace-workerd.js";
+import { WasmPacer, acquireLoop, num, pacerObserve } from "../wasm/pace-glue.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 /** The `state.storage` key of a scope's bucket (the text of the core's `Bucket::encode`). */

@@ -5,7 +5,7 @@
 
 import { helpers } from "./helpers.js";
 import { HEADER_OPTIONS, configError, errors, ownValue, readBag, unreadable } from "./options.js";
-import { readPace } from "./pace.js";
+import { readPace } from "./pace-hook.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 

@@ -1731,6 +1731,12 @@ rotation("never the same key twice, never more than one rotation; a non-key 401 
 
 const pace = group("pace");
 
+/** `keygate/pace` as the runner loaded it (its own wasm): a runner that did not is a failure. */
+function kp(ctx) {
+  if (!ctx.kp || typeof ctx.kp.pacer !== "function") throw new Error(`the ${ctx.runtime} runner did not load keygate/pace (ctx.kp)`);
+  return ctx.kp;
+}
+
 /** A fetch that answers 200 `[]` with no rate-limit headers, noting when each request went. */
 function paceStub() {
   const sent = [];
@@ -1744,7 +1750,7 @@ function paceStub() {
 pace("pace: requests wait their turn, in order, none dropped, never faster than the policy", async (ctx) => {
   const { assert } = ctx;
   const spy = paceStub();
-  const c = ctx.client("poelis", { fetch: spy.fetchImpl, maxRetries: 0, pace: { limit: 2, windowMs: 200, scope: `contract-order-${Math.random()}` } });
+  const c = ctx.client("poelis", { fetch: spy.fetchImpl, maxRetries: 0, pace: kp(ctx).pacer({ limit: 2, windowMs: 200, scope: `contract-order-${Math.random()}` }) });
   const t0 = Date.now();
   const all = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => c.request({ path: "/workspaces", headers: { "X-Keygate-Echo": `o-${i}` } })));
   assert.equal(all.length, 6);
@@ -1758,7 +1764,7 @@ pace("pace: requests wait their turn, in order, none dropped, never faster than 
 pace("pace: an abort while waiting rejects with AbortError and sends nothing; the next request takes the place", async (ctx) => {
   const { assert, k } = ctx;
   const spy = paceStub();
-  const c = ctx.client("poelis", { fetch: spy.fetchImpl, maxRetries: 0, pace: { limit: 1, windowMs: 300, scope: `contract-abort-${Math.random()}` } });
+  const c = ctx.client("poelis", { fetch: spy.fetchImpl, maxRetries: 0, pace: kp(ctx).pacer({ limit: 1, windowMs: 300, scope: `contract-abort-${Math.random()}` }) });
   await c.request({ path: "/workspaces" });
   const ac = new AbortController();
   const waiting = c.request({ path: "/workspaces", signal: ac.signal });
@@ -1770,9 +1776,10 @@ pace("pace: an abort while waiting rejects with AbortError and sends nothing; th
   assert.equal(spy.sent.length, 2);
 });
 
-pace("pace: a bad pace option is a ConfigError", async (ctx) => {
+pace("pace: a bad pace option is a ConfigError (pace: true and a bare policy included: pass pacer())", async (ctx) => {
   const { assert, k } = ctx;
-  for (const p of [{ limit: 0, windowMs: 10 }, { burst: 1 }, "fast", { store: {} }]) {
+  const { pacer } = kp(ctx);
+  for (const p of [pacer({ limit: 0, windowMs: 10 }), pacer({ burst: 1 }), "fast", pacer({ store: {} }), true, { limit: 2, windowMs: 100 }]) {
     let err;
     try {
       ctx.client("poelis", { pace: p });

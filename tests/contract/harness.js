@@ -272,6 +272,7 @@ export function makeContext(o) {
   const clientDefaults = o.clientDefaults ?? {};
   const ctx = {
     k: o.k,
+    kp: o.kp ?? null,
     runtime: o.runtime,
     browser: o.browser ?? null,
     urls,

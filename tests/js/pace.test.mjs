@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Client, AbortError, ConfigError, RateLimitError } from "keygate";
 import { startEmulator, DEMO_KEYS as K } from "keygate/emulator";
+import { pacer } from "keygate/pace";
 
 const T = { timeout: 30_000 };
 let emu;
@@ -52,7 +53,7 @@ test("Poelis at 3x its limit: 0 429s, in order, none lost or duplicated, through
     provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, fetch: fetchSeen, maxRetries: 0,
     // A 3% margin: 1% of the shortened burst window (5 ms) is less than this process's event-loop
     // jitter between a grant and its send (the emulator runs in the same process).
-    pace: { limit: 60, windowMs: 6000, burst: 10, marginPermille: 30 },
+    pace: pacer({ limit: 60, windowMs: 6000, burst: 10, marginPermille: 30 }),
   });
   const N = 30; // 2 s of the limit, all asked for at once
   const results = await burst(N, (i) => client.request({ path: "/workspaces", headers: { "X-Keygate-Echo": `p-${i}` } }));
@@ -74,7 +75,7 @@ test("Poelis at 3x its limit: 0 429s, in order, none lost or duplicated, through
 
 test("Postiz post creation is paced, other requests are not", T, async () => {
   emu.reset();
-  const client = new Client({ provider: "postiz", apiKey: K.postiz.apiKey, baseUrl: emu.urls.postiz, maxRetries: 0, pace: { limit: 10, windowMs: 1000 } });
+  const client = new Client({ provider: "postiz", apiKey: K.postiz.apiKey, baseUrl: emu.urls.postiz, maxRetries: 0, pace: pacer({ limit: 10, windowMs: 1000 }) });
   const post = JSON.parse(JSON.stringify({ type: "draft", shortLink: false, date: "2030-01-01T10:00:00Z", tags: [], posts: [{ integration: { id: "int_x_demo" }, value: [{ content: "hi", image: [] }] }] }));
   const t0 = Date.now();
   const results = await burst(25, (i) => client.request({ method: "POST", path: "/posts", json: post, headers: { "X-Keygate-Echo": `z-${i}` } }));
@@ -96,7 +97,7 @@ test("Postiz post creation is paced, other requests are not", T, async () => {
 test("an abort while waiting rejects with AbortError, gives up the place and sends nothing", T, async () => {
   emu.reset();
   const f = stub();
-  const client = new Client({ provider: "poelis", apiKey: K.poelis.secondApiKey, baseUrl: emu.urls.poelis, maxRetries: 0, fetch: f, pace: { limit: 1, windowMs: 1000, scope: "abort-test" } });
+  const client = new Client({ provider: "poelis", apiKey: K.poelis.secondApiKey, baseUrl: emu.urls.poelis, maxRetries: 0, fetch: f, pace: pacer({ limit: 1, windowMs: 1000, scope: "abort-test" }) });
   await client.request({ path: "/workspaces" });
   const ac = new AbortController();
   const waiting = client.request({ path: "/workspaces", signal: ac.signal });
@@ -112,15 +113,21 @@ test("an abort while waiting rejects with AbortError, gives up the place and sen
 
 test("a wait past maxWaitMs is a RateLimitError before anything is sent; bad options are ConfigErrors", T, async () => {
   const f = stub();
-  const client = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, maxRetries: 0, fetch: f, pace: { limit: 1, windowMs: 60_000, maxWaitMs: 1000, scope: "max-wait-test" } });
+  const client = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, maxRetries: 0, fetch: f, pace: pacer({ limit: 1, windowMs: 60_000, maxWaitMs: 1000, scope: "max-wait-test" }) });
   await client.request({ path: "/workspaces" });
   await assert.rejects(client.request({ path: "/workspaces" }), (e) => e instanceof RateLimitError && e.retryAfterMs > 1000);
   assert.equal(f.n, 1);
-  for (const pace of [{ limit: 0, windowMs: 1000 }, { limit: 5 }, { burst: 2 }, { limit: 1.5, windowMs: 10 }, { store: {} }, { nope: 1 }, "yes", { scope: "" }]) {
-    assert.throws(() => new Client({ provider: "poelis", apiKey: K.poelis.apiKey, pace }), ConfigError, JSON.stringify(pace));
+  for (const opts of [{ limit: 0, windowMs: 1000 }, { limit: 5 }, { burst: 2 }, { limit: 1.5, windowMs: 10 }, { store: {} }, { nope: 1 }, "yes", { scope: "" }]) {
+    const pace = pacer(opts); // kept, thrown by the client given it (as the client's ConfigError)
+    assert.throws(() => new Client({ provider: "poelis", apiKey: K.poelis.apiKey, pace }), ConfigError, JSON.stringify(opts));
+  }
+  // Not a pacer: `true` (the pacer is its own wasm, not loaded synchronously) and a bare policy
+  // say what to pass instead.
+  for (const pace of [true, { limit: 2, windowMs: 1000 }, { store: {} }, "yes", 1]) {
+    assert.throws(() => new Client({ provider: "poelis", apiKey: K.poelis.apiKey, pace }), (e) => e instanceof ConfigError && /pacer\(\)/.test(e.message) && /keygate\/pace/.test(e.message), JSON.stringify(pace));
   }
   // A policy the binding refuses (burst over limit) fails the request as a ConfigError, unsent.
-  const bad = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, fetch: () => assert.fail("sent"), pace: { limit: 2, windowMs: 1000, burst: 5, scope: "bad-burst" } });
+  const bad = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, fetch: () => assert.fail("sent"), pace: pacer({ limit: 2, windowMs: 1000, burst: 5, scope: "bad-burst" }) });
   await assert.rejects(bad.request({ path: "/workspaces" }), ConfigError);
 });
 
@@ -133,7 +140,7 @@ test("a custom store gets every grant, answer and 429", T, async () => {
     observe: (scope, policy, grant, rl) => calls.push(["observe", grant, rl?.limit ?? null]),
     observe429: (scope, policy, grant, after) => calls.push(["observe429", grant, after]),
   };
-  const client = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, maxRetries: 1, pace: { store } });
+  const client = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, maxRetries: 1, pace: pacer({ store }) });
   emu.addScenario({ match: { provider: "poelis", method: "GET", path: "/workspaces" }, faults: ["429"] });
   await client.request({ path: "/workspaces" });
   const [first] = calls;
@@ -149,7 +156,7 @@ test("a custom store gets every grant, answer and 429", T, async () => {
 
 test("the WasmPacer binding: own-property policy reads, typed errors on bad input, save/restore", async () => {
   const { createRequire } = await import("node:module");
-  const { WasmPacer } = createRequire(import.meta.url)("../../pkg/wasm/keygate.cjs");
+  const { WasmPacer } = createRequire(import.meta.url)("../../pkg/wasm/pace.cjs");
   const isConfigError = (e) => e?.__keygate === true && e.name === "ConfigError" && e.code === "invalid_option";
   const p = new WasmPacer({ limit: 1, windowMs: 1000 });
   assert.deepEqual(JSON.parse(p.acquire(1_000)), { go: 1 });
@@ -184,4 +191,20 @@ test("the WasmPacer binding: own-property policy reads, typed errors on bad inpu
   p.observe(1, 60, 0, 5_000, 1_100);
   p.observe429(null, 1_200);
   p.observe429(250, 1_300);
+});
+
+test("the pacer is its own wasm: the client's wasm and bundle carry none of it (issue 19)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const url = (f) => new URL(`../../pkg/wasm/${f}`, import.meta.url);
+  const client = readFileSync(url("keygate_bg.wasm")).length;
+  const pace = readFileSync(url("pace_bg.wasm")).length;
+  const glue = readFileSync(url("keygate.js"), "utf8");
+  assert.ok(!/WasmPacer|wasmpacer/i.test(glue), "no WasmPacer class in the client's glue");
+  assert.ok(!glue.includes("acquireLoop") && !glue.includes("maxWaitMs must be"), "no pacer JS in the client's bundle");
+  assert.ok(pace > 0 && pace < client / 3, `the pace wasm is the pacer alone (${pace} B, the client's ${client} B)`);
+  // The pace entry loads without the client: one instance shared by import and require.
+  const { createRequire } = await import("node:module");
+  const cjs = createRequire(import.meta.url)("keygate/pace");
+  assert.equal(typeof cjs.pacer, "function");
+  assert.equal((await import("keygate/pace")).pacer, cjs.pacer);
 });

@@ -63,7 +63,7 @@ test("pacing sample, verbatim: 12 at once against a limit of 10 at once, none re
 
 test("keygate/cloudflare sample in workerd (miniflare), its Durable Object bound as wrangler.toml says", { timeout: 60_000 }, async () => {
   const { Miniflare } = await import("miniflare");
-  const code = samples["cloudflare-pacer"].replace('from "keygate"', 'from "../../pkg/src/workerd.js"').replaceAll('from "keygate/cloudflare"', 'from "../../pkg/src/cloudflare.js"');
+  const code = samples["cloudflare-pacer"].replace('from "keygate"', 'from "../../pkg/src/workerd.js"').replaceAll('from "keygate/cloudflare"', 'from "../../pkg/src/cloudflare.js"').replace('from "keygate/pace"', 'from "../../pkg/src/pace-workerd.js"');
   const scriptPath = write("cloudflare-pacer", code);
   const mf = new Miniflare({ ...workerOptions(scriptPath, { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot }), durableObjects: { KEYGATE_PACER: "KeygatePacer" } });
   try {

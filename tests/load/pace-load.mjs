@@ -7,6 +7,7 @@
 // PACE_MIN_RATIO (default 0.95 full, 0 reduced) is the throughput the run must reach.
 import { setMaxListeners } from "node:events";
 import { Client } from "keygate";
+import { pacer } from "keygate/pace";
 import { startEmulator, DEMO_KEYS as K } from "keygate/emulator";
 import { startFleet, runFleet, tally } from "./pace-fleet.mjs";
 
@@ -41,7 +42,7 @@ async function fromNode(run, prefix) {
   // shortened one, less than the event loop's jitter between a grant and its send here, where
   // the emulator shares the process with 30 loops.
   const pace = { limit: run.limit, windowMs: run.windowSec * 1000, ...(run.burst ? { burst: run.burst } : {}), marginPermille: 30, scope: `node-${run.provider}` };
-  const client = new Client({ provider: run.provider, apiKey: K[run.provider].apiKey, baseUrl: emu.urls[run.provider], maxRetries: 0, pace });
+  const client = new Client({ provider: run.provider, apiKey: K[run.provider].apiKey, baseUrl: emu.urls[run.provider], maxRetries: 0, pace: pacer(pace) });
   // 3x: three times as many loops as the burst, each sending back to back.
   const c = 3 * (run.burst ?? run.limit);
   let next = 0;

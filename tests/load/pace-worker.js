@@ -1,10 +1,11 @@
 // A Cloudflare Worker for the pacing runs (tests/load/pace-load.mjs, tests/js/cloudflare.test.mjs):
 // `GET /run?provider=&start=&n=&c=&limit=&windowMs=&burst=` sends `n` requests (echo ids
-// `<prefix>-<start+i>`) through keygate with `pace: { store: durablePacer(env.KEYGATE_PACER) }`,
+// `<prefix>-<start+i>`) through keygate with `pace: pacer({ store: durablePacer(env.KEYGATE_PACER) })`,
 // `c` at a time (a closed loop), and reports what came back. The same script is the pacer worker:
 // it exports the Durable Object class. `GET /acquire?scope=&limit=&windowMs=` is one raw acquire.
 import { Client } from "../../pkg/src/workerd.js";
 import { durablePacer } from "../../pkg/src/cloudflare.js";
+import { pacer } from "../../pkg/src/pace-workerd.js";
 
 export { KeygatePacer } from "../../pkg/src/cloudflare.js";
 
@@ -27,7 +28,7 @@ export default {
     const prefix = q.get("prefix");
     const pace = { store: durablePacer(env.KEYGATE_PACER), limit: Number(q.get("limit")), windowMs: Number(q.get("windowMs")) };
     if (q.get("burst")) pace.burst = Number(q.get("burst"));
-    const client = new Client({ provider, apiKey: env[`${provider.toUpperCase()}_KEY`], baseUrl: env[`${provider.toUpperCase()}_BASE`], maxRetries: 0, timeoutMs: 10_000, pace });
+    const client = new Client({ provider, apiKey: env[`${provider.toUpperCase()}_KEY`], baseUrl: env[`${provider.toUpperCase()}_BASE`], maxRetries: 0, timeoutMs: 10_000, pace: pacer(pace) });
     let next = start;
     let ok = 0, rateLimited = 0, failures = 0, mismatched = 0;
     const errors = {};

@@ -5,6 +5,7 @@
 // where <json> is {"main": {url, urls, crossOrigin}, "strict": {...}, "grid": {...}} (the fault grid's).
 import * as k from "keygate";
 import * as kv from "keygate/validate";
+import * as kp from "keygate/pace";
 import { runWithValidateEntry } from "./validate-entry.js";
 import { DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
@@ -31,7 +32,7 @@ if (args.rest.length !== 1) {
 const emulators = JSON.parse(args.rest[0]);
 Object.assign(Bun.env, envVars(emulators.main.urls, DEMO_KEYS));
 const ctx = makeContext({
-  k, runtime: RUNTIME, DEMO_KEYS, env: Bun.env,
+  k, kp, runtime: RUNTIME, DEMO_KEYS, env: Bun.env,
   emulator: emulators.main, strict: emulators.strict, grid: emulators.grid, unhandled,
 });
 const result = await runWithValidateEntry(runCases, cases, ctx, kv, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });

@@ -5,6 +5,7 @@
 // The runner exposes window.__log(line) and window.__done(json).
 import * as k from "keygate";
 import * as kv from "keygate/validate";
+import * as kp from "keygate/pace";
 import { runWithValidateEntry } from "./validate-entry.js";
 import { cases } from "../contract/cases.js";
 import { makeContext, runCases, BROWSER_LANES } from "../contract/harness.js";
@@ -62,7 +63,7 @@ async function main() {
   const cfg = await (await fetch(`/config/${mode}.json`)).json();
   if (mode === "worker") return runInWorker(cfg);
   const ctx = makeContext({
-    k, runtime: "chromium", browser: "window", DEMO_KEYS: cfg.DEMO_KEYS,
+    k, kp, runtime: "chromium", browser: "window", DEMO_KEYS: cfg.DEMO_KEYS,
     emulator: cfg.emulators.main, strict: cfg.emulators.strict, grid: cfg.emulators.grid, unhandled, laneConcurrency: BROWSER_LANES,
     clientDefaults: { dangerouslyAllowBrowser: true }, // the window needs it for secret keys (see the browser group)
   });

@@ -4,6 +4,7 @@
 //   {probe: {provider, apiKey, baseUrl}}  build a client with a secret key, make one call, post {probeResult}
 import * as k from "../../pkg/src/browser.js";
 import * as kv from "../../pkg/src/validate.js";
+import * as kp from "../../pkg/src/pace.js";
 import { runWithValidateEntry } from "./validate-entry.js";
 import { cases } from "../contract/cases.js";
 import { makeContext, runCases, BROWSER_LANES } from "../contract/harness.js";
@@ -34,7 +35,7 @@ self.onmessage = async (ev) => {
     if (ev.data?.suite) {
       const cfg = ev.data.suite;
       const ctx = makeContext({
-        k, runtime: "chromium-worker", browser: "worker", DEMO_KEYS: cfg.DEMO_KEYS,
+        k, kp, runtime: "chromium-worker", browser: "worker", DEMO_KEYS: cfg.DEMO_KEYS,
         emulator: cfg.emulators.main, strict: cfg.emulators.strict, grid: cfg.emulators.grid, unhandled, laneConcurrency: BROWSER_LANES,
       });
       const result = await runWithValidateEntry(runCases, cases, ctx, kv, {

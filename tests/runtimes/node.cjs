@@ -5,6 +5,7 @@
 "use strict";
 const k = require("keygate");
 const kv = require("keygate/validate");
+const kp = require("keygate/pace");
 
 const RUNTIME = "node-cjs";
 const LIMIT_MS = 150_000;
@@ -31,7 +32,7 @@ async function main() {
   try {
     Object.assign(process.env, h.envVars(emu.urls, DEMO_KEYS));
     const ctx = h.makeContext({
-      k, runtime: RUNTIME, DEMO_KEYS, env: process.env,
+      k, kp, runtime: RUNTIME, DEMO_KEYS, env: process.env,
       emulator: h.describeEmulator(emu), strict: h.describeEmulator(strict), grid: h.describeEmulator(grid), unhandled,
     });
     const result = await runWithValidateEntry(h.runCases, cases, ctx, kv, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });

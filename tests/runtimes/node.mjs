@@ -3,6 +3,7 @@
 //   node tests/runtimes/node.mjs [--only=regex] [--groups=a,b] [--quiet]
 import * as k from "keygate";
 import * as kv from "keygate/validate";
+import * as kp from "keygate/pace";
 import { runWithValidateEntry } from "./validate-entry.js";
 import { startEmulator, DEMO_KEYS } from "keygate/emulator";
 import { cases } from "../contract/cases.js";
@@ -27,7 +28,7 @@ const grid = await startEmulator(FAULTGRID_CONFIG);
 try {
   Object.assign(process.env, envVars(emu.urls, DEMO_KEYS));
   const ctx = makeContext({
-    k, runtime: RUNTIME, DEMO_KEYS, env: process.env,
+    k, kp, runtime: RUNTIME, DEMO_KEYS, env: process.env,
     emulator: describeEmulator(emu), strict: describeEmulator(strict), grid: describeEmulator(grid), unhandled,
   });
   const result = await runWithValidateEntry(runCases, cases, ctx, kv, { only: args.only, groups: args.groups, log: caseLogger(RUNTIME, args.quiet, console.error) });

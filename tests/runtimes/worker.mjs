@@ -7,6 +7,7 @@
 // {main, strict, grid}) and DEMO_KEYS (JSON, from the emulator).
 import * as k from "keygate";
 import * as kv from "keygate/validate";
+import * as kp from "keygate/pace";
 import { runWithValidateEntry } from "./validate-entry.js";
 import { cases } from "../contract/cases.js";
 import { makeContext, runCases } from "../contract/harness.js";
@@ -30,7 +31,7 @@ export default {
     const only = url.searchParams.get("only");
     const lines = [];
     const ctx = makeContext({
-      k, runtime: "workerd", DEMO_KEYS: env.DEMO_KEYS, env,
+      k, kp, runtime: "workerd", DEMO_KEYS: env.DEMO_KEYS, env,
       emulator: env.EMULATORS.main, strict: env.EMULATORS.strict, grid: env.EMULATORS.grid, unhandled,
     });
     const result = await runWithValidateEntry(runCases, cases, ctx, kv, {
