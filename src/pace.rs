@@ -553,7 +553,9 @@ impl Bucket {
                     u64::from(p.margin_permille),
                     p.stale_ms,
                 ]);
-                nums.extend(p.ceiling.map(u64::from));
+                if let Some(c) = p.ceiling {
+                    nums.push(u64::from(c));
+                }
             }
         }
         nums.push(self.log.len() as u64);

@@ -116,7 +116,7 @@ fn policy_from(v: &JsValue) -> JsResult<Option<Policy>> {
     let stale = field(v, "staleMs", 0.0, 86_400_000.0)?;
     let ceiling = field(v, "ceiling", 1.0, f64::from(MAX_LIMIT))?.map(|c| c as u32);
     Ok(Some(Policy {
-        limit: ceiling.map_or(limit as u32, |c| c.min(limit as u32)),
+        limit: limit as u32,
         window_ms,
         burst: burst.map(|b| b as u32),
         margin_permille: margin.map_or(SEED_MARGIN_PERMILLE, |m| m as u32),
