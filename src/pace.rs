@@ -12,7 +12,8 @@
 //! latency jitter between the client's clock and the server's.
 //!
 //! The server's `X-RateLimit-*` corrects the local estimate ([`Pacer::observe`]): its `limit`
-//! replaces the seeded one, and `remaining`/`reset` cap what is granted until that reset (other
+//! replaces a documented seed's (up or down) and lowers, never raises, a limit the caller chose
+//! ([`Policy::ceiling`]), and `remaining`/`reset` cap what is granted until that reset (other
 //! clients of the same key or organisation count there). A 429 blocks the scope until its
 //! `Retry-After` ([`Pacer::observe_429`]).
 //!
@@ -56,6 +57,10 @@ pub struct Policy {
     pub margin_permille: u32,
     /// How long past its wait a waiter may go without polling before it is dropped.
     pub stale_ms: u64,
+    /// The most a server's `X-RateLimit-Limit` may set `limit` to: `Some` for a limit the caller
+    /// chose ([`Policy::custom`]; the server may lower it, never raise it above this), `None` for
+    /// a documented seed (the server's figure replaces it either way).
+    pub ceiling: Option<u32>,
 }
 
 /// The safety margin a seeded policy adds to each window, in thousandths of it (1%).
@@ -74,6 +79,21 @@ impl Policy {
             burst: seed.burst,
             margin_permille: SEED_MARGIN_PERMILLE,
             stale_ms: SEED_STALE_MS,
+            ceiling: None,
+        }
+    }
+
+    /// A limit the caller chose, with the seed's margin and staleness: `limit` is also its
+    /// [`ceiling`](Policy::ceiling), so the server's `X-RateLimit-Limit` may lower it, never
+    /// raise it.
+    pub const fn custom(limit: u32, window_ms: u64, burst: Option<u32>) -> Policy {
+        Policy {
+            ceiling: Some(limit),
+            ..Policy::from_seed(RateLimitSeed {
+                limit,
+                window_ms,
+                burst,
+            })
         }
     }
 
@@ -251,7 +271,8 @@ impl Bucket {
         }
     }
 
-    /// The policy in force (the seed, with the server's `limit` once seen).
+    /// The policy in force (the seed, with the server's `limit` once seen, at most the
+    /// policy's [`ceiling`](Policy::ceiling)).
     pub fn policy(&self) -> Option<Policy> {
         self.policy
     }
@@ -419,8 +440,10 @@ impl Bucket {
             return;
         };
         if let (Some(limit), Some(p)) = (rl.limit, self.policy.as_mut()) {
+            // A limit the caller chose is a ceiling: the server may lower it, not raise it.
             p.limit = u32::try_from(limit)
                 .unwrap_or(MAX_LIMIT)
+                .min(p.ceiling.unwrap_or(MAX_LIMIT))
                 .clamp(1, MAX_LIMIT);
         }
         let (Some(remaining), Some(until)) = (rl.remaining, rl.reset_at) else {
@@ -511,21 +534,29 @@ fn parse_num(s: &str) -> Option<u64> {
 impl Bucket {
     /// The bucket as compact text, for a store that keeps strings (a Durable Object's
     /// `state.storage`): comma-terminated decimal numbers (the version, the policy, the log, the
-    /// server view, the waiters, the counters, each optional part after a count). Read it back
-    /// with [`Bucket::decode`]. It holds times and counts only, nothing about any credential.
+    /// server view, the waiters, the counters, each optional part after a count or a tag; a
+    /// policy with a [`ceiling`](Policy::ceiling) is tagged 2, so a seeded bucket's text is the
+    /// same as before ceilings and older text still reads). Read it back with [`Bucket::decode`].
+    /// It holds times and counts only, nothing about any credential.
     pub fn encode(&self) -> String {
         let mut out = String::new();
         let mut nums = vec![ENCODING];
         match self.policy {
             None => nums.push(0),
-            Some(p) => nums.extend([
-                1,
-                u64::from(p.limit),
-                p.window_ms,
-                p.burst.map_or(0, |b| u64::from(b) + 1),
-                u64::from(p.margin_permille),
-                p.stale_ms,
-            ]),
+            Some(p) => {
+                // Tag 1: a seed (the text a bucket had before ceilings); 2: then its ceiling.
+                nums.extend([
+                    1 + u64::from(p.ceiling.is_some()),
+                    u64::from(p.limit),
+                    p.window_ms,
+                    p.burst.map_or(0, |b| u64::from(b) + 1),
+                    u64::from(p.margin_permille),
+                    p.stale_ms,
+                ]);
+                if let Some(c) = p.ceiling {
+                    nums.push(u64::from(c));
+                }
+            }
         }
         nums.push(self.log.len() as u64);
         nums.extend(self.log.iter().copied());
@@ -562,7 +593,7 @@ impl Bucket {
         }
         let policy = match next()? {
             0 => None,
-            1 => Some(Policy {
+            tag @ (1 | 2) => Some(Policy {
                 limit: small(next()?)?,
                 window_ms: next()?,
                 burst: match next()? {
@@ -571,6 +602,10 @@ impl Bucket {
                 },
                 margin_permille: small(next()?)?,
                 stale_ms: next()?,
+                ceiling: match tag {
+                    2 => Some(small(next()?).filter(|c| *c > 0)?),
+                    _ => None,
+                },
             }),
             _ => return None,
         };
@@ -745,6 +780,7 @@ mod tests {
         burst: Some(10),
         margin_permille: 10,
         stale_ms: 5_000,
+        ceiling: None,
     };
 
     const T0: u64 = 1_700_000_000_000;

@@ -125,15 +125,24 @@ fn run(policy: Policy, callers: &[Caller]) -> Outcome {
 }
 
 fn policies() -> impl Strategy<Value = Policy> {
-    (1u32..25, 50u64..5_000, prop::option::of(1u32..25), 0u32..50).prop_map(
-        |(limit, window_ms, burst, margin_permille)| Policy {
-            limit,
-            window_ms,
-            burst,
-            margin_permille,
-            stale_ms: 1_000,
-        },
+    (
+        1u32..25,
+        50u64..5_000,
+        prop::option::of(1u32..25),
+        0u32..50,
+        any::<bool>(),
     )
+        .prop_map(
+            |(limit, window_ms, burst, margin_permille, custom)| Policy {
+                limit,
+                window_ms,
+                burst,
+                margin_permille,
+                stale_ms: 1_000,
+                // A limit the caller chose (a ceiling) or a documented seed.
+                ceiling: custom.then_some(limit),
+            },
+        )
 }
 
 fn callers() -> impl Strategy<Value = Vec<Caller>> {
@@ -329,6 +338,8 @@ impl Server {
 
 struct Figures {
     sent: u64,
+    /// When each request was granted, in grant order.
+    sends: Vec<u64>,
     refused_seen: u64,
     accepted: u64,
     ratio: f64,
@@ -370,6 +381,7 @@ fn closed_loop(
     let mut current: Vec<Option<u64>> = vec![None; workers];
     let mut answers: BTreeMap<u64, (u16, Vec<(String, String)>)> = BTreeMap::new();
     let (mut sent, mut refused_seen, mut completed, mut max_wait) = (0u64, 0u64, 0u64, 0u64);
+    let mut sends = vec![];
     let mut accepted_ids: BTreeMap<u64, u32> = BTreeMap::new();
     let mut asked_at = vec![0u64; workers];
     let mut grant_of = vec![0u64; workers];
@@ -424,6 +436,7 @@ fn closed_loop(
                 let id = current[w].expect("a request in hand");
                 grant_of[w] = grant;
                 sent += 1;
+                sends.push(now);
                 max_wait = max_wait.max(now - asked_at[w]);
                 push(&mut q, now + 20 + rng.below(60), w, Ev::AtServer(id));
             }
@@ -441,6 +454,7 @@ fn closed_loop(
     let windows = duration_ms as f64 / server.window_ms as f64;
     Figures {
         sent,
+        sends,
         refused_seen,
         accepted: server.accepted,
         ratio: server.accepted as f64 / (server.limit as f64 * windows),
@@ -539,6 +553,96 @@ fn token_bucket_headers_do_not_halve_the_throughput() {
     let f = closed_loop(&short, server, 30, 1_000, 120_000);
     report(
         "poelis 60 per 6 s burst 10, token-bucket headers, 2 min",
+        &f,
+    );
+    assert_eq!((f.refused_seen, f.lost, f.duplicated), (0, 0, 0));
+    assert!(f.ratio >= 0.95, "{}", f.ratio);
+}
+
+#[test]
+fn a_custom_limit_is_a_ceiling_the_server_only_lowers() {
+    // The user asked for 10 a minute; the server says 60 (and 59 left): still 10.
+    let s = Scope::custom("custom", Some(Policy::custom(10, 60_000, None)));
+    let mut p = Pacer::new();
+    assert_eq!(p.acquire(&s, T0), Grant::Go { grant: 1 });
+    let said = |limit, remaining| RateLimit {
+        limit: Some(limit),
+        remaining: Some(remaining),
+        reset_at: Some(T0 + 60_000),
+    };
+    p.observe(&s, 1, Some(&said(60, 59)), T0 + 10);
+    assert_eq!(p.bucket(&s).policy().unwrap().limit, 10);
+    for n in 2..=10 {
+        assert_eq!(p.acquire(&s, T0 + 20), Grant::Go { grant: n });
+    }
+    let Grant::Wait { ms, .. } = p.acquire(&s, T0 + 20) else {
+        panic!("the 11th request in the minute waits")
+    };
+    assert_eq!(
+        T0 + 20 + ms,
+        T0 + 60_600,
+        "until the first grant leaves the window"
+    );
+    // The server may lower it (5), and raise it back up to the user's 10, not past it.
+    p.observe(&s, 2, Some(&said(5, 0)), T0 + 30);
+    assert_eq!(p.bucket(&s).policy().unwrap().limit, 5);
+    p.observe(&s, 3, Some(&said(60, 50)), T0 + 40);
+    assert_eq!(p.bucket(&s).policy().unwrap().limit, 10);
+    // A bucket's text keeps the ceiling (policy tag 2, then the ceiling); a seed's text is as
+    // before ceilings (tag 1), and such text still reads as a seed.
+    let b = p.bucket(&s);
+    assert_eq!(Bucket::decode(&b.encode()), Some(b));
+    let text = Bucket::new(Some(Policy::custom(10, 1_000, None))).encode();
+    assert_eq!(text, "1,2,10,1000,0,10,5000,10,0,0,0,1,0,0,");
+    let old = Bucket::decode("1,1,10,1000,0,10,5000,0,0,0,1,0,0,").unwrap();
+    assert_eq!(old.policy().unwrap().ceiling, None);
+    // Tag 2 needs a ceiling of at least 1.
+    assert_eq!(Bucket::decode("1,2,10,1000,0,10,5000,0,0,0,0,1,0,0,"), None);
+
+    // A documented seed follows the server both ways.
+    let seeded = Scope::new(ProviderId::Postiz, "org_seed", true);
+    let mut p = Pacer::new();
+    assert_eq!(p.bucket(&seeded).policy().unwrap().limit, 30);
+    assert!(matches!(p.acquire(&seeded, T0), Grant::Go { .. }));
+    p.observe(&seeded, 1, Some(&said(60, 59)), T0 + 10);
+    assert_eq!(p.bucket(&seeded).policy().unwrap().limit, 60);
+    p.observe(&seeded, 1, Some(&said(20, 19)), T0 + 20);
+    assert_eq!(p.bucket(&seeded).policy().unwrap().limit, 20);
+}
+
+#[test]
+fn a_custom_limit_holds_against_a_server_announcing_more() {
+    // `pacer({ limit: 10, windowMs: 10000 })` against a server that allows and announces 60 per
+    // 10 s, 12 workers thinking 100 ms (far more than 10 a window), 2 simulated minutes: never
+    // more than 10 in any window (with the margin), and still 10 a window.
+    let policy = Policy::custom(10, 10_000, None);
+    let custom = Scope::custom("poelis:org_custom", Some(policy));
+    let server = Server::new(ProviderId::Poelis, 60, 10_000, None);
+    let f = closed_loop(&custom, server, 12, 100, 120_000);
+    report(
+        "custom 10 per 10 s against a server announcing 60, 2 min",
+        &f,
+    );
+    assert_eq!((f.refused_seen, f.lost, f.duplicated), (0, 0, 0));
+    let over = check_windows(&f.sends, 10, policy.full_window_ms());
+    assert!(over.is_ok(), "over the user's limit: {over:?}");
+    let ratio = f.accepted as f64 / (10.0 * 12.0);
+    assert!(ratio >= 0.95, "{ratio}");
+
+    // The documented seed (Postiz hosted: 30, its window cut to 10 s) against the same server
+    // follows its 60: the throughput is the server's, not the seed's.
+    let seeded = Scope::custom(
+        "postiz:org_seeded:posts",
+        Some(
+            Policy::seed(ProviderId::Postiz, true)
+                .unwrap()
+                .with_window(10_000),
+        ),
+    );
+    let server = Server::new(ProviderId::Postiz, 60, 10_000, None);
+    let f = closed_loop(&seeded, server, 30, 100, 120_000);
+    report(
+        "postiz seeded 30 per 10 s against a server announcing 60, 2 min",
         &f,
     );
     assert_eq!((f.refused_seen, f.lost, f.duplicated), (0, 0, 0));

@@ -10,7 +10,8 @@
 //   POST /cancel   {scope, policy, ticket}   -> {"cancelled":bool}
 //   POST /observe  {scope, policy, grant, rateLimit}
 //   POST /observe429 {scope, policy, retryAfterMs}
-// `policy` is `null` (server headers only) or {limit, windowMs, burst, marginPermille, staleMs}.
+// `policy` is `null` (server headers only) or {limit, windowMs, burst, marginPermille, staleMs, ceiling}
+// (`ceiling` on a policy the user chose: the server may lower its limit, never raise it).
 //
 // wrangler.toml of a user's worker:
 //   [[durable_objects.bindings]]

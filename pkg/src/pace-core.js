@@ -8,7 +8,8 @@
 // A store is `{ acquire(scope, policy, signal) -> Promise<grant>, observe(scope, policy, grant,
 // rateLimit), observe429(scope, policy, grant, retryAfterMs) }`: the in-memory one below (one per
 // wasm instance, shared by every client of the process), or `durablePacer(namespace)` from
-// `keygate/cloudflare` (one Durable Object per scope, shared by a worker fleet).
+// `keygate/cloudflare` (one Durable Object per scope, shared by a worker fleet). A policy the user
+// gave `pacer()` reaches the store with `ceiling` (its limit) set; the documented seed has none.
 
 const POLICY_NAMES = ["limit", "windowMs", "burst", "marginPermille", "staleMs"];
 const PACE_NAMES = [...POLICY_NAMES, "store", "scope", "maxWaitMs"];
@@ -173,6 +174,9 @@ export function createPace(wasm) {
           policy[k] = o[k];
         }
         if (!(policy.limit >= 1) || !(policy.windowMs >= 1)) throw paceError("a policy needs limit and windowMs (both at least 1)");
+        // The user's limit is a ceiling: the server's X-RateLimit-Limit may lower it, never raise
+        // it (a seed from paceScope has none: the server corrects it either way).
+        policy.ceiling = policy.limit;
       } else if (o.burst !== undefined) throw paceError("burst needs limit and windowMs");
       if (o.store !== undefined) {
         const s = o.store;

@@ -94,6 +94,32 @@ test("Postiz post creation is paced, other requests are not", T, async () => {
   assert.ok(Date.now() - t1 < 1000, "GET requests are not paced");
 });
 
+test("a limit the user chose is a ceiling: a server announcing 60 does not raise it", T, async () => {
+  // A server (stub fetch) that allows and announces 60 a minute, 59 left: the user's 3 a second
+  // still holds (before the fix, the first answer's X-RateLimit-Limit: 60 replaced it).
+  const sends = [];
+  const f = async () => {
+    sends.push(Date.now());
+    const headers = {
+      "content-type": "application/json",
+      "x-ratelimit-limit": "60",
+      "x-ratelimit-remaining": String(60 - sends.length),
+      "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000) + 60),
+    };
+    return new Response("[]", { status: 200, headers });
+  };
+  const client = new Client({ provider: "poelis", apiKey: K.poelis.apiKey, baseUrl: emu.urls.poelis, maxRetries: 0, fetch: f, pace: pacer({ limit: 3, windowMs: 1000, scope: "ceiling-test" }) });
+  // The first answer (with its headers) is heard before the rest are asked for.
+  await client.request({ path: "/workspaces" });
+  const rest = await burst(5, () => client.request({ path: "/workspaces" }));
+  assert.deepEqual(rest.filter((r) => r.status === "rejected").map((r) => r.reason?.name), []);
+  assert.equal(sends.length, 6);
+  // At most 3 in any second: the 4th send after any send is a window later (less timer jitter).
+  for (let i = 3; i < sends.length; i++) {
+    assert.ok(sends[i] - sends[i - 3] >= 950, `sends ${i - 3} and ${i} only ${sends[i] - sends[i - 3]} ms apart: over the user's 3 a second`);
+  }
+});
+
 test("an abort while waiting rejects with AbortError, gives up the place and sends nothing", T, async () => {
   emu.reset();
   const f = stub();
@@ -178,6 +204,7 @@ test("the WasmPacer binding: own-property policy reads, typed errors on bad inpu
     () => p.poll(1.5, 0),
     () => p.observe(1, -5, null, null, 0),
     () => WasmPacer.restore(null, "not a bucket"),
+    () => new WasmPacer({ limit: 2, windowMs: 1000, ceiling: 0 }),
   ]) {
     assert.throws(bad, isConfigError, String(bad));
   }
@@ -187,6 +214,14 @@ test("the WasmPacer binding: own-property policy reads, typed errors on bad inpu
     assert.throws(() => new WasmPacer({ windowMs: 10 }), isConfigError);
   } finally {
     delete Object.prototype.limit;
+  }
+  // `ceiling` (what pacer() sets on the user's policy): the server's 60 does not raise the 1;
+  // without it (a seed) the server's figure replaces the limit.
+  for (const [ceiling, second] of [[1, { wait: 1010, ticket: 1 }], [undefined, { go: 2 }]]) {
+    const c = new WasmPacer({ limit: 1, windowMs: 1000, ceiling });
+    assert.deepEqual(JSON.parse(c.acquire(1_000)), { go: 1 });
+    c.observe(1, 60, 59, 61_000, 1_000);
+    assert.deepEqual(JSON.parse(c.acquire(1_000)), second, `ceiling ${ceiling}`);
   }
   p.observe(1, 60, 0, 5_000, 1_100);
   p.observe429(null, 1_200);

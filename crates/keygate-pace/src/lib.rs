@@ -6,7 +6,8 @@
 //! from (`WasmExchange.paceScope`, it needs the credential) stays in the client's wasm.
 //!
 //! Everything crosses as plain numbers and own properties: a policy is read with own-property
-//! lookups (`limit`, `windowMs`, `burst`, `marginPermille`, `staleMs`), a time or a ticket must be
+//! lookups (`limit`, `windowMs`, `burst`, `marginPermille`, `staleMs`, and `ceiling`, which
+//! pkg/src/pace-core.js sets to the limit of a policy the user chose), a time or a ticket must be
 //! a whole number in JavaScript's exact range, and a bad input is a `ConfigError` descriptor,
 //! never a panic. Answers are small JSON strings: `{"go":grant}`, `{"wait":ms,"ticket":t}` or
 //! `{"gone":true}`.
@@ -99,7 +100,8 @@ fn field(o: &JsValue, k: &'static str, min: f64, max: f64) -> JsResult<Option<u6
 }
 
 /// `null`/`undefined` (the server's headers only) or `{limit, windowMs, burst?, marginPermille?,
-/// staleMs?}`.
+/// staleMs?, ceiling?}` (`ceiling`: the most the server's `X-RateLimit-Limit` may raise the limit
+/// to, for a limit the user chose; absent for a documented seed).
 fn policy_from(v: &JsValue) -> JsResult<Option<Policy>> {
     if absent(v) {
         return Ok(None);
@@ -112,12 +114,14 @@ fn policy_from(v: &JsValue) -> JsResult<Option<Policy>> {
     let burst = field(v, "burst", 1.0, limit as f64)?;
     let margin = field(v, "marginPermille", 0.0, 1000.0)?;
     let stale = field(v, "staleMs", 0.0, 86_400_000.0)?;
+    let ceiling = field(v, "ceiling", 1.0, f64::from(MAX_LIMIT))?.map(|c| c as u32);
     Ok(Some(Policy {
         limit: limit as u32,
         window_ms,
         burst: burst.map(|b| b as u32),
         margin_permille: margin.map_or(SEED_MARGIN_PERMILLE, |m| m as u32),
         stale_ms: stale.unwrap_or(SEED_STALE_MS),
+        ceiling,
     }))
 }
 
@@ -164,7 +168,7 @@ pub struct WasmPacer {
 #[wasm_bindgen]
 impl WasmPacer {
     /// A pacer seeded with `policy`: `null` (the server's headers only) or `{limit, windowMs,
-    /// burst?, marginPermille?, staleMs?}` (own properties, whole numbers).
+    /// burst?, marginPermille?, staleMs?, ceiling?}` (own properties, whole numbers).
     #[wasm_bindgen(constructor)]
     pub fn new(policy: JsValue) -> JsResult<WasmPacer> {
         Ok(WasmPacer {
