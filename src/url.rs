@@ -572,18 +572,8 @@ fn set_encoded(part: &mut Vec<u8>, s: &[u8], set: &[u8]) {
 }
 
 /// Appends `n` in decimal.
-fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+fn push_decimal(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(crate::decimal::decimal(n, &mut [0; 20]));
 }
 
 /// 1 for a `.` segment, 2 for `..` (also percent-encoded, any case), else 0.
