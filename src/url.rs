@@ -68,19 +68,8 @@ impl BaseUrl {
         if let Some(p) = self.port {
             if p != if self.https { 443 } else { 80 } {
                 out.push(':');
-                let mut digits = [0u8; 5];
-                let mut n = p;
-                let mut i = digits.len();
-                loop {
-                    i -= 1;
-                    digits[i] = b'0' + (n % 10) as u8;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-                for d in &digits[i..] {
-                    out.push(char::from(*d));
+                for &d in crate::decimal::decimal(u64::from(p), &mut [0; 20]) {
+                    out.push(char::from(d));
                 }
             }
         }
