@@ -152,44 +152,43 @@ writeFileSync(join(emu, "index.d.cts"), emuDts.replaceAll('from "./providers.js"
 //   pkg/wasm/validate.cjs      CommonJS (require), the wasm in plain base64, instantiated synchronously
 //   pkg/wasm/validate-glue.js  ESM without the wasm, for workerd and edge-light, which import
 //                              pkg/wasm/validate_bg.wasm as a compiled module (no compiling from bytes there)
-const [vweb, vwasmFile] = process.argv.slice(4).map((d) => d && resolve(ROOT, d));
-if (vweb && vwasmFile) {
-  const vglue = readFileSync(join(vweb, "validate.js"), "utf8");
-  const vfallback = "module_or_path = new URL('validate_bg.wasm', import.meta.url);";
-  if (!vglue.includes(vfallback)) throw new Error(`bundle.mjs: the validate glue's default wasm URL line changed; update ${vfallback}`);
-  if (!vglue.includes(moduleCheck)) throw new Error(`bundle.mjs: the validate glue's initSync changed; update ${moduleCheck}`);
-  const vpatched = join(vweb, "validate.patched.js");
-  const vmin = vwasmFile.replace(/\.wasm$/, ".min.wasm");
-  writeFileSync(vpatched, minifyNames(vwasmFile, vmin, vglue, "./validate_bg.js")
-    .replace(vfallback, 'throw new Error("keygate: no WebAssembly module given");')
+// The small wasm entries (keygate/validate, keygate/pace) in their three forms, from `name`'s web
+// glue dir and optimised .wasm: the glue patched to take only a compiled module, the .wasm's names
+// minified, then bundled with `core` (pkg/src/<name>-core.js, whose `factory` takes `params`):
+// `wasmNames` are the glue's exports the entry uses, `create` the expression that makes the API,
+// `glueTail` the glue entry's lines after the shared head.
+async function smallWasm({ name, web, wasmFile, wasmNames, factory, params, create, glueTail }) {
+  const glue = readFileSync(join(web, `${name}.js`), "utf8");
+  const fallback = `module_or_path = new URL('${name}_bg.wasm', import.meta.url);`;
+  if (!glue.includes(fallback)) throw new Error(`bundle.mjs: the ${name} glue's default wasm URL line changed; update ${fallback}`);
+  if (!glue.includes(moduleCheck)) throw new Error(`bundle.mjs: the ${name} glue's initSync changed; update ${moduleCheck}`);
+  const patched = join(web, `${name}.patched.js`);
+  const min = wasmFile.replace(/\.wasm$/, ".min.wasm");
+  writeFileSync(patched, minifyNames(wasmFile, min, glue, `./${name}_bg.js`)
+    .replace(fallback, 'throw new Error("keygate: no WebAssembly module given");')
     .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
-  const { createRequire } = await import("node:module");
-  const providers = createRequire(import.meta.url)(join(OUT, "keygate.cjs")).providerInfo();
-  const vbytes = readFileSync(vmin);
-  writeFileSync(join(OUT, "validate_bg.wasm"), vbytes);
-  const vq = JSON.stringify(vpatched);
-  const vcore = JSON.stringify(join(ROOT, "pkg", "src", "validate-core.js"));
-  const head = [`import { initSync, validateKey, detectProvider, redact, buildHeaders, redactHeaders } from ${vq};`, `import { createValidate as make } from ${vcore};`, NAMED, "const createValidate = (w, p) => named(make(w, p));"];
-  const wasmApi = "{ validateKey, detectProvider, redact, buildHeaders, redactHeaders }";
-  const provJs = `JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(providers)))})`;
+  const bytes = readFileSync(min);
+  writeFileSync(join(OUT, `${name}_bg.wasm`), bytes);
+  const core = JSON.stringify(join(ROOT, "pkg", "src", `${name}-core.js`));
+  const head = [`import { initSync, ${wasmNames} } from ${JSON.stringify(patched)};`, `import { ${factory} as make } from ${core};`, NAMED, `const ${factory} = (${params}) => named(make(${params}));`];
   // ESM: the wasm deflate-raw compressed in base64 (it then weighs about what the .wasm does
   // gzipped, where plain base64 gzips to a third more), inflated with the platform's
   // DecompressionStream and instantiated before the module finishes loading (top-level await).
   const esmInit = [
-    `const bin = atob(${JSON.stringify(deflateRawSync(vbytes, { level: 9, memLevel: 9 }).toString("base64"))});`,
+    `const bin = atob(${JSON.stringify(deflateRawSync(bytes, { level: 9, memLevel: 9 }).toString("base64"))});`,
     "const z = new Uint8Array(bin.length);",
     "for (let i = 0; i < bin.length; i++) z[i] = bin.charCodeAt(i);",
     'initSync({ module: await new Response(new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer() });',
-    `const api = createValidate(${wasmApi}, ${provJs});`,
+    `const api = ${create};`,
     "export default api;",
   ];
   // CommonJS (require: Node, Bun): plain base64, decoded and instantiated synchronously.
   const cjsInit = [
-    `const b64 = ${JSON.stringify(vbytes.toString("base64"))};`,
+    `const b64 = ${JSON.stringify(bytes.toString("base64"))};`,
     `initSync({ module: typeof globalThis.Buffer === "function" ? globalThis.Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) });`,
-    `module.exports = createValidate(${wasmApi}, ${provJs});`,
+    `module.exports = ${create};`,
   ];
-  for (const [file, format, init] of [["validate.js", "esm", esmInit], ["validate.cjs", "cjs", cjsInit]]) {
+  for (const [file, format, init] of [[`${name}.js`, "esm", esmInit], [`${name}.cjs`, "cjs", cjsInit]]) {
     await build({
       ...common,
       stdin: { contents: [...head, ...init].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${file}` },
@@ -200,15 +199,22 @@ if (vweb && vwasmFile) {
   }
   await build({
     ...common,
-    stdin: {
-      contents: [...head,
-        `export function load(module) { initSync({ module }); return createValidate(${wasmApi}, ${provJs}); }`].join("\n"),
-      resolveDir: ROOT,
-      sourcefile: "keygate-validate-glue.js",
-    },
+    stdin: { contents: [...head, ...glueTail(core)].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${name}-glue.js` },
     format: "esm",
     platform: "neutral",
-    outfile: join(OUT, "validate-glue.js"),
+    outfile: join(OUT, `${name}-glue.js`),
+  });
+}
+
+const [vweb, vwasmFile] = process.argv.slice(4).map((d) => d && resolve(ROOT, d));
+if (vweb && vwasmFile) {
+  const { createRequire } = await import("node:module");
+  const providers = createRequire(import.meta.url)(join(OUT, "keygate.cjs")).providerInfo();
+  const wasmNames = "validateKey, detectProvider, redact, buildHeaders, redactHeaders";
+  const create = `createValidate({ ${wasmNames} }, JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(providers)))}))`;
+  await smallWasm({
+    name: "validate", web: vweb, wasmFile: vwasmFile, wasmNames, factory: "createValidate", params: "w, p", create,
+    glueTail: () => [`export function load(module) { initSync({ module }); return ${create}; }`],
   });
 }
 
@@ -221,57 +227,16 @@ if (vweb && vwasmFile) {
 //                          which import pkg/wasm/pace_bg.wasm as a compiled module
 const [pweb, pwasmFile] = process.argv.slice(6).map((d) => d && resolve(ROOT, d));
 if (pweb && pwasmFile) {
-  const pglue = readFileSync(join(pweb, "pace.js"), "utf8");
-  const pfallback = "module_or_path = new URL('pace_bg.wasm', import.meta.url);";
-  if (!pglue.includes(pfallback)) throw new Error(`bundle.mjs: the pace glue's default wasm URL line changed; update ${pfallback}`);
-  if (!pglue.includes(moduleCheck)) throw new Error(`bundle.mjs: the pace glue's initSync changed; update ${moduleCheck}`);
-  const ppatched = join(pweb, "pace.patched.js");
-  const pmin = pwasmFile.replace(/\.wasm$/, ".min.wasm");
-  writeFileSync(ppatched, minifyNames(pwasmFile, pmin, pglue, "./pace_bg.js")
-    .replace(pfallback, 'throw new Error("keygate: no WebAssembly module given");')
-    .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
-  const pbytes = readFileSync(pmin);
-  writeFileSync(join(OUT, "pace_bg.wasm"), pbytes);
-  const pq = JSON.stringify(ppatched);
-  const pcore = JSON.stringify(join(ROOT, "pkg", "src", "pace-core.js"));
-  const head = [`import { initSync, WasmPacer } from ${pq};`, `import { createPace as make } from ${pcore};`, NAMED, "const createPace = (w) => named(make(w));"];
-  const esmInit = [
-    `const bin = atob(${JSON.stringify(deflateRawSync(pbytes, { level: 9, memLevel: 9 }).toString("base64"))});`,
-    "const z = new Uint8Array(bin.length);",
-    "for (let i = 0; i < bin.length; i++) z[i] = bin.charCodeAt(i);",
-    'initSync({ module: await new Response(new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer() });',
-    "const api = createPace({ WasmPacer });",
-    "export default api;",
-  ];
-  const cjsInit = [
-    `const b64 = ${JSON.stringify(pbytes.toString("base64"))};`,
-    `initSync({ module: typeof globalThis.Buffer === "function" ? globalThis.Buffer.from(b64, "base64") : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) });`,
-    "module.exports = createPace({ WasmPacer });",
-  ];
-  for (const [file, format, init] of [["pace.js", "esm", esmInit], ["pace.cjs", "cjs", cjsInit]]) {
-    await build({
-      ...common,
-      stdin: { contents: [...head, ...init].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${file}` },
-      format,
-      platform: "neutral",
-      outfile: join(OUT, file),
-    });
-  }
-  // The glue for runtimes that import the compiled module; keygate/cloudflare also takes the
-  // acquire loop and the observe helper from here (one wasm instance with keygate/pace's).
-  await build({
-    ...common,
-    stdin: {
-      contents: [...head,
-        `export { acquireLoop, num, pacerObserve } from ${pcore};`,
-        "export { WasmPacer };",
-        "let api;",
-        "export function load(module) { if (!api) { initSync({ module }); api = createPace({ WasmPacer }); } return api; }"].join("\n"),
-      resolveDir: ROOT,
-      sourcefile: "keygate-pace-glue.js",
-    },
-    format: "esm",
-    platform: "neutral",
-    outfile: join(OUT, "pace-glue.js"),
+  const create = "createPace({ WasmPacer })";
+  await smallWasm({
+    name: "pace", web: pweb, wasmFile: pwasmFile, wasmNames: "WasmPacer", factory: "createPace", params: "w", create,
+    // The glue for runtimes that import the compiled module; keygate/cloudflare also takes the
+    // acquire loop and the observe helper from here (one wasm instance with keygate/pace's).
+    glueTail: (core) => [
+      `export { acquireLoop, num, pacerObserve } from ${core};`,
+      "export { WasmPacer };",
+      "let api;",
+      `export function load(module) { if (!api) { initSync({ module }); api = ${create}; } return api; }`,
+    ],
   });
 }

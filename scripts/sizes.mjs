@@ -38,7 +38,9 @@ import { gzipSync } from "node:zlib";
 // fingerprint in the client (`paceTarget`, `paced`/`Scope::new` in the pace wasm): 59,295 B (-174 B)
 // for everyone, +3,176 B for keygate/pace. Stable measured by the build step of `make
 // test-stable-build`: 66,670 B.
-const CEILING = { nightly: 59_469, stable: 66_670 };
+// Lowered when the URL's origin wrote its port with the core's one decimal writer (src/decimal.rs,
+// no other change): nightly 59,442 B (-27 B); stable not measured, left as it was.
+const CEILING = { nightly: 59_442, stable: 66_670 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
 const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];

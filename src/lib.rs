@@ -28,6 +28,7 @@
 
 mod classify;
 pub mod client;
+mod decimal;
 mod error;
 mod exchange;
 #[cfg(all(feature = "gloo", target_arch = "wasm32"))]

@@ -503,18 +503,8 @@ const MAX_DECODED_WAITERS: u64 = 100_000;
 const ENCODING: u64 = 1;
 
 /// Appends `n` in decimal and a comma (by hand: the encoding is linked into the npm wasm).
-fn push_num(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
+fn push_num(out: &mut String, n: u64) {
+    for &d in crate::decimal::decimal(n, &mut [0; 20]) {
         out.push(char::from(d));
     }
     out.push(',');

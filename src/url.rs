@@ -68,19 +68,8 @@ impl BaseUrl {
         if let Some(p) = self.port {
             if p != if self.https { 443 } else { 80 } {
                 out.push(':');
-                let mut digits = [0u8; 5];
-                let mut n = p;
-                let mut i = digits.len();
-                loop {
-                    i -= 1;
-                    digits[i] = b'0' + (n % 10) as u8;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-                for d in &digits[i..] {
-                    out.push(char::from(*d));
+                for &d in crate::decimal::decimal(u64::from(p), &mut [0; 20]) {
+                    out.push(char::from(d));
                 }
             }
         }
@@ -572,18 +561,8 @@ fn set_encoded(part: &mut Vec<u8>, s: &[u8], set: &[u8]) {
 }
 
 /// Appends `n` in decimal.
-fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+fn push_decimal(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(crate::decimal::decimal(n, &mut [0; 20]));
 }
 
 /// 1 for a `.` segment, 2 for `..` (also percent-encoded, any case), else 0.

@@ -17,10 +17,13 @@ use std::time::Duration;
 use gloo_net::http::{Method, RequestBuilder};
 use keygate::__internals::Json;
 use keygate::{
-    Client, Config, Credential, CredentialKind as K, ErrorCode, ErrorKind, Options,
-    ProviderId as P, RequestSpec,
+    Client, Config, Credential, CredentialKind as K, ErrorCode, ErrorKind, Options, ProviderId as P,
 };
 use wasm_bindgen_test::wasm_bindgen_test;
+
+#[path = "support/emulator_env.rs"]
+mod emulator_env;
+use emulator_env::{get, with_fault};
 
 /// What run.mjs passes: `{url, urls, keys, opaqueRedirects, window}`.
 fn emu() -> Json {
@@ -75,30 +78,10 @@ fn assert_no_key(shown: &str, keys: &[String]) {
 }
 
 fn client(p: P, key: &str, tweak: impl FnOnce(&mut Options)) -> Client<keygate::gloo::Gloo> {
-    let mut opts = Options {
-        base_url: Some(field(&emu(), &["urls", p.as_str()])),
-        allow_insecure_http: true,
-        timeout: Some(Duration::from_secs(5)),
-        ..Default::default()
-    };
+    let mut opts = emulator_env::options(field(&emu(), &["urls", p.as_str()]));
     tweak(&mut opts);
     let cred = Credential::new(p, K::ApiKey, key).expect("demo key");
     Client::with_gloo(Config::new(cred, opts).expect("config"))
-}
-
-fn get(path: &str) -> RequestSpec {
-    RequestSpec {
-        method: "GET".into(),
-        path: path.into(),
-        ..Default::default()
-    }
-}
-
-fn with_fault(path: &str, fault: &str) -> RequestSpec {
-    RequestSpec {
-        headers: vec![("X-Keygate-Fault".into(), fault.into())],
-        ..get(path)
-    }
 }
 
 /// A control call to the emulator (plain gloo-net, no credential).

@@ -9,12 +9,15 @@
 use keygate::__internals::Json;
 use keygate::transport::Reqwest;
 use keygate::{
-    Client, Config, Credential, CredentialKind as K, ErrorCode, ErrorKind, Options,
-    ProviderId as P, RequestSpec,
+    Client, Config, Credential, CredentialKind as K, ErrorCode, ErrorKind, Options, ProviderId as P,
 };
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "support/emulator_env.rs"]
+mod emulator_env;
+use emulator_env::{get, with_fault};
 
 const POESIUS: &str = "pk_demo_Kq7vT2mX9pL4sW8zR3nB";
 const POELIS: &str = "poelis_api_demo-K3yRw9Xq2Lm7Vt4Zp8Ns1Bc6_Hd0Jf";
@@ -92,30 +95,10 @@ fn client(
     base: &str,
     tweak: impl FnOnce(&mut Options),
 ) -> Client<Reqwest> {
-    let mut opts = Options {
-        base_url: Some(emu.url(base)),
-        allow_insecure_http: true,
-        timeout: Some(Duration::from_secs(5)),
-        ..Default::default()
-    };
+    let mut opts = emulator_env::options(emu.url(base));
     tweak(&mut opts);
     let cred = Credential::new(p, K::ApiKey, key).expect("demo key");
     Client::with_reqwest(Config::new(cred, opts).expect("config")).expect("client")
-}
-
-fn get(path: &str) -> RequestSpec {
-    RequestSpec {
-        method: "GET".into(),
-        path: path.into(),
-        ..Default::default()
-    }
-}
-
-fn with_fault(path: &str, fault: &str) -> RequestSpec {
-    RequestSpec {
-        headers: vec![("X-Keygate-Fault".into(), fault.into())],
-        ..get(path)
-    }
 }
 
 /// A control call to the emulator (plain reqwest, no credential).

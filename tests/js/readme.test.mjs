@@ -16,6 +16,20 @@ const samples = Object.fromEntries(
 );
 const dir = `${root}target/readme`;
 mkdirSync(dir, { recursive: true });
+// A worker sample in workerd (miniflare, with these options) answers 200 and the emulator's two
+// Postiz integrations.
+async function answersTwoIntegrations(options) {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare(options);
+  try {
+    const res = await mf.dispatchFetch("http://localhost/");
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { integrations: 2 });
+  } finally {
+    await mf.dispose();
+  }
+}
+
 function write(name, code) {
   const file = `${dir}/${name}.mjs`;
   writeFileSync(file, code);
@@ -62,17 +76,9 @@ test("pacing sample, verbatim: 12 at once against a limit of 10 at once, none re
 });
 
 test("keygate/cloudflare sample in workerd (miniflare), its Durable Object bound as wrangler.toml says", { timeout: 60_000 }, async () => {
-  const { Miniflare } = await import("miniflare");
   const code = samples["cloudflare-pacer"].replace('from "keygate"', 'from "../../pkg/src/workerd.js"').replaceAll('from "keygate/cloudflare"', 'from "../../pkg/src/cloudflare.js"').replace('from "keygate/pace"', 'from "../../pkg/src/pace-workerd.js"');
   const scriptPath = write("cloudflare-pacer", code);
-  const mf = new Miniflare({ ...workerOptions(scriptPath, { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot }), durableObjects: { KEYGATE_PACER: "KeygatePacer" } });
-  try {
-    const res = await mf.dispatchFetch("http://localhost/");
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { integrations: 2 });
-  } finally {
-    await mf.dispose();
-  }
+  await answersTwoIntegrations({ ...workerOptions(scriptPath, { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot }), durableObjects: { KEYGATE_PACER: "KeygatePacer" } });
 });
 
 test("key rotation sample, verbatim: the revoked key's 401 reads the store once more", { timeout: 30_000 }, async () => {
@@ -81,16 +87,8 @@ test("key rotation sample, verbatim: the revoked key's 401 reads the store once 
 });
 
 test("Cloudflare Worker quickstart in workerd (miniflare), import resolved as wrangler would", { timeout: 60_000 }, async () => {
-  const { Miniflare } = await import("miniflare");
   // Wrangler resolves "keygate" through the package's `workerd` export condition.
   const code = samples["worker-quickstart"].replace('from "keygate"', 'from "../../pkg/src/workerd.js"');
   const scriptPath = write("worker-quickstart", code);
-  const mf = new Miniflare(workerOptions(scriptPath, { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot }));
-  try {
-    const res = await mf.dispatchFetch("http://localhost/");
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { integrations: 2 });
-  } finally {
-    await mf.dispose();
-  }
+  await answersTwoIntegrations(workerOptions(scriptPath, { POSTIZ_API_KEY: DEMO_KEYS.postiz.apiKey, POSTIZ_API_URL: emu.urls.postizRoot }));
 });

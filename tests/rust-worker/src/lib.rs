@@ -7,13 +7,16 @@ use std::time::Duration;
 
 use keygate::gloo::Gloo;
 use keygate::{
-    Client, Config, Credential, CredentialKind, Error, Options, ProviderId as P, RequestSpec,
-    Transport,
+    Client, Config, Credential, CredentialKind, Error, Options, ProviderId as P, Transport,
 };
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 mod readme;
+
+#[path = "../../support/emulator_env.rs"]
+mod emulator_env;
+use emulator_env::{get, with_fault};
 
 struct Emu(Value);
 
@@ -32,12 +35,7 @@ impl Emu {
         key: &str,
         tweak: impl FnOnce(&mut Options),
     ) -> Result<Client<Gloo>, Error> {
-        let mut opts = Options {
-            base_url: Some(self.s(&["urls", p.as_str()])),
-            allow_insecure_http: true,
-            timeout: Some(Duration::from_secs(5)),
-            ..Default::default()
-        };
+        let mut opts = emulator_env::options(self.s(&["urls", p.as_str()]));
         tweak(&mut opts);
         let cred = Credential::new(p, CredentialKind::ApiKey, key)?;
         Ok(Client::with_gloo(Config::new(cred, opts)?))
@@ -45,21 +43,6 @@ impl Emu {
 
     fn key(&self, p: &str, which: &str) -> String {
         self.s(&["keys", p, which])
-    }
-}
-
-fn get(path: &str) -> RequestSpec {
-    RequestSpec {
-        method: "GET".into(),
-        path: path.into(),
-        ..Default::default()
-    }
-}
-
-fn with_fault(path: &str, fault: &str) -> RequestSpec {
-    RequestSpec {
-        headers: vec![("X-Keygate-Fault".into(), fault.into())],
-        ..get(path)
     }
 }
 
