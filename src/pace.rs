@@ -454,7 +454,7 @@ impl Bucket {
             }
             _ => now,
         };
-        if self.policy.is_some_and(|p| p.burst() < p.limit()) {
+        let (left, floor, until) = if self.policy.is_some_and(|p| p.burst() < p.limit()) {
             // A token bucket refills: its `remaining` rises between answers, so no floor holds
             // across them (a floor pinned at a 0 kept every later answer at 0 until the reset,
             // holding each grant a refill interval). The answer of the latest request granted
@@ -464,19 +464,18 @@ impl Bucket {
                 Some(v) if sent == v.seen => v.left.min(estimate),
                 _ => estimate,
             };
-            self.server = Some(ServerView {
-                left: est,
-                floor: est,
-                until,
-                seen: sent,
-                blocked: false,
-            });
-            return;
-        }
+            (est, est, until)
+        } else {
+            (
+                left.min(floor),
+                floor,
+                same.map_or(until, |v| v.until.max(until)),
+            )
+        };
         self.server = Some(ServerView {
-            left: left.min(floor),
+            left,
             floor,
-            until: same.map_or(until, |v| v.until.max(until)),
+            until,
             seen: same.map_or(sent, |v| v.seen.max(sent)),
             blocked: false,
         });
