@@ -229,7 +229,8 @@ struct ServerView {
     /// late, older one) can raise.
     floor: u64,
     until: u64,
-    /// When the latest answer was heard.
+    /// When the request of the latest answer (the latest such in this window) was granted: a
+    /// token bucket's 0 left holds the scope one refill interval from there.
     seen: u64,
     /// A 429's block: nothing until `until`.
     blocked: bool,
@@ -310,7 +311,9 @@ impl Bucket {
             let mut end = v.until.saturating_add(self.slack());
             // A token bucket (a policy with a burst below its limit, Poelis): its reset is when
             // the bucket is full again, but a 0 left lasts at most one refill interval from the
-            // answer (the sliding log paces the rest).
+            // answered request's grant (the sliding log paces the rest). From the grant, not the
+            // answer: the server counted the request between the two, and a hold from the answer
+            // made every grant pay a round trip on top of the refill (4% of the limit at 4 ms).
             if let Some(p) = self.policy.filter(|p| !v.blocked && p.burst() < p.limit()) {
                 let refill = p.full_window_ms().div_ceil(p.limit() as u64);
                 end = end.min(v.seen.saturating_add(refill));
@@ -466,11 +469,37 @@ impl Bucket {
         let after = self.granted.saturating_sub(grant);
         let estimate = remaining.saturating_sub(after);
         let left = same.map_or(estimate, |v| v.left.max(estimate));
+        // The answered request's grant time, from the log (`now` once it has left the log).
+        let first = self.granted.saturating_sub(self.log.len() as u64) + 1;
+        let sent = match grant.checked_sub(first) {
+            Some(i) if grant <= self.granted => {
+                self.log.get(i as usize).map_or(now, |t| (*t).min(now))
+            }
+            _ => now,
+        };
+        let (left, floor, until) = if self.policy.is_some_and(|p| p.burst() < p.limit()) {
+            // A token bucket refills: its `remaining` rises between answers, so no floor holds
+            // across them (a floor pinned at a 0 kept every later answer at 0 until the reset,
+            // holding each grant a refill interval). The answer of the latest request granted
+            // speaks for the bucket (an older one's is stale); equal grant times: the lower.
+            let est = match current {
+                Some(v) if sent < v.seen => return,
+                Some(v) if sent == v.seen => v.left.min(estimate),
+                _ => estimate,
+            };
+            (est, est, until)
+        } else {
+            (
+                left.min(floor),
+                floor,
+                same.map_or(until, |v| v.until.max(until)),
+            )
+        };
         self.server = Some(ServerView {
-            left: left.min(floor),
+            left,
             floor,
-            until: same.map_or(until, |v| v.until.max(until)),
-            seen: now,
+            until,
+            seen: same.map_or(sent, |v| v.seen.max(sent)),
             blocked: false,
         });
     }

@@ -806,3 +806,50 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_token_bucket_refill_is_not_held_to_the_previous_zero() {
+    // The load run's Poelis (60 per 6 s, burst 10, the emulator's token bucket): the burst's last
+    // answer says 0 left, the next round's first answer (1 s later, the same Unix second of
+    // Reset: the bucket is full again by then) says 9. The old view kept the lowest `remaining`
+    // of that reset as a floor, so every later answer read 0 and each grant waited a refill
+    // interval plus a round trip from the latest answer (0.95 of the limit in `make load`).
+    let scope = Scope::custom(
+        "poelis:org_refill",
+        Some(
+            Policy::seed(ProviderId::Poelis, false)
+                .unwrap()
+                .with_window(6_000),
+        ),
+    );
+    let mut p = Pacer::new();
+    let rl = |remaining| RateLimit {
+        limit: Some(60),
+        remaining: Some(remaining),
+        reset_at: Some(T0 + 2_000),
+    };
+    for n in 1..=10 {
+        assert_eq!(p.acquire(&scope, T0), Grant::Go { grant: n });
+    }
+    for n in 1..=10 {
+        p.observe(&scope, n, Some(&rl(10 - n)), T0 + 5);
+    }
+    // The log's next round (10 per 1.01 s).
+    assert!(matches!(p.acquire(&scope, T0 + 1_000), Grant::Wait { .. }));
+    let Grant::Wait { ticket, ms } = p.acquire(&scope, T0 + 1_001) else {
+        panic!()
+    };
+    assert_eq!(ms, 9);
+    assert!(p.cancel(&scope, 1));
+    assert_eq!(p.poll(&scope, ticket, T0 + 1_010), Grant::Go { grant: 11 });
+    p.observe(&scope, 11, Some(&rl(9)), T0 + 1_015);
+    // 9 tokens left: the rest of the round goes now, as the log allows.
+    for n in 12..=20 {
+        assert_eq!(
+            p.acquire(&scope, T0 + 1_016),
+            Grant::Go { grant: n },
+            "grant {n}"
+        );
+    }
+    assert!(matches!(p.acquire(&scope, T0 + 1_016), Grant::Wait { .. }));
+}
