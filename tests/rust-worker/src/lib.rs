@@ -16,7 +16,7 @@ mod readme;
 
 #[path = "../../support/emulator_env.rs"]
 mod emulator_env;
-use emulator_env::{get, with_fault};
+use emulator_env::{get, with_fault, LIVE_CALLS};
 
 struct Emu(Value);
 
@@ -76,12 +76,7 @@ async fn run(case: &str, emu: &Emu) -> Result<Value, Error> {
     Ok(match case {
         "providers" => {
             let mut out = serde_json::Map::new();
-            for (p, path) in [
-                (P::Poesius, "/presentations?limit=1"),
-                (P::Poelis, "/workspaces"),
-                (P::PowerPost, "/account/credits"),
-                (P::Postiz, "/integrations"),
-            ] {
+            for (p, path, _) in LIVE_CALLS {
                 let c = emu.client(p, &emu.key(p.as_str(), "apiKey"), |_| {})?;
                 out.insert(p.as_str().into(), outcome(c.request(get(path)).await));
             }
