@@ -5,6 +5,7 @@
 // (JS driver + wasm boundary + core) from the network's noise.
 //
 //   node bench/latency.mjs [pairs]     (default 3000 pairs; bounded by count and by 60 s)
+//   KEYGATE_ENTRY=/work/main/pkg/src/node.js node bench/latency.mjs   (another build, same runs)
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,7 +44,8 @@ function startServer() {
   });
 }
 
-const api = await import("keygate");
+// KEYGATE_ENTRY=/path/to/pkg/src/node.js measures another build (e.g. the main checkout) the same way.
+const api = await import(process.env.KEYGATE_ENTRY ?? "keygate");
 const server = await startServer();
 try {
   const client = new api.Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: `${server.url}/v1/public`, maxRetries: 2, timeoutMs: 10_000 });
