@@ -17,6 +17,15 @@ pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024 * 1024;
 /// Default `maxResponseBytes`: 10 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Appends the decimal digits of `n` (the core's hand-written writer, no core::fmt): for a
+/// binding that packs numbers into text (the npm wasm's step results).
+pub fn push_decimal(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    for &d in crate::decimal::decimal(n, &mut buf) {
+        out.push(char::from(d));
+    }
+}
+
 /// One option value as a dynamic caller gave it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Field<'a> {

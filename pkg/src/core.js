@@ -4,7 +4,7 @@
 // into wasm/keygate.js (ESM) and wasm-cjs/keygate.js (CommonJS), which the entries load.
 
 import { helpers } from "./helpers.js";
-import { HEADER_OPTIONS, configError, errors, ownValue, readBag, unreadable } from "./options.js";
+import { HEADER_OPTIONS, configError, errors, ownValue, packSpec, readBag, unreadable } from "./options.js";
 import { readPace } from "./pace-hook.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -148,10 +148,7 @@ const SPEC_NAMES = ["method", "path", "query", "headers", "json", "body", "signa
 
 /** A request spec as the wasm side reads it: own values, records copied, json serialised here. */
 function readSpec(spec, provider) {
-  if (spec === null || typeof spec !== "object") {
-    // The wasm side gives the ConfigError naming the type.
-    return { spec, signal: undefined };
-  }
+  if (spec === null || typeof spec !== "object") throw configError(`options must be an object, not ${typeof spec}`, provider);
   const s = readBag(spec, SPEC_NAMES, "request(spec)", provider);
   if (s.query !== undefined) s.query = readRecord(s.query, "request(spec) query", provider);
   if (s.headers !== undefined) s.headers = readRecord(s.headers, "request(spec) headers", provider);
@@ -237,6 +234,7 @@ function headerView(resp, names) {
   return { flat, all };
 }
 
+const NO_BYTES = new Uint8Array(0);
 const TIMED_OUT = Object.freeze({ ended: 1 });
 const CALLER_ABORTED = Object.freeze({ ended: 0 });
 const gotOk = (ok) => ({ ok });
@@ -337,8 +335,7 @@ function sameOrigin(a, b) {
  * One attempt: the fetch, the checks on what it returned and the body read. Resolves to
  * `{ resp, status, opaque, bytes }` or `{ refuse: [what, status, limit] }`; rejects as fetch does.
  */
-async function attempt(ex, fetchImpl, init, limits, track) {
-  const url = ex.url();
+async function attempt(url, fetchImpl, init, limits, track) {
   const resp = await fetchImpl(url, init);
   let status, type, redirected, finalUrl;
   try {
@@ -456,19 +453,38 @@ function retryReason(status, how) {
  * reports each outcome. Each attempt (fetch and body read) is raced against keygate's own timer
  * and the caller's signal, so neither depends on `fetch` honouring `init.signal`.
  */
-async function drive(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pace) {
+async function drive(ex, payload, fetchImpl, signal, readHeaders, limits, obs, rot, pace) {
   try {
-    return await steps(ex, fetchImpl, signal, readHeaders, limits, obs ?? null, rot ?? null, pace ? pace(ex) : null);
+    return await steps(ex, payload, fetchImpl, signal, readHeaders, limits, obs ?? null, rot ?? null, pace ? pace(ex) : null);
   } finally {
     ex.free();
   }
 }
 
-async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
+/**
+ * A step's result packed by the wasm (`packed::step_result`): the step number, and the next
+ * fetch (`cur`: url, method, send) and the rate limit updated in place; the request id last.
+ */
+function stepOf(packed, cur) {
+  const f = packed.split(SEP);
+  if (f[1] !== "") {
+    cur.url = f[1];
+    cur.method = f[2];
+    cur.send = f[3] === "1";
+  }
+  const n = (v) => (v === "" ? null : Number(v));
+  cur.rateLimit = f[4] === "1" ? { limit: n(f[5]), remaining: n(f[6]), resetAt: n(f[7]) } : null;
+  cur.requestId = (f.length === 9 ? f[8] : f.slice(8).join(SEP)) || null;
+  return Number(f[0]);
+}
+
+async function steps(ex, payload, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
   const headers = Object.create(null);
-  const packed = ex.headers().split(SEP);
-  for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
-  const timeoutMs = ex.timeoutMs();
+  // The first fetch (`packed::first`): timeout, url, method, whether to send the body, headers.
+  const packed = ex.next().split(SEP);
+  for (let i = 4; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
+  const timeoutMs = Number(packed[0]);
+  const cur = { url: packed[1], method: packed[2], send: packed[3] === "1", rateLimit: null, requestId: null };
   let attemptNo = 0;
   let err;
   for (;;) {
@@ -477,12 +493,12 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
     let seen = null;
     // Pacing: wait for this attempt's turn (an abort while waiting gives up the place).
     const grant = pc && !isAborted(signal) ? await pc.acquire(signal) : -1;
-    if (isAborted(signal)) step = ex.failed(0);
+    if (isAborted(signal)) step = stepOf(ex.failed(0), cur);
     else {
       attemptNo += 1;
       let started = 0;
       if (obs) {
-        seen = { method: ex.method(), url: ex.safeUrl(), attempt: attemptNo };
+        seen = { method: cur.method, url: ex.safeUrl(), attempt: attemptNo };
         quietly(obs.onRequest, { method: seen.method, url: seen.url, attempt: attemptNo });
         obs.log?.("debug", logLine("request", seen.method, seen.url, { attempt: attemptNo }));
         started = Date.now();
@@ -493,18 +509,17 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
       // fetch converts the init into a plain `{}` whose missing members it then reads through
       // Object.prototype (measured with Node 20's undici).
       const init = Object.create(null);
-      init.method = ex.method();
+      init.method = cur.method;
       init.headers = headers;
       init.redirect = "manual";
       init.signal = controller.signal;
-      const body = ex.body();
-      init.body = body === undefined ? null : body;
+      init.body = cur.send && payload !== undefined ? payload : null;
       init.window = null;
       init.referrer = "about:client";
       const track = { reader: null };
       // `attempt` is async (it never throws synchronously); raced against keygate's timer and the
       // caller's signal in one promise (no Promise.race, no deadline promise of its own).
-      const work = attempt(ex, fetchImpl, init, limits, track).then(gotOk, gotErr);
+      const work = attempt(cur.url, fetchImpl, init, limits, track).then(gotOk, gotErr);
       let timer, onAbort;
       const outcome = await new Promise((resolve) => {
         timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
@@ -528,11 +543,11 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
         // garbage collector: cancelling it makes workerd report "Stream was cancelled" as an
         // unhandled rejection from inside its fetch.
         work.then(({ ok }) => ok && !track.reader && discard(ok.resp));
-        step = ex.failed(isAborted(signal) ? 0 : outcome.ended);
+        step = stepOf(ex.failed(isAborted(signal) ? 0 : outcome.ended), cur);
         if (seen) seen.how = isAborted(signal) ? 0 : outcome.ended;
       } else if (outcome.err !== undefined) {
         const e = outcome.err;
-        if (isAborted(signal)) step = ex.failed(0);
+        if (isAborted(signal)) step = stepOf(ex.failed(0), cur);
         else {
           let message, cause;
           try {
@@ -541,7 +556,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
           } catch {
             message = undefined;
           }
-          step = ex.failed(2, message, cause);
+          step = stepOf(ex.failed(2, message, cause), cur);
           if (seen) seen.how = 2;
         }
       } else {
@@ -550,17 +565,18 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
         const view = headerView(resp, readHeaders);
         const flat = view.flat;
         if (refuse) throw ex.refuse(refuse[0], refuse[1], flat);
-        step = ex.response(status, opaque, flat, bytes);
-        pc?.observe(grant, status, ex.rateLimit(), step);
+        // The body crosses only when the core reads it: an error body within its limit.
+        step = stepOf(ex.response(status, opaque, flat, (status >= 200 && status < 300) || bytes.byteLength > limits.errorBody ? NO_BYTES : bytes), cur);
+        pc?.observe(grant, status, cur.rateLimit, step);
         if (seen) {
           if (step === -3) err = ex.error();
-          observeResponse(obs, seen, status, step, err, Date.now() - started, ex);
+          observeResponse(obs, seen, status, step, err, Date.now() - started, cur);
         }
         if (step === -2) {
           const out = view.all ?? allHeaders(resp);
           const data = decodeBody(bytes, view.all ? (view.all["content-type"] ?? null) : headerOf(resp, "content-type"), status);
           if (data === undefined) throw ex.invalidJson();
-          return { status, headers: out, data, requestId: ex.requestId(), rateLimit: ex.rateLimit() };
+          return { status, headers: out, data, requestId: cur.requestId, rateLimit: cur.rateLimit };
         }
       }
     }
@@ -570,7 +586,7 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
       quietly(obs.onRetry, retry);
       obs.log?.("warn", logLine("retry", seen.method, seen.url, { status: seen.status, attempt: retry.attempt, wait: `${step}ms`, reason: retry.reason }));
     }
-    if (step >= 0 && !(await wait(step, signal))) step = ex.failed(0);
+    if (step >= 0 && !(await wait(step, signal))) step = stepOf(ex.failed(0), cur);
     if (step === -3) {
       const e = err ?? ex.error();
       if (seen && seen.status === undefined) {
@@ -593,16 +609,16 @@ async function steps(ex, fetchImpl, signal, readHeaders, limits, obs, rot, pc) {
 }
 
 /** The hooks and the log line of one response. */
-function observeResponse(obs, seen, status, step, err, durationMs, ex) {
+function observeResponse(obs, seen, status, step, err, durationMs, cur) {
   seen.status = status;
   // A final error carries its own (cleaned) request id; a retried one is not read.
-  const requestId = step === -3 ? (err?.requestId ?? null) : step === -2 ? ex.requestId() : null;
-  const rateLimit = ex.rateLimit();
+  const requestId = step === -3 ? (err?.requestId ?? null) : step === -2 ? cur.requestId : null;
+  const rateLimit = cur.rateLimit === null ? null : { ...cur.rateLimit };
   quietly(obs.onResponse, { method: seen.method, url: seen.url, status, attempt: seen.attempt, requestId, rateLimit, durationMs });
   if (rateLimit !== null && (status === 429 || rateLimit.remaining === 0)) {
     let retryAfterMs = step >= 0 ? step : null;
     if (retryAfterMs === null && typeof err?.retryAfterMs === "number") retryAfterMs = err.retryAfterMs;
-    quietly(obs.onRateLimit, { rateLimit: ex.rateLimit(), retryAfterMs });
+    quietly(obs.onRateLimit, { rateLimit: cur.rateLimit === null ? null : { ...cur.rateLimit }, retryAfterMs });
   }
   const wait = step >= 0 ? `${step}ms` : undefined;
   obs.log?.(status >= 200 && status < 400 ? "info" : "warn", logLine("response", seen.method, seen.url, { status, attempt: seen.attempt, wait, requestId, durationMs: `${durationMs}ms` }));
@@ -946,7 +962,10 @@ function createApi(wasm) {
      */
     async #send(spec) {
       const { spec: clean, signal } = readSpec(spec, this.#provider);
-      if (this.#credFn === undefined) return await drive(this.#inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
+      // The spec packed once (pkg/src/options.js); its body stays here, sent when the exchange says.
+      const args = packSpec(clean);
+      const payload = clean.jsonText ?? clean.body;
+      if (this.#credFn === undefined) return await drive(this.#inner.start(...args), payload, this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
       // Each call's WasmClient travels with its value (a concurrent request may change #inner).
       const now = await this.#current();
       const rot = {
@@ -956,10 +975,10 @@ function createApi(wasm) {
           return rot.fresh.value;
         },
       };
-      const first = await drive(now.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, rot, this.#pace);
+      const first = await drive(now.inner.start(...args), payload, this.#fetch, signal, readHeaders, this.#limits, this.#obs, rot, this.#pace);
       if (first !== ROTATE) return first;
       // Once, with the fresh value (the core's `decide` said it differs): no further rotation.
-      return drive(rot.fresh.inner.start(clean), this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
+      return drive(rot.fresh.inner.start(...args), payload, this.#fetch, signal, readHeaders, this.#limits, this.#obs, undefined, this.#pace);
     }
 
     async #call(endpoint, spec) {

@@ -56,3 +56,64 @@ export function readBag(obj, names, what, provider) {
   }
   return out;
 }
+
+// ---------------------------------------------------------------- a request spec, packed for the wasm
+//
+// The client's wasm reads a request as one string of tokens (crates/keygate-wasm/src/packed.rs),
+// in the order it applies its rules: `-` absent, `s<n>:text` a string (`n` its JS length), `t<n>:type`
+// a value of another type (its `typeof`, for the wasm's message), one-byte marks otherwise.
+
+/** One option of JS type `type`: its token (`mark` when it is present and not a string). */
+function tok(v, type, mark) {
+  if (v === undefined || v === null) return "-";
+  const t = typeof v;
+  if (t !== type) return `t${t.length}:${t}`;
+  return type === "string" ? `s${v.length}:${v}` : mark;
+}
+
+/** A record option (`query`, `headers`: already copied by the caller): `o`, entries, `.`. */
+function record(rec, entry) {
+  if (rec === undefined || rec === null) return "-";
+  if (typeof rec !== "object") return tok(rec, "object");
+  let out = "o";
+  for (const k of Object.keys(rec)) out += entry(`s${k.length}:${k}`, rec[k]);
+  return out + ".";
+}
+
+/** A query value: a string, a number (finite: written as JS writes it; else `i`) or a boolean. */
+function queryValue(v) {
+  const t = typeof v;
+  if (v === undefined || v === null) return "-";
+  if (t === "string") return `s${v.length}:${v}`;
+  if (t === "number") return Number.isFinite(v) ? `s${String(v).length}:${v}` : "i";
+  if (t === "boolean") return v ? "s4:true" : "s5:false";
+  return "x";
+}
+
+const queryEntry = (k, v) => {
+  let out = "";
+  for (const x of Array.isArray(v) ? v : [v]) out += k + queryValue(x);
+  return out;
+};
+const headerEntry = (k, v) => k + (typeof v === "string" ? `s${v.length}:${v}` : "x");
+
+/**
+ * A request spec read by the caller (own values; `query`/`headers` copied; `json` serialised into
+ * `jsonText`) as `[packed, timeoutMs, maxRetries]`, the arguments of the wasm's `start`.
+ */
+export function packSpec(s) {
+  const num = (v) => (typeof v === "number" ? v : undefined);
+  const packed =
+    tok(s.method, "string") +
+    tok(s.path, "string") +
+    record(s.query, queryEntry) +
+    record(s.headers, headerEntry) +
+    (s.jsonText !== undefined ? "1" : "0") +
+    (s.body !== undefined && s.body !== null ? "1" : "0") +
+    tok(s.idempotencyKey, "string") +
+    tok(s.target, "string") +
+    tok(s.endpoint, "string") +
+    tok(s.timeoutMs, "number", "n") +
+    tok(s.maxRetries, "number", "n");
+  return [packed, num(s.timeoutMs), num(s.maxRetries)];
+}

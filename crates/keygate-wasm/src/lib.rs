@@ -19,18 +19,17 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use keygate::input::{
     key_type_named, max_response_bytes_from_number, provider_named, retries_from_number,
-    scheme_named, timeout_from_ms, validate_field, CredentialFields, Field, QueryValue,
-    RequestInput,
+    scheme_named, timeout_from_ms, validate_field, CredentialFields, Field,
 };
 use keygate::{
     build_headers, classify_graphql, classify_mcp, detect, redact as redact_core, redact_header,
     Code, Config, Credential, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure,
-    Options, ProviderId, Refused, Response, Rotate, Rotation, Step,
+    Options, ProviderId, Refused, Response, Rotate, Rotation,
 };
 
 // The boundary tests, run in Node by wasm-bindgen-test-runner (`make test-wasm`).
@@ -39,6 +38,9 @@ use keygate::{
 mod wasm_boundary;
 
 mod pacer;
+
+// The request's crossing as packed text (issue 19): the spec in, each step's result out.
+mod packed;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -143,24 +145,21 @@ fn opt<T>(
     if absent(&v) {
         return Ok(None);
     }
-    read(&v).map(Some).ok_or_else(|| type_error(k, what, &v))
+    read(&v)
+        .map(Some)
+        .ok_or_else(|| type_error(k, what, &type_name(&v)))
 }
 
 /// The `ConfigError` for an option of the wrong type (one copy for every `opt` reader).
-fn type_error(k: &str, what: &str, v: &JsValue) -> Error {
+fn type_error(k: &str, what: &str, type_name: &str) -> Error {
     Error::config(
         ErrorCode::InvalidOption,
-        format!("{} must be a {}, not {}", k, what, type_name(v)),
+        format!("{} must be a {}, not {}", k, what, type_name),
     )
 }
 
 fn opt_string(o: &JsValue, k: &'static str) -> Result<Option<String>, Error> {
     opt(o, k, "string", JsValue::as_string)
-}
-
-/// The value itself when it is a JS string, without copying it into wasm memory.
-fn js_string(v: &JsValue) -> Option<JsValue> {
-    v.is_string().then(|| v.clone())
 }
 
 fn opt_number(o: &JsValue, k: &'static str) -> Result<Option<f64>, Error> {
@@ -552,15 +551,21 @@ impl WasmClient {
     }
 
     /// Starts a request (SPEC §4): checks and plans it, and returns the exchange the JS entry
-    /// drives (it performs the fetches and waits the exchange asks for).
-    pub fn start(&self, spec: JsValue) -> JsResult<WasmExchange> {
+    /// drives (it performs the fetches and waits the exchange asks for). `spec` is the request
+    /// packed by the JS entry (`packed.rs`), its `timeoutMs` and `maxRetries` numbers beside it;
+    /// the body stays in JS (the exchange says when to send it).
+    pub fn start(
+        &self,
+        spec: &str,
+        timeout_ms: Option<f64>,
+        max_retries: Option<f64>,
+    ) -> JsResult<WasmExchange> {
         let run = || -> Result<WasmExchange, Error> {
-            let (req, body) = request_spec(&self.config, &spec)?;
+            let req = packed::request_spec(&self.config, spec, timeout_ms, max_retries)?;
             let exchange = Exchange::new(&self.config, &req)?;
             Ok(WasmExchange {
                 config: Rc::clone(&self.config),
                 exchange,
-                body,
                 last: None,
                 rotation: Rotation::new(),
             })
@@ -569,15 +574,15 @@ impl WasmClient {
     }
 }
 
-/// One request in flight: the core's [`Exchange`] plus the body to send.
+/// One request in flight: the core's [`Exchange`].
 ///
-/// Steps cross the boundary as one number: `-1` fetch, `-2` done, `-3` failed (read `error()`),
-/// `>= 0` wait that many milliseconds, then fetch.
+/// Steps cross the boundary as one packed string (`packed::step_result`): `-1` fetch, `-2` done,
+/// `-3` failed (read `error()`), `>= 0` wait that many milliseconds, then fetch; with the next
+/// fetch, the rate limit and the request id in the same string.
 #[wasm_bindgen]
 pub struct WasmExchange {
     config: Rc<Config>,
     exchange: Exchange,
-    body: JsValue,
     /// The error `error()` described, kept for the rotation rule.
     last: Option<Error>,
     rotation: Rotation,
@@ -586,15 +591,6 @@ pub struct WasmExchange {
 impl core::fmt::Debug for WasmExchange {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("WasmExchange")
-    }
-}
-
-fn step_code(step: Step) -> f64 {
-    match step {
-        Step::Fetch => -1.0,
-        Step::Done => -2.0,
-        Step::Fail => -3.0,
-        Step::Sleep(ms) => ms as f64,
     }
 }
 
@@ -610,9 +606,10 @@ fn unpack_headers(packed: &str) -> Vec<(String, String)> {
 
 #[wasm_bindgen]
 impl WasmExchange {
-    /// URL of the next fetch.
-    pub fn url(&self) -> String {
-        self.exchange.url().to_string()
+    /// The first fetch (`packed::first`): timeout, URL, method, whether to send the body, and
+    /// the request headers, in one string.
+    pub fn next(&self) -> String {
+        packed::first(&self.exchange)
     }
 
     /// URL of the next fetch through the client's sanitiser (its credential removed in every
@@ -622,56 +619,9 @@ impl WasmExchange {
         self.config.sanitize_to(self.exchange.url(), 8192)
     }
 
-    /// Method of the next fetch.
-    pub fn method(&self) -> String {
-        self.exchange.method().to_string()
-    }
-
-    /// The body for the next fetch (`undefined` when none is to be sent).
-    pub fn body(&self) -> JsValue {
-        if self.exchange.send_body() {
-            self.body.clone()
-        } else {
-            JsValue::UNDEFINED
-        }
-    }
-
-    /// The request headers, packed.
-    pub fn headers(&self) -> String {
-        let mut out = String::new();
-        for h in &self.exchange.plan().headers {
-            out.push_str(&h.name);
-            out.push(SEP);
-            out.push_str(h.value.as_str());
-            out.push(SEP);
-        }
-        out
-    }
-
-    /// Time allowed for one attempt, in milliseconds.
-    #[wasm_bindgen(js_name = timeoutMs)]
-    pub fn timeout_ms(&self) -> f64 {
-        self.exchange.timeout().as_millis() as f64
-    }
-
-    /// Request id of the final response, or `null`.
-    #[wasm_bindgen(js_name = requestId)]
-    pub fn request_id(&self) -> JsValue {
-        self.exchange
-            .request_id()
-            .map(JsValue::from_str)
-            .unwrap_or(JsValue::NULL)
-    }
-
-    /// Rate limit of the final response (`{ limit, remaining, resetAt }`), or `null`.
-    #[wasm_bindgen(js_name = rateLimit)]
-    pub fn rate_limit(&self) -> JsValue {
-        rate_limit_js(self.exchange.rate_limit())
-    }
-
     /// An attempt ended without a response: `how` is 0 aborted by the caller, 1 timed out,
     /// 2 network error (with the runtime's message and error code).
-    pub fn failed(&mut self, how: u8, detail: Option<String>, cause: Option<String>) -> f64 {
+    pub fn failed(&mut self, how: u8, detail: Option<String>, cause: Option<String>) -> String {
         let failure = match how {
             0 => Failure::Aborted,
             1 => Failure::TimedOut,
@@ -680,38 +630,30 @@ impl WasmExchange {
                 cause: cause.as_deref(),
             },
         };
-        step_code(
-            self.exchange
-                .on_failure(&self.config, failure, js_sys::Math::random()),
-        )
+        let step = self
+            .exchange
+            .on_failure(&self.config, failure, js_sys::Math::random());
+        packed::step_result(step, &self.exchange)
     }
 
     /// An attempt got a response: status, whether the runtime hid it (opaque redirect), the
-    /// headers it reads (`responseHeaders()`) packed, and its body bytes (read only for errors).
-    pub fn response(&mut self, status: u16, opaque: bool, headers: &str, body: JsValue) -> f64 {
+    /// headers it reads (`responseHeaders()`) packed, and its body bytes: the JS entry passes them
+    /// only when the core reads them (an error body within `errorBodyLimit()`), else none.
+    pub fn response(&mut self, status: u16, opaque: bool, headers: &str, body: &[u8]) -> String {
         let headers = unpack_headers(headers);
-        // Copied into wasm only when the core will read it: an error body within the limit.
-        let bytes = match body.dyn_ref::<Uint8Array>() {
-            Some(b)
-                if !(200..300).contains(&status)
-                    && b.length() as usize <= keygate::MAX_ERROR_BODY =>
-            {
-                b.to_vec()
-            }
-            _ => Vec::new(),
-        };
         let response = Response {
             status,
             opaque,
             headers: &headers,
-            body: &bytes,
+            body,
         };
-        step_code(self.exchange.on_response(
+        let step = self.exchange.on_response(
             &self.config,
             &response,
             Some(now_ms()),
             js_sys::Math::random(),
-        ))
+        );
+        packed::step_result(step, &self.exchange)
     }
 
     /// The error descriptor after a failed step.
@@ -768,129 +710,6 @@ impl WasmExchange {
     pub fn invalid_json(&self) -> JsValue {
         describe_error(&self.exchange.invalid_json(&self.config))
     }
-}
-
-/// Reads a request spec into the core's [`RequestInput`] (JS types checked here, every rule in
-/// [`keygate::input::RequestInput::check`]) and the body to send.
-fn request_spec(config: &Config, spec: &JsValue) -> Result<(keygate::RequestSpec, JsValue), Error> {
-    let p = config.provider;
-    let with_p = |e: Error| e.with_provider(p);
-    options_object(spec).map_err(with_p)?;
-    let mut input = RequestInput {
-        method: opt_string(spec, "method").map_err(with_p)?,
-        path: opt_string(spec, "path").map_err(with_p)?,
-        ..Default::default()
-    };
-    let q = own(spec, "query").map_err(with_p)?;
-    if !absent(&q) {
-        if !q.is_object() {
-            return Err(with_p(Error::config(
-                ErrorCode::InvalidOption,
-                "query must be an object",
-            )));
-        }
-        let entries = try_entries(&q).map_err(|_| with_p(unreadable("query")))?;
-        for entry in entries.iter() {
-            let pair: Array = entry.unchecked_into();
-            let k = pair.get(0).as_string().unwrap_or_default();
-            let v = pair.get(1);
-            let values: Vec<JsValue> =
-                if try_is_array(&v).map_err(|_| with_p(unreadable("query")))? {
-                    v.unchecked_into::<Array>().iter().collect()
-                } else {
-                    vec![v]
-                };
-            for v in values {
-                if absent(&v) {
-                    continue;
-                }
-                let value = if let Some(s) = v.as_string() {
-                    QueryValue::Text(s)
-                } else if let Some(n) = v.as_f64() {
-                    QueryValue::Number(n)
-                } else if let Some(b) = v.as_bool() {
-                    QueryValue::Bool(b)
-                } else {
-                    return Err(with_p(Error::config(
-                        ErrorCode::InvalidOption,
-                        "query values must be strings, numbers or booleans",
-                    )));
-                };
-                input.query.push((k.clone(), value));
-            }
-        }
-    }
-    let h = own(spec, "headers").map_err(with_p)?;
-    if !absent(&h) {
-        if !h.is_object() {
-            return Err(with_p(Error::config(
-                ErrorCode::InvalidOption,
-                "headers must be an object",
-            )));
-        }
-        for entry in try_entries(&h)
-            .map_err(|_| with_p(unreadable("headers")))?
-            .iter()
-        {
-            let pair: Array = entry.unchecked_into();
-            let v = pair.get(1).as_string().ok_or_else(|| {
-                with_p(Error::config(
-                    ErrorCode::InvalidHeader,
-                    "header values must be strings",
-                ))
-            })?;
-            input
-                .headers
-                .push((pair.get(0).as_string().unwrap_or_default(), v));
-        }
-    }
-    let json = own(spec, "json").map_err(with_p)?;
-    let raw = own(spec, "body").map_err(with_p)?;
-    // The JS entry serialises `json` itself (outside any borrow of Rust state) and passes the
-    // text; `json` or `body` next to it is the same conflict as `json` next to `body`. The text
-    // stays a JS string, sent as it came: the core only needs to know the body is JSON, and a
-    // body copied into wasm memory would grow it for good (linear memory never shrinks).
-    let body = if let Some(text) = opt(spec, "jsonText", "string", js_string).map_err(with_p)? {
-        input.json = true;
-        input.raw_body = !absent(&json) || !absent(&raw);
-        text
-    } else if !absent(&json) {
-        input.json = true;
-        input.raw_body = !absent(&raw);
-        match js_sys::JSON::stringify(&json)
-            .ok()
-            .and_then(|s| js_string(&s))
-        {
-            Some(text) => text,
-            // The conflict is the error to report (the core's rule, below).
-            None if input.raw_body => JsValue::UNDEFINED,
-            None => {
-                return Err(with_p(Error::config(
-                    ErrorCode::InvalidJson,
-                    "json could not be serialised (cycle, BigInt or function?)",
-                )))
-            }
-        }
-    } else if !absent(&raw) {
-        input.raw_body = true;
-        raw
-    } else {
-        JsValue::UNDEFINED
-    };
-    input.idempotency_key = opt_string(spec, "idempotencyKey").map_err(with_p)?;
-    input.target = opt_string(spec, "target").map_err(with_p)?;
-    input.endpoint = opt_string(spec, "endpoint").map_err(with_p)?;
-    input.timeout_ms = opt_number(spec, "timeoutMs").map_err(with_p)?;
-    input.max_retries = opt_number(spec, "maxRetries").map_err(with_p)?;
-    // Finite query numbers are written by JS itself (`JSON.stringify(n)` is `String(n)` for
-    // them): the same text as the core's formatter, without its 20 KB in the wasm.
-    let js_number = |n: f64| {
-        js_sys::JSON::stringify(&JsValue::from_f64(n))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
-    };
-    Ok((input.check_with(config, js_number)?, body))
 }
 
 // A small free-list allocator instead of the default dlmalloc (about 3 KB less gzip). Adjacent

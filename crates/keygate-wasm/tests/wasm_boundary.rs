@@ -102,29 +102,126 @@ fn an_exchange_crosses_as_step_codes() {
         false,
     )
     .unwrap();
-    let mut ex = c.start(obj(&[("path", "/workspaces".into())])).unwrap();
-    assert_eq!(ex.url(), "http://127.0.0.1:9/v1/public/workspaces");
-    assert_eq!(ex.method(), "GET");
-    assert!(ex.body().is_undefined());
-    assert!(ex
-        .headers()
-        .contains("Authorization\u{1f}Bearer poelis_api_"));
-    // A 503 is retried once (a wait in ms, >= 0), then reported (-3) as a descriptor.
-    let body: JsValue = js_sys::Uint8Array::from(&b"{}"[..]).into();
-    assert!(ex.response(503, false, "", body.clone()) >= 0.0);
-    assert_eq!(ex.response(503, false, "", body.clone()), -3.0);
+    // The spec as pkg/src/options.js packs it: method, path, query, headers, json, body flags,
+    // idempotencyKey, target, endpoint, timeoutMs, maxRetries.
+    let mut ex = c.start(&spec("-", "-"), None, None).unwrap();
+    let first = ex.next();
+    let f: Vec<&str> = first.split('\u{1f}').collect();
+    assert_eq!(
+        &f[..4],
+        &[
+            "30000",
+            "http://127.0.0.1:9/v1/public/workspaces",
+            "GET",
+            "0"
+        ]
+    );
+    assert!(first.contains("Authorization\u{1f}Bearer poelis_api_"));
+    // A 503 is retried once (a wait in ms, >= 0, with the next fetch), then reported (-3).
+    let body = b"{}";
+    let r = ex.response(503, false, "", body);
+    let f: Vec<&str> = r.split('\u{1f}').collect();
+    assert!(f[0].parse::<u32>().is_ok(), "{}", r);
+    assert_eq!(f.len(), 9);
+    assert_eq!(
+        &f[1..4],
+        &["http://127.0.0.1:9/v1/public/workspaces", "GET", "0"]
+    );
+    assert!(ex.response(503, false, "", body).starts_with("-3\u{1f}"));
     let e = ex.error();
     assert_eq!(get(&e, "name").as_string().unwrap(), "ServerError");
-    // A fresh one: a 200 with a request id is done (-2).
-    let mut ok = c.start(obj(&[("path", "/workspaces".into())])).unwrap();
-    assert_eq!(
-        ok.response(200, false, "x-request-id\u{1f}req_1\u{1f}", body),
-        -2.0
+    // A fresh one: a 200 with a request id and a rate limit is done (-2), both in the result.
+    let mut ok = c
+        .start("-s11:/workspaces--00---n-", Some(1500.0), None)
+        .unwrap();
+    assert!(ok.next().starts_with("1500\u{1f}"));
+    let r = ok.response(
+        200,
+        false,
+        "x-request-id\u{1f}req_1\u{1f}x-ratelimit-limit\u{1f}60\u{1f}x-ratelimit-remaining\u{1f}7\u{1f}",
+        &[],
     );
-    assert_eq!(ok.request_id().as_string().unwrap(), "req_1");
+    let f: Vec<&str> = r.split('\u{1f}').collect();
+    assert_eq!(&f[..7], &["-2", "", "", "", "1", "60", "7"]);
+    assert_eq!(f[8], "req_1");
     // A bad spec is refused before anything is planned.
-    let refused = c.start(obj(&[("method", "TRACE".into())])).unwrap_err();
-    assert_eq!(get(&refused, "name").as_string().unwrap(), "ConfigError");
+    let refused = c.start("s5:TRACE-------------", None, None).unwrap_err();
+    assert_eq!(get(&refused, "code").as_string().unwrap(), "invalid_method");
+}
+
+/// A packed spec with `path` and the given query and headers tokens, the rest absent.
+fn spec(query: &str, headers: &str) -> String {
+    format!("-s11:/workspaces{}{}0-------", query, headers)
+}
+
+/// The packed reader: lengths in UTF-16 units (any text is safe, the separator and characters
+/// outside the BMP included), and each option's type error where the old object reader gave it.
+#[wasm_bindgen_test]
+fn packed_specs_read_any_text_and_keep_the_errors() {
+    let c = WasmClient::new(
+        obj(&[
+            ("provider", "poelis".into()),
+            ("apiKey", POELIS.into()),
+            ("baseUrl", "http://127.0.0.1:9/v1/public".into()),
+        ]),
+        false,
+    )
+    .unwrap();
+    // q = "a\u{1f}b😀" (5 UTF-16 units), then x = 7 (written by JS), y absent, z = true.
+    let q = "os1:qs5:a\u{1f}b😀s1:xs1:7s1:y-s1:zs4:true.";
+    let ex = c.start(&spec(q, "-"), None, None).unwrap();
+    let url = ex.next().split('\u{1f}').nth(1).unwrap().to_string();
+    assert_eq!(
+        url,
+        "http://127.0.0.1:9/v1/public/workspaces?q=a%1Fb%F0%9F%98%80&x=7&z=true"
+    );
+    let h = "os5:X-Ones3:1\u{1f}2.";
+    let e = c.start(&spec("-", h), None, None).unwrap_err();
+    assert_eq!(get(&e, "code").as_string().unwrap(), "invalid_header");
+    let h = "os5:X-Ones1:1s5:X-Twos1:2.";
+    let first = c.start(&spec("-", h), None, None).unwrap().next();
+    assert!(
+        first.ends_with("X-One\u{1f}1\u{1f}X-Two\u{1f}2"),
+        "{}",
+        first
+    );
+    let message = |packed: &str, t: Option<f64>| {
+        let e = c.start(packed, t, None).unwrap_err();
+        (
+            get(&e, "code").as_string().unwrap(),
+            get(&e, "message").as_string().unwrap(),
+            get(&e, "provider").as_string().unwrap(),
+        )
+    };
+    let (code, m, p) = message("t6:numbert6:object", None);
+    assert_eq!(
+        (code.as_str(), m.as_str(), p.as_str()),
+        (
+            "invalid_option",
+            "method must be a string, not number",
+            "poelis"
+        )
+    );
+    assert_eq!(
+        message(&spec("t8:function", "-"), None).1,
+        "query must be an object"
+    );
+    assert_eq!(
+        message(&spec("os1:nx.", "t6:string"), None).1,
+        "query values must be strings, numbers or booleans"
+    );
+    assert_eq!(
+        message(&spec("os1:ni.", "-"), None).1,
+        "query numbers must be finite"
+    );
+    assert_eq!(
+        message("-s11:/workspaces--00---t6:string-", None).1,
+        "timeoutMs must be a number, not string"
+    );
+    assert_eq!(
+        message("-s11:/workspaces--00---n-", Some(0.5)).1,
+        "timeoutMs must be a whole number from 1 to 600000"
+    );
 }
 
 /// A getter or proxy trap that throws, read by the boundary itself: a `ConfigError` (never
@@ -159,10 +256,8 @@ fn throwing_reads_are_config_errors_and_leave_the_instance_usable() {
         false,
     )
     .unwrap();
-    let e = c.start(proxy).unwrap_err();
-    assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
     // Still usable: the same client and a new one.
-    assert!(c.start(obj(&[("path", "/workspaces".into())])).is_ok());
+    assert!(c.start(&spec("-", "-"), None, None).is_ok());
     assert!(build_headers_js(obj(&[
         ("provider", "poelis".into()),
         ("apiKey", POELIS.into())
