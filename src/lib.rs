@@ -102,6 +102,13 @@ pub mod host_json {
     pub use crate::json::{set_host_reader, HostReader, Json, MAX_DEPTH};
 }
 
+/// With the `host-url` feature: a redirect's `Location` resolved by a host's URL parser instead of
+/// keygate's own (the npm package's wasm uses the host's `URL`; see [`host_url::set_host_resolver`]).
+#[cfg(feature = "host-url")]
+pub mod host_url {
+    pub use crate::url::{set_host_resolver, HostResolver};
+}
+
 /// Internals re-exported for keygate's own fuzz targets and integration tests only: not part of
 /// the public API, not covered by semver, hidden from the docs. Nothing else should use them.
 #[doc(hidden)]
@@ -109,5 +116,5 @@ pub mod __internals {
     pub use crate::classify::clean;
     pub use crate::json::Json;
     pub use crate::secret::key_error;
-    pub use crate::url::{join as join_path, same_origin_redirect};
+    pub use crate::url::{join as join_path, own_redirect, same_origin_redirect};
 }

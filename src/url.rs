@@ -300,7 +300,21 @@ pub(crate) fn append_query(url: &mut String, query: &[(String, String)]) {
 /// info (`user@`), a host with anything but letters, digits, `-` and `.` after percent-decoding
 /// (a base URL cannot have another), or an IPv6 host not written exactly as in `current` is
 /// refused.
+///
+/// With the `host-url` feature the resolution is the host's (see [`set_host_resolver`]): the
+/// empty, non-visible-ASCII and user-info refusals and the same-origin rule stay here; a host
+/// spelled another way that the host's URL parser maps to the origin's own (an IPv6 address
+/// written longer, a percent-encoded IDN) is followed, as `fetch` itself would reach it.
 pub fn same_origin_redirect(current: &str, location: &str, origin: &str) -> Option<String> {
+    #[cfg(feature = "host-url")]
+    return host_redirect(current, location, origin);
+    #[cfg(not(feature = "host-url"))]
+    own_redirect(current, location, origin)
+}
+
+/// [`same_origin_redirect`] by this module's own WHATWG parser (what it is without `host-url`).
+#[cfg_attr(feature = "host-url", allow(dead_code))]
+pub fn own_redirect(current: &str, location: &str, origin: &str) -> Option<String> {
     if location.is_empty() {
         return None;
     }
@@ -312,6 +326,62 @@ pub fn same_origin_redirect(current: &str, location: &str, origin: &str) -> Opti
     } else {
         None
     }
+}
+
+/// A host's URL resolver, for a program that already has one (the npm package's wasm, whose host
+/// has `URL`): `resolve(input, base)` is `new URL(input, base).href`, `None` where that throws.
+#[cfg(feature = "host-url")]
+pub type HostResolver = fn(&str, &str) -> Option<String>;
+
+#[cfg(feature = "host-url")]
+static HOST_RESOLVER: std::sync::OnceLock<HostResolver> = std::sync::OnceLock::new();
+
+/// Registers the host's URL resolver (the first registration wins). Until one is registered, no
+/// redirect is followed.
+#[cfg(feature = "host-url")]
+pub fn set_host_resolver(resolve: HostResolver) {
+    let _ = HOST_RESOLVER.set(resolve);
+}
+
+#[cfg(feature = "host-url")]
+fn host_redirect(current: &str, location: &str, origin: &str) -> Option<String> {
+    let resolve = HOST_RESOLVER.get()?;
+    let b = location.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_graphic) || user_info(b) {
+        return None;
+    }
+    // The origin as the host writes it, with the path's first `/`: a URL on it starts so (user
+    // info, another port or a longer host cannot: `/` ends the host and is encoded in user info).
+    let pin = resolve("/", origin)?;
+    let next = resolve(location, current)?;
+    next.starts_with(&pin).then_some(next)
+}
+
+/// Whether `location` names a host with user info (an `@` in its authority, even empty). Without
+/// two leading slashes after an optional scheme it names none, or (another scheme) leaves the
+/// origin anyway.
+#[cfg_attr(not(feature = "host-url"), allow(dead_code))]
+fn user_info(b: &[u8]) -> bool {
+    let rest = match b.iter().position(|&c| c == b':') {
+        Some(i)
+            if b[0].is_ascii_alphabetic()
+                && b[..i]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || b"+-.".contains(&c)) =>
+        {
+            &b[i + 1..]
+        }
+        _ => b,
+    };
+    let host = rest
+        .iter()
+        .position(|&c| !is_slash(c))
+        .unwrap_or(rest.len());
+    host >= 2
+        && rest[host..]
+            .iter()
+            .take_while(|c| !b"/\\?#".contains(c))
+            .any(|&c| c == b'@')
 }
 
 /// An `http`/`https` URL as the WHATWG parser leaves it (no user info: it is refused), as ASCII

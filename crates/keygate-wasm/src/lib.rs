@@ -47,6 +47,8 @@ type JsResult<T> = Result<T, JsValue>;
 // JSON documents are read by the host's JSON.parse (issue 19): registered by every entry point
 // that can reach one (validation of a JWT, a client's classification), before anything else.
 mod host_json;
+// A redirect's Location is resolved by the host's URL (issue 19): registered by WasmClient::new.
+mod host_url;
 
 #[wasm_bindgen]
 extern "C" {
@@ -466,6 +468,7 @@ impl WasmClient {
     #[wasm_bindgen(constructor)]
     pub fn new(opts: JsValue, browser_window: bool) -> JsResult<WasmClient> {
         host_json::install();
+        host_url::install();
         let build = || -> Result<WasmClient, Error> {
             options_object(&opts)?;
             let provider = parse_provider(&own(&opts, "provider")?)?;
