@@ -387,9 +387,12 @@ fn classify_with(
         None
     };
     let message = message.unwrap_or_else(|| {
-        format!(
+        crate::decimal::fill(
             "{} answered {} with no usable error message",
-            p.name, status
+            &[
+                p.name,
+                crate::decimal::decimal_str(u64::from(status), &mut [0; 20]),
+            ],
         )
     });
     Err(Error {
@@ -419,7 +422,7 @@ fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::Str(s) => Some(s.clone()),
         Value::Num(n) => crate::input::integer_text(*n),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Bool(b) => Some(String::from(if *b { "true" } else { "false" })),
         _ => None,
     }
 }

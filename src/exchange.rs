@@ -184,9 +184,12 @@ impl Exchange {
     pub fn invalid_json(&self, config: &Config) -> Error {
         let mut e = Error::new(
             ErrorKind::Api,
-            format!(
+            crate::decimal::fill(
                 "{} answered {} with a body that is not valid JSON",
-                config.provider, self.status
+                &[
+                    config.provider.provider().name,
+                    crate::decimal::decimal_str(u64::from(self.status), &mut [0; 20]),
+                ],
             ),
         )
         .with_code(ErrorCode::InvalidJson)
@@ -209,18 +212,12 @@ impl Exchange {
         let mut e = match why {
             Refused::LeftOrigin => Error::new(
                 ErrorKind::Api,
-                format!(
-                    "refused a response from outside {}: the fetch function followed a redirect by itself (it must honour redirect: \"manual\")",
-                    self.plan.origin
-                ),
+                crate::decimal::fill("refused a response from outside {}: the fetch function followed a redirect by itself (it must honour redirect: \"manual\")", &[&*self.plan.origin]),
             )
             .with_code(ErrorCode::RedirectRefused),
             Refused::TooLarge => Error::new(
                 ErrorKind::Api,
-                format!(
-                    "the response body is larger than maxResponseBytes ({} bytes)",
-                    config.max_response_bytes
-                ),
+                crate::decimal::fill("the response body is larger than maxResponseBytes ({} bytes)", &[crate::decimal::decimal_str(config.max_response_bytes, &mut [0; 20])]),
             )
             .with_code(ErrorCode::ResponseTooLarge),
         };
@@ -244,10 +241,13 @@ impl Exchange {
             }
             Failure::TimedOut => Error::new(
                 ErrorKind::Timeout,
-                format!("no complete answer within {} ms", self.timeout_ms),
+                crate::decimal::fill(
+                    "no complete answer within {} ms",
+                    &[crate::decimal::decimal_str(self.timeout_ms, &mut [0; 20])],
+                ),
             ),
             Failure::Network { detail, cause } => {
-                let mut msg = format!("network error: {}", detail);
+                let mut msg = crate::decimal::fill("network error: {}", &[detail]);
                 if let Some(c) = cause {
                     msg.push_str(" (");
                     msg.push_str(c);
@@ -305,9 +305,9 @@ impl Exchange {
                     .with_code(ErrorCode::TooManyRedirects),
                 None => Error::new(
                     ErrorKind::Api,
-                    format!(
+                    crate::decimal::fill(
                         "refused a redirect that leaves {}: the credential is only ever sent there",
-                        self.plan.origin
+                        &[&*self.plan.origin],
                     ),
                 )
                 .with_code(ErrorCode::RedirectRefused),

@@ -121,7 +121,7 @@ pub fn build_headers(
     let rule = (p.header)(credential.kind(), scheme).ok_or_else(|| {
         Error::config(
             ErrorCode::UnsupportedScheme,
-            format!("{} has no such header scheme", p.name),
+            crate::decimal::fill("{} has no such header scheme", &[p.name]),
         )
         .with_provider(p.kind)
     })?;
@@ -178,7 +178,7 @@ pub fn build_headers(
 pub fn redact_header(name: &str, value: &str) -> String {
     match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => {
-            format!("{} {}", scheme, crate::validate::redact(rest))
+            crate::decimal::fill("{} {}", &[scheme, &crate::validate::redact(rest)])
         }
         _ if name.eq_ignore_ascii_case("x-workspace-id") => value.to_string(),
         _ => crate::validate::redact(value),

@@ -82,7 +82,7 @@ impl CredentialFields<'_> {
                 Field::Other(type_name) => {
                     return Err(Error::new(
                         ErrorKind::KeyFormat,
-                        format!("{} must be a string, not {}", name, type_name),
+                        crate::decimal::fill("{} must be a string, not {}", &[name, type_name]),
                     )
                     .with_code(ErrorCode::NotAString)
                     .with_provider(provider))
@@ -101,9 +101,9 @@ impl CredentialFields<'_> {
         let (kind, text) = found.ok_or_else(|| {
             Error::new(
                 ErrorKind::KeyFormat,
-                format!(
+                crate::decimal::fill(
                     "no credential: pass apiKey (or jwt / oauthToken), e.g. from {}",
-                    provider.provider().env_key
+                    &[provider.provider().env_key],
                 ),
             )
             .with_code(ErrorCode::Key(crate::validate::Code::Empty))
@@ -185,7 +185,14 @@ fn whole_number(v: f64, name: &str, min: u64, max: u64) -> Result<u64, Error> {
     } else {
         Err(Error::config(
             ErrorCode::InvalidOption,
-            format!("{} must be a whole number from {} to {}", name, min, max),
+            crate::decimal::fill(
+                "{} must be a whole number from {} to {}",
+                &[
+                    name,
+                    crate::decimal::decimal_str(min, &mut [0; 20]),
+                    crate::decimal::decimal_str(max, &mut [0; 20]),
+                ],
+            ),
         ))
     }
 }
@@ -338,7 +345,15 @@ pub(crate) fn integer_text(n: f64) -> Option<String> {
     if n == 0.0 {
         return Some("0".into());
     }
-    (n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0).then(|| (n as i64).to_string())
+    (n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0).then(|| {
+        let m = n as i64;
+        let mut t = String::new();
+        if m < 0 {
+            t.push('-');
+        }
+        t.push_str(crate::decimal::decimal_str(m.unsigned_abs(), &mut [0; 20]));
+        t
+    })
 }
 
 /// One request as a dynamic caller described it (the npm package's `request(spec)`), before the
@@ -526,7 +541,7 @@ pub fn validate_field(
             let (code, message) = match input {
                 Field::Other(t) => (
                     ErrorCode::NotAString,
-                    format!("the key must be a string, not {}", t),
+                    crate::decimal::fill("the key must be a string, not {}", &[t]),
                 ),
                 _ => (
                     ErrorCode::Key(crate::validate::Code::Empty),

@@ -176,8 +176,8 @@ impl Scope {
     pub fn new(provider: ProviderId, identity: &str, hosted: bool) -> Scope {
         let id = provider.as_str();
         let key = match provider.rules().rate_limit.and_then(|r| r.scope_suffix) {
-            Some(suffix) => format!("{id}:{identity}:{suffix}"),
-            None => format!("{id}:{identity}"),
+            Some(suffix) => crate::decimal::fill("{}:{}:{}", &[id, identity, suffix]),
+            None => crate::decimal::fill("{}:{}", &[id, identity]),
         };
         Scope {
             key,

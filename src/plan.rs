@@ -106,16 +106,16 @@ fn parse_base(
     let url = BaseUrl::parse(input).map_err(|why| {
         Error::config(
             ErrorCode::InvalidBaseUrl,
-            format!("the {} is not usable: {}", what, why),
+            crate::decimal::fill("the {} is not usable: {}", &[&*what, why]),
         )
         .with_provider(p.kind)
     })?;
     if !url.is_https() && !url.is_loopback() && !allow_insecure_http {
         return Err(Error::config(
             ErrorCode::InsecureUrl,
-            format!(
+            crate::decimal::fill(
                 "the {} uses http:// on a non-loopback host; use https:// or set allowInsecureHttp",
-                what
+                &[what],
             ),
         )
         .with_provider(p.kind));
@@ -142,9 +142,12 @@ pub(crate) fn check_retries(n: u32) -> Result<u32, Error> {
     } else {
         Err(Error::config(
             ErrorCode::InvalidOption,
-            format!(
+            crate::decimal::fill(
                 "maxRetries must be a whole number from 0 to {}",
-                MAX_RETRIES
+                &[crate::decimal::decimal_str(
+                    MAX_RETRIES as u64,
+                    &mut [0; 20],
+                )],
             ),
         ))
     }
@@ -199,10 +202,7 @@ impl Config {
         {
             return Err(Error::config(
                 ErrorCode::BrowserSecretKey,
-                format!(
-                    "a {} API key is a server secret: anyone who opens this page can read it. Call {} from a server or an edge worker, use a user token, or pass dangerouslyAllowBrowser: true if you understand the risk",
-                    p.name, p.name
-                ),
+                crate::decimal::fill("a {} API key is a server secret: anyone who opens this page can read it. Call {} from a server or an edge worker, use a user token, or pass dangerouslyAllowBrowser: true if you understand the risk", &[p.name, p.name]),
             )
             .with_provider(provider));
         }
@@ -373,7 +373,7 @@ pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
 fn under_prefix(prefix: &str, path: &str) -> bool {
     let prefix = prefix.trim_matches('/');
     let path = path.trim_start_matches('/');
-    path == prefix || path.starts_with(&format!("{}/", prefix))
+    path == prefix || path.starts_with(&crate::decimal::fill("{}/", &[prefix]))
 }
 
 /// Plans a request, or refuses it with the error a server would have given.
@@ -406,10 +406,11 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
     let base = match (req.target, &config.mcp_url) {
         (Target::Mcp, Some(m)) => m,
         (Target::Mcp, None) => {
-            return Err(
-                Error::config(ErrorCode::NoMcp, format!("{} has no MCP endpoint", p.name))
-                    .with_provider(provider),
+            return Err(Error::config(
+                ErrorCode::NoMcp,
+                crate::decimal::fill("{} has no MCP endpoint", &[p.name]),
             )
+            .with_provider(provider))
         }
         (Target::Graphql, _) => config.graphql_url.as_ref().ok_or_else(|| {
             Error::config(
@@ -441,9 +442,9 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
         let v = HeaderValue::new(value).ok_or_else(|| {
             Error::config(
                 ErrorCode::InvalidHeader,
-                format!(
+                crate::decimal::fill(
                     "the {} value must be visible ASCII (no CR, LF or NUL)",
-                    what
+                    &[&*what],
                 ),
             )
             .with_provider(provider)
@@ -480,9 +481,9 @@ pub fn plan(config: &Config, req: &RequestSpec) -> Result<Plan, Error> {
         if MANAGED.contains(&lower.as_str()) {
             return Err(Error::config(
                 ErrorCode::ManagedHeader,
-                format!(
+                crate::decimal::fill(
                     "the {} header is set by keygate; configure it on the client instead",
-                    name
+                    &[name],
                 ),
             )
             .with_provider(provider));
@@ -518,9 +519,9 @@ pub(crate) fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
     let e = p.endpoint(name).ok_or_else(|| {
         Error::config(
             ErrorCode::UnsupportedEndpoint,
-            format!(
+            crate::decimal::fill(
                 "{} has no {}() helper: it belongs to another provider",
-                p.name, name
+                &[p.name, &*name],
             ),
         )
         .with_provider(config.provider)
@@ -528,15 +529,17 @@ pub(crate) fn check_endpoint(config: &Config, name: &str) -> Result<(), Error> {
     match e.needs_kind {
         Some(k) if k != config.credential.kind() => Err(Error::config(
             ErrorCode::WrongCredentialKind,
-            format!(
+            crate::decimal::fill(
                 "{}() needs a {} credential (pass {})",
-                name,
-                k.as_str(),
-                match k {
-                    crate::providers::CredentialKind::Jwt => "jwt",
-                    crate::providers::CredentialKind::OAuthToken => "oauthToken",
-                    crate::providers::CredentialKind::ApiKey => "apiKey",
-                }
+                &[
+                    name,
+                    k.as_str(),
+                    match k {
+                        crate::providers::CredentialKind::Jwt => "jwt",
+                        crate::providers::CredentialKind::OAuthToken => "oauthToken",
+                        crate::providers::CredentialKind::ApiKey => "apiKey",
+                    },
+                ],
             ),
         )
         .with_provider(config.provider)),
@@ -555,15 +558,17 @@ fn local_guards(config: &Config, method: &str, path: &str) -> Result<(), Error> 
     {
         return Err(Error::new(
             ErrorKind::BadRequest,
-            format!(
+            crate::decimal::fill(
                 "{} needs a workspace id for {}: pass workspaceId (or set {})",
-                config.provider,
-                path,
-                config
-                    .provider
-                    .provider()
-                    .env_workspace
-                    .unwrap_or("the workspace variable")
+                &[
+                    config.provider.provider().name,
+                    path,
+                    config
+                        .provider
+                        .provider()
+                        .env_workspace
+                        .unwrap_or("the workspace variable"),
+                ],
             ),
         )
         .with_code(ErrorCode::WorkspaceRequired)

@@ -116,7 +116,7 @@ impl Credential {
 pub fn key_error(v: &Validation) -> Error {
     Error::new(
         ErrorKind::KeyFormat,
-        format!("{} ({})", v.message, v.redacted),
+        crate::decimal::fill("{} ({})", &[&v.message, &v.redacted]),
     )
     .with_code(ErrorCode::Key(v.code))
     .with_provider(v.provider)

@@ -3,6 +3,7 @@
 //! Nothing here panics on any input, and the input is never stored or echoed: the only trace of it
 //! in a [`Validation`] is the `redacted` form.
 
+use crate::decimal::{decimal_str, fill};
 use crate::jwt;
 use crate::providers::{CredentialKind, Provider, ProviderId, ALL};
 
@@ -159,7 +160,7 @@ pub(crate) fn warn(code: WarningCode, message: impl Into<String>) -> Warning {
 pub(crate) fn wrong_prefix(provider: &Provider, expected: &str, input: &str) -> Refusal {
     wrong_prefix_because(
         provider,
-        format!("{} keys start with \"{}\"", provider.name, expected),
+        fill("{} keys start with \"{}\"", &[provider.name, expected]),
         input,
     )
 }
@@ -176,7 +177,10 @@ pub(crate) fn wrong_prefix_because(
                 CredentialKind::OAuthToken => "OAuth token",
                 _ => "key",
             };
-            message.push_str(&format!("; this looks like a {} {}", other, what));
+            message.push_str(&fill(
+                "; this looks like a {} {}",
+                &[other.provider().name, what],
+            ));
         }
     }
     refuse(Code::WrongPrefix, message)
@@ -187,15 +191,15 @@ pub(crate) fn check_body(body: &str, allowed: fn(u8) -> bool, what: &str) -> Che
     if !body.bytes().all(allowed) {
         return Err(refuse(
             Code::BadCharset,
-            format!("the key may only contain {}", what),
+            fill("the key may only contain {}", &[what]),
         ));
     }
     if body.len() < 8 {
         return Err(refuse(
             Code::TooShort,
-            format!(
+            fill(
                 "the key body (after any prefix) has {} characters; at least 8 are expected",
-                body.len()
+                &[decimal_str(body.len() as u64, &mut [0; 20])],
             ),
         ));
     }
@@ -208,7 +212,7 @@ pub(crate) fn check_jwt(input: &str) -> Check {
 }
 
 fn check_jwt_claims(input: &str) -> Result<jwt::Claims, Refusal> {
-    jwt::decode(input).map_err(|why| refuse(Code::BadJwt, format!("not a JWT: {}", why)))
+    jwt::decode(input).map_err(|why| refuse(Code::BadJwt, fill("not a JWT: {}", &[&why])))
 }
 
 /// Recognises a provider (and credential kind) from the input's prefix.
@@ -303,7 +307,7 @@ pub fn validate_at(
                     ));
                 }
             }
-            let message = format!("looks like a valid {} {}", p.name, kind_words(kind));
+            let message = fill("looks like a valid {} {}", &[p.name, kind_words(kind)]);
             (Code::Ok, message, warnings)
         }
         Err(r) => (r.code, r.message, Vec::new()),
@@ -346,21 +350,23 @@ fn shared_checks(p: &Provider, kind: CredentialKind, input: &str) -> Result<(), 
     if !p.accepts(kind) {
         return Err(refuse(
             Code::UnsupportedKind,
-            format!("{} does not accept a {}", p.name, kind_words(kind)),
+            fill("{} does not accept a {}", &[p.name, kind_words(kind)]),
         ));
     }
     if input.len() > kind.max_len() {
         return Err(refuse(
             Code::TooLong,
-            format!(
+            fill(
                 "the input has {} bytes; the limit for {} is {}",
-                input.len(),
-                match kind {
-                    CredentialKind::ApiKey => "API keys",
-                    CredentialKind::Jwt => "JWTs",
-                    CredentialKind::OAuthToken => "OAuth tokens",
-                },
-                kind.max_len()
+                &[
+                    decimal_str(input.len() as u64, &mut [0; 20]),
+                    match kind {
+                        CredentialKind::ApiKey => "API keys",
+                        CredentialKind::Jwt => "JWTs",
+                        CredentialKind::OAuthToken => "OAuth tokens",
+                    },
+                    decimal_str(kind.max_len() as u64, &mut [0; 20]),
+                ],
             ),
         ));
     }
@@ -380,9 +386,9 @@ fn shared_checks(p: &Provider, kind: CredentialKind, input: &str) -> Result<(), 
         let shown = trimmed.get(..s.len()).unwrap_or(s).trim_end();
         return Err(refuse(
             Code::HasScheme,
-            format!(
+            fill(
                 "remove the leading \"{}\": give only the key, keygate adds the header and scheme itself",
-                shown
+                &[shown],
             ),
         ));
     }

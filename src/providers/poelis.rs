@@ -9,6 +9,7 @@ use super::{
 use super::Helper;
 #[cfg(not(target_arch = "wasm32"))]
 use super::TypeDef;
+use crate::decimal::{decimal_str, fill};
 use crate::validate::{check_body, warn, wrong_prefix, Check, WarningCode};
 
 const PREFIX: &str = "poelis_api_";
@@ -113,17 +114,18 @@ fn check(_kind: CredentialKind, input: &str) -> Check {
     if earlier {
         warnings.push(warn(
             WarningCode::EarlierFormat,
-            format!(
-                "an earlier format (\"{EARLIER_PREFIX}\", as in the Poelis SDK examples); the authentication page documents \"{PREFIX}\" keys"
+            fill(
+                "an earlier format (\"{}\", as in the Poelis SDK examples); the authentication page documents \"{}\" keys",
+                &[EARLIER_PREFIX, PREFIX],
             ),
         ));
     }
     if !(40..=60).contains(&input.len()) {
         warnings.push(warn(
             WarningCode::UnusualLength,
-            format!(
+            fill(
                 "Poelis keys are typically 40-60 characters long; this one has {}",
-                input.len()
+                &[decimal_str(input.len() as u64, &mut [0; 20])],
             ),
         ));
     }

@@ -207,7 +207,7 @@ pub fn build_headers_js(opts: JsValue) -> String {
             v.as_string().map(Some).ok_or_else(|| {
                 Error::config(
                     keygate::ErrorCode::InvalidOption,
-                    format!("{} must be a string, not {}", k, type_name(&v)),
+                    [&*k, " must be a string, not ", &*type_name(&v)].concat(),
                 )
                 .with_provider(provider)
             })

@@ -67,7 +67,7 @@ extern "C" {
 fn unreadable(what: &str) -> Error {
     Error::config(
         ErrorCode::InvalidOption,
-        format!("{} could not be read (a getter or proxy trap threw)", what),
+        [what, " could not be read (a getter or proxy trap threw)"].concat(),
     )
 }
 
@@ -156,7 +156,7 @@ fn opt<T>(
 fn type_error(k: &str, what: &str, type_name: &str) -> Error {
     Error::config(
         ErrorCode::InvalidOption,
-        format!("{} must be a {}, not {}", k, what, type_name),
+        [k, " must be a ", what, ", not ", type_name].concat(),
     )
 }
 
@@ -404,7 +404,7 @@ fn options_object(opts: &JsValue) -> Result<(), Error> {
     } else {
         Err(Error::config(
             ErrorCode::InvalidOption,
-            format!("options must be an object, not {}", type_name(opts)),
+            ["options must be an object, not ", &*type_name(opts)].concat(),
         ))
     }
 }
