@@ -81,7 +81,8 @@ gen: setup-node
 
 build: wasm-release setup-wasm-bindgen setup-node gen
 	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs $(PKG)/index.d.cts $(PKG)/validate.d.cts $(PKG)/pace.d.cts
-	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
+	@# --encode-into always: no TextEncoder.encodeInto polyfill (every runtime keygate supports has it).
+	$(WASM_BINDGEN) --target web --weak-refs --encode-into always --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
 	mkdir -p $(PKG)/wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/web/keygate_bg.wasm -o $(PKG)/wasm/keygate_bg.wasm
 	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/validate --out-name validate $(RAW_VALIDATE_WASM)

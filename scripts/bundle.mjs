@@ -17,6 +17,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateRawSync } from "node:zlib";
+import { slimClientGlue } from "./slim-glue.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -61,21 +62,15 @@ if (!web || !wasmFile) {
 }
 const OUT = join(ROOT, "pkg", "wasm");
 
-// The glue's default init fetches `new URL('keygate_bg.wasm', import.meta.url)` when given no wasm.
-// Every keygate entry passes its own, so that fallback is removed: it would make bundlers emit the
-// .wasm for entries that never load it and it cannot be expressed in CommonJS.
-const gluePath = join(web, "keygate.js");
-const glue = readFileSync(gluePath, "utf8");
-const fallback = "module_or_path = new URL('keygate_bg.wasm', import.meta.url);";
-if (!glue.includes(fallback)) throw new Error(`bundle.mjs: the glue's default wasm URL line changed; update ${fallback}`);
 // A compiled module may come from another realm (Next.js runs edge code in its own context, and
 // its `?module` import is made outside it), where `instanceof WebAssembly.Module` is false.
 const moduleCheck = "if (!(module instanceof WebAssembly.Module)) {";
-if (!glue.includes(moduleCheck)) throw new Error(`bundle.mjs: the glue's initSync changed; update ${moduleCheck}`);
+// The client's glue is cut to what keygate uses (scripts/slim-glue.mjs: no async init, whose
+// default `new URL('keygate_bg.wasm', import.meta.url)` would also make bundlers emit the .wasm
+// for entries that never load it; the entries pass their own wasm).
+const glue = readFileSync(join(web, "keygate.js"), "utf8");
 const patched = join(web, "keygate.patched.js");
-writeFileSync(patched, minifyNames(wasmFile, wasmFile, glue, "./keygate_bg.js")
-  .replace(fallback, 'throw new Error("keygate: no WebAssembly module given");')
-  .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
+writeFileSync(patched, minifyNames(wasmFile, wasmFile, slimClientGlue(glue), "./keygate_bg.js"));
 
 const wasmBytes = readFileSync(wasmFile);
 const packed = deflateRawSync(wasmBytes, { level: 9, memLevel: 9 }).toString("base64");
@@ -89,17 +84,20 @@ const minify = !["1", "true"].includes(String(process.env.KEYGATE_NO_MINIFY ?? "
 // function of the returned API (`Client`, `validateKey`, `KeygateError`, ...) its export name; the
 // error subclasses are named by their computed keys and methods by their property names anyway.
 const common = { bundle: true, minify, legalComments: "none", logLevel: "warning", target: "es2022" };
+// The client bundles' own esbuild options: the glue's internal fields (`__wbg_ptr`, ...), which
+// no caller sees (core.js keeps the glue's objects private), get short names.
+const client = { ...common, mangleProps: /^(__wbg_ptr|__destroy_into_raw|__wrap)$/ };
 const NAMED = "function named(api) { for (const k of Object.keys(api)) if (typeof api[k] === \"function\" && api[k].name !== k) Object.defineProperty(api[k], \"name\", { value: k, configurable: true }); return api; }";
 
 await build({
-  ...common,
-  stdin: { contents: `export * from ${q};\nexport { default } from ${q};\nimport { createApi as make } from ${core};\n${NAMED}\nexport function createApi(wasm) { return named(make(wasm)); }\n`, resolveDir: ROOT, sourcefile: "keygate-esm.js" },
+  ...client,
+  stdin: { contents: `export * from ${q};\nimport { createApi as make } from ${core};\n${NAMED}\nexport function createApi(wasm) { return named(make(wasm)); }\n`, resolveDir: ROOT, sourcefile: "keygate-esm.js" },
   format: "esm",
   platform: "neutral",
   outfile: join(OUT, "keygate.js"),
 });
 await build({
-  ...common,
+  ...client,
   stdin: {
     contents: [
       `import * as glue from ${q};`,

@@ -2,7 +2,7 @@
 // that do not copy a `.wasm` asset (esbuild, Rollup, bun build). The text is the deflate-raw
 // compressed wasm in base64, so it costs about what the fetched .wasm does once gzipped; it is
 // inflated with the platform's DecompressionStream and instantiated with top-level await.
-import init, * as wasm from "../wasm/keygate.js";
+import * as wasm from "../wasm/keygate.js";
 import packed from "../wasm/inline.js";
 
 async function wasmBytes() {
@@ -13,7 +13,12 @@ async function wasmBytes() {
   return new Response(stream).arrayBuffer();
 }
 
-export const ready = wasmBytes().then((module_or_path) => init({ module_or_path })).then(() => undefined);
+async function load() {
+  const { instance, module } = await WebAssembly.instantiate(await wasmBytes(), wasm.imports());
+  wasm.start(instance, module);
+}
+
+export const ready = load();
 await ready;
 const api = wasm.createApi(wasm);
 
