@@ -10,10 +10,8 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import ky from "ky";
-import { ofetch } from "ofetch";
-
 import { KEYS } from "./corpus.mjs";
+import { peerSides } from "./peer-sides.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PAIRS = Math.min(Number(process.argv[2]) || 3000, 20_000);
@@ -48,23 +46,10 @@ function startServer() {
 const api = await import(process.env.KEYGATE_ENTRY ?? "keygate");
 const server = await startServer();
 try {
-  const client = new api.Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: `${server.url}/v1/public`, maxRetries: 2, timeoutMs: 10_000 });
-  const url = `${server.url}/v1/public/workspaces`;
-  const headers = { Authorization: `Bearer ${KEYS.poelis}` };
-  const sides = {
-    keygate: async () => {
-      const r = await client.request({ path: "/workspaces" });
-      if (r.status !== 200 || r.data?.count !== 1) throw new Error("keygate answered wrongly");
-    },
-    ky: async () => {
-      const data = await ky.get(url, { headers, retry: { limit: 2 }, timeout: 10_000 }).json();
-      if (data?.count !== 1) throw new Error("ky answered wrongly");
-    },
-    ofetch: async () => {
-      const data = await ofetch(url, { headers, retry: 2, timeout: 10_000 });
-      if (data?.count !== 1) throw new Error("ofetch answered wrongly");
-    },
-  };
+  const peer = peerSides(api, server.url, (ok, message) => {
+    if (!ok) throw new Error(message);
+  });
+  const sides = { keygate: peer.keygate, ky: peer.ky, ofetch: peer.ofetch };
   const names = Object.keys(sides);
   const times = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < WARM; i++) for (const n of names) await sides[n]();

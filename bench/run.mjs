@@ -26,10 +26,8 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { gzipSync } from "node:zlib";
 
-import ky from "ky";
-import { ofetch } from "ofetch";
-
 import * as baseline from "./baseline.mjs";
+import { peerSides } from "./peer-sides.mjs";
 import { peerSizes } from "./peer-sizes.mjs";
 import { profileSides } from "./profile.mjs";
 import { HEADER_AGREEMENT, HEADER_MIX, KEYS, VALIDATE_AGREEMENT, VALIDATE_MIX } from "./corpus.mjs";
@@ -384,27 +382,17 @@ function opsFigure(api) {
 
 async function latencyFigure(api, server) {
   // Every library with its retries and timeouts on (2 retries, 10 s), as a user would run it.
-  const client = new api.Client({ provider: "poelis", apiKey: KEYS.poelis, baseUrl: `${server.url}/v1/public`, maxRetries: 2, timeoutMs: 10_000 });
-  const url = `${server.url}/v1/public/workspaces`;
-  const headers = { Authorization: `Bearer ${KEYS.poelis}` };
+  const peer = peerSides(api, server.url, check);
+  const { url, headers } = peer;
   const sides = {
-    keygate: async () => {
-      const r = await client.request({ path: "/workspaces" });
-      check(r.status === 200 && r.data?.count === 1, `client.request answered ${r.status}`);
-    },
+    keygate: peer.keygate,
     fetch: async () => {
       const r = await fetch(url, { headers });
       const data = await r.json();
       check(r.status === 200 && data?.count === 1, `fetch answered ${r.status}`);
     },
-    ky: async () => {
-      const data = await ky.get(url, { headers, retry: { limit: 2 }, timeout: 10_000 }).json();
-      check(data?.count === 1, "ky answered wrongly");
-    },
-    ofetch: async () => {
-      const data = await ofetch(url, { headers, retry: 2, timeout: 10_000 });
-      check(data?.count === 1, "ofetch answered wrongly");
-    },
+    ky: peer.ky,
+    ofetch: peer.ofetch,
     // Informational: raw fetch doing what keygate's JS runtime does around each attempt (its own
     // AbortController + timer, redirect "manual", arrayBuffer + TextDecoder + JSON.parse), so the
     // rest of the gap is keygate's request loop and the wasm boundary.

@@ -276,3 +276,79 @@ fn throwing_reads_are_config_errors_and_leave_the_instance_usable() {
         .contains(&POELIS[11..40]));
     assert!(c.mcp_error(200, None, r#"{"result":{}}"#).is_null());
 }
+
+/// The oracle for the `host-url` step (issue 19): a redirect resolved by the host's `URL` (what
+/// the npm wasm does) against keygate's own WHATWG parser (what it did before, and what native
+/// Rust still does), on a table of `Location`s. They must agree, except where the host maps a
+/// host spelled another way to the origin's own (listed: the host is where `fetch` would go).
+#[wasm_bindgen_test]
+fn a_redirect_resolved_by_the_host_agrees_with_keygates_own_parser() {
+    use keygate::__internals::{own_redirect, same_origin_redirect};
+    crate::host_url::install();
+    let origin = "https://api.example.com";
+    let current = "https://api.example.com/v1/public/workspaces?limit=1";
+    let agree = [
+        "/v1/public/other",
+        "other",
+        "./a/../b",
+        "../../x?y=1#frag",
+        "?page=2",
+        "#top",
+        "https://api.example.com/v2",
+        "HTTPS://API.EXAMPLE.COM/upper",
+        "https://api.example.com:443/default-port",
+        "//api.example.com/scheme-relative",
+        "https://api.example.com/%7Euser/%zz",
+        "https://api.example.com/a b",
+        "\\\\api.example.com\\backslashes",
+        "/a\\b",
+        "https://evil.example/steal",
+        "//evil.example/x",
+        "https://api.example.com.evil.example/x",
+        "https://api.example.com:8443/x",
+        "http://api.example.com/downgrade",
+        "https://user@api.example.com/x",
+        "https://user:pw@api.example.com/x",
+        "https://@api.example.com/x",
+        "//user@api.example.com/x",
+        "javascript:alert(1)",
+        "data:text/plain,hi",
+        "ftp://api.example.com/x",
+        "https://[::1]/x",
+        "",
+        " /leading-space",
+        "/tab\there",
+        "/new\nline",
+        "/caf\u{e9}",
+        "https://xn--caf-dma.example/x",
+    ];
+    for location in agree {
+        assert_eq!(
+            same_origin_redirect(current, location, origin),
+            own_redirect(current, location, origin),
+            "{location:?}"
+        );
+    }
+    // Followed and refused cases the table must include (so the two paths are not both `None`).
+    assert_eq!(
+        same_origin_redirect(current, "other", origin).as_deref(),
+        Some("https://api.example.com/v1/public/other")
+    );
+    assert_eq!(
+        same_origin_redirect(current, "//evil.example/x", origin),
+        None
+    );
+    assert_eq!(
+        same_origin_redirect(current, "https://user@api.example.com/x", origin),
+        None
+    );
+    // Where they differ, by design: the same origin written another way; the host follows it as
+    // `fetch` would, keygate's own parser refused it.
+    let loopback = "http://[::1]:8080";
+    let here = "http://[::1]:8080/v1/public/x";
+    assert_eq!(
+        same_origin_redirect(here, "http://[0:0::1]:8080/y", loopback).as_deref(),
+        Some("http://[::1]:8080/y")
+    );
+    assert_eq!(own_redirect(here, "http://[0:0::1]:8080/y", loopback), None);
+}
