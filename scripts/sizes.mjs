@@ -99,7 +99,9 @@ const VALIDATE_GOAL = 16 * 1024;
 // `ErrorCode::as_str` from one lookup table (src/error.rs): nightly 22,063 B (-128 B).
 // +2 B at the merge with the packed boundary (pkg/src/options.js, which keygate/validate shares, gained `packSpec`): nightly 22,065 B.
 // Lowered by the same step: nightly 21,249 B (-816 B).
-const VALIDATE_CEILING = { nightly: 21_249, stable: 28_203 };
+// Lowered when a JWT segment came to be read by a reader of keygate-validate's own (only "an object?"
+// and a numeric `exp` cross into the core; nesting counted on the text): nightly 20,805 B (-444 B).
+const VALIDATE_CEILING = { nightly: 20_805, stable: 28_203 };
 const vfiles = ["pkg/src/validate.js", "pkg/wasm/validate.js"];
 if (vfiles.every((f) => existsSync(f))) {
   const vgz = gzipSync(Buffer.concat(vfiles.map((f) => readFileSync(f))), { level: 9 }).length;

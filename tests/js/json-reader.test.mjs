@@ -97,6 +97,41 @@ test("JSON documents read through the host give the results of the core's own re
   for (const k of Object.keys(EXPECTED)) assert.deepEqual(got[k], EXPECTED[k], k);
 });
 
+// keygate/validate reads a JWT segment with a reader of its own (crates/keygate-validate: only
+// "is it an object" and a numeric `exp` cross into the core, and nesting is counted on the text):
+// these segments probe that reader where it differs from the full one, with the full package as
+// the oracle (its reader is held to the core's parser above).
+const HS = b64('{"alg":"HS256"}');
+const deepArr = (k) => `{"exp":1000,"d":${nest(k)}}`;
+const deepEmpty = (k) => `{"exp":1000,"d":${"[".repeat(k)}${"]".repeat(k)}}`;
+const deepObj = (k) => `{"exp":1000,"d":${'{"a":'.repeat(k)}1${"}".repeat(k)}}`;
+const PAYLOADS = {
+  arr63: deepArr(63), arr64: deepArr(64), empty64: deepEmpty(64), empty65: deepEmpty(65),
+  obj63: deepObj(63), obj64: deepObj(64), objkey: `{"exp":1000,"d":${'{"a":'.repeat(63)}{"k":1}${"}".repeat(63)}}`,
+  strBrackets: `{"exp":1000,"s":"${"[".repeat(100)}"}`, escQuote: `{"exp":1000,"s":"a\\"${"{".repeat(80)}"}`,
+  escBackslash: `{"s":"a\\\\","exp":1000}`, nestedExp: '{"d":{"exp":1000}}', nullExp: '{"exp":null}',
+  trueExp: '{"exp":true}', arrExp: '{"exp":[1000]}', objExp: '{"exp":{"v":1000}}', infExp: '{"exp":1e400}',
+  negExp: '{"exp":-5}', fracExp: '{"exp":1000.5}', escKey: '{"\\u0065xp":1000}', spaced: ' \t{ "exp" :\n1000 }\r\n',
+  protoExp: '{"__proto__":{"exp":1000}}', protoThenExp: '{"__proto__":null,"exp":1000}', loneKey: '{"\\ud800":1,"exp":1000}',
+  nullDoc: "null", strDoc: '"exp"', numDoc: "1000", arrDoc: '[{"exp":1000}]', emptyObj: "{}", trailingComma: '{"exp":1000,}',
+};
+test("keygate/validate's JWT reader agrees with the full package's on the edges of its shortcut", () => {
+  for (const [name, payload] of Object.entries(PAYLOADS)) {
+    for (const [where, jwt] of [["payload", `${HS}.${b64(payload)}.c2ln`], ["header", `${b64(payload)}.${b64('{"exp":1000}')}.c2ln`]]) {
+      const want = keygate.validateKey("poesius", jwt, "jwt");
+      assert.deepEqual(validate.validateKey("poesius", jwt, "jwt"), want, `${name} (${where})`);
+      const opts = { provider: "poesius", jwt };
+      const headers = (f) => { try { return { ok: f.buildHeaders(opts) }; } catch (e) { return { name: e.name, code: e.code, message: e.message }; } };
+      assert.deepEqual(JSON.parse(JSON.stringify(headers(validate))), JSON.parse(JSON.stringify(headers(keygate))), `buildHeaders ${name} (${where})`);
+    }
+  }
+  // The cases split both ways (a table that cannot pass by always answering the same).
+  const codes = new Set(Object.values(PAYLOADS).map((p) => validate.validateKey("poesius", `${HS}.${b64(p)}.c2ln`, "jwt").code));
+  assert.ok(codes.has("bad_jwt") && codes.has("ok"), [...codes].join());
+  assert.equal(validate.validateKey("poesius", `${HS}.${b64(PAYLOADS.arr64)}.c2ln`, "jwt").code, "bad_jwt");
+  assert.equal(validate.validateKey("poesius", `${HS}.${b64(PAYLOADS.empty64)}.c2ln`, "jwt").code, "ok");
+});
+
 test("keygate/validate reads JWT claims as the full package did", () => {
   for (const [name, jwt] of Object.entries(JWTS)) {
     assert.deepEqual(validate.validateKey("poesius", jwt, "jwt"), EXPECTED[`jwt:${name}`], name);

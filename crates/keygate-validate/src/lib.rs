@@ -15,16 +15,73 @@
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use keygate::host_json::{set_host_reader, Json, MAX_DEPTH};
 use keygate::input::{provider_named, scheme_named, validate_field, CredentialFields, Field};
 use keygate::{
     build_headers, detect, redact as redact_core, redact_header, Code, CredentialKind, Error,
     ErrorKind, ProviderId,
 };
 
-// JWT claims are read by the host's JSON.parse, as in keygate-wasm (the same file): registered by
-// the entry points that validate a credential.
+// JWT claims are read by the host's JSON.parse; `broken_pair` is keygate-wasm's (the same file),
+// the rest of that reader (the whole document turned into the core's `Json`) is not linked here.
 #[path = "../../keygate-wasm/src/host_json.rs"]
+#[allow(dead_code)]
 mod host_json;
+
+/// The one JSON document this wasm reads is a JWT segment, and the core reads only two facts of it
+/// (`keygate::jwt::decode`): whether it is an object, and its `exp` if that is a number. So the
+/// host's `JSON.parse` result is not copied member by member into the core's `Json` (keygate-wasm's
+/// reader, about 1.3 KB of wasm): the reader gives an object with just `exp`, or `null` for any
+/// other JSON value. What is accepted is the same as the full package's reader: UTF-8 only, the
+/// same surrogate-pair rule, nothing nested deeper than [`MAX_DEPTH`] (checked by [`too_deep`]),
+/// the last of duplicate keys (`JSON.parse`'s rule). tests/js/json-reader.test.mjs holds both
+/// packages to the results the core's own parser gave.
+fn read_claims(bytes: &[u8]) -> Option<Json> {
+    let text = core::str::from_utf8(bytes).ok()?;
+    if host_json::broken_pair(bytes) || too_deep(bytes) {
+        return None;
+    }
+    let v = js_sys::JSON::parse(text).ok()?;
+    if !v.is_object() || Array::is_array(&v) {
+        return Some(Json::Null);
+    }
+    let exp = Reflect::get(&v, &JsValue::from_str("exp")).ok()?;
+    Some(Json::Obj(match exp.as_f64() {
+        Some(n) => vec![("exp".into(), Json::Num(n))],
+        None => Vec::new(),
+    }))
+}
+
+/// Whether a value of this (well-formed) document sits inside more than [`MAX_DEPTH`] arrays and
+/// objects: the core's reader refuses such a document, `JSON.parse` does not. Every key is followed
+/// by its value at the same depth, so the first byte of any token but `]`, `}`, `,` and `:` counts.
+fn too_deep(s: &[u8]) -> bool {
+    let (mut open, mut in_str, mut esc) = (0usize, false, false);
+    for &c in s {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b']' | b'}' => open = open.saturating_sub(1),
+            b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ if open > MAX_DEPTH => return true,
+            b'[' | b'{' => open += 1,
+            b'"' => in_str = true,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn install_claims_reader() {
+    set_host_reader(read_claims);
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -77,7 +134,7 @@ fn push_fields(out: &mut String, fields: &[&str]) {
 /// `ok SEP provider SEP kind SEP code SEP message SEP redacted SEP env (SEP code SEP message)*`.
 #[wasm_bindgen(js_name = validateKey)]
 pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String {
-    host_json::install();
+    install_claims_reader();
     let kind = if absent(&kind) {
         None
     } else {
@@ -183,7 +240,7 @@ fn get(o: &JsValue, k: &str) -> JsValue {
 /// `name SEP value SEP ...`, or an error as `ERR class SEP code SEP message SEP provider`.
 #[wasm_bindgen(js_name = buildHeaders)]
 pub fn build_headers_js(opts: JsValue) -> String {
-    host_json::install();
+    install_claims_reader();
     let run = || -> Result<String, Error> {
         let provider = provider_named(&get(&opts, "provider").as_string().unwrap_or_default())?;
         let (a, j, o) = (

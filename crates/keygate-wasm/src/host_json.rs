@@ -65,7 +65,7 @@ fn value(v: &JsValue, depth: usize) -> Option<Json> {
 /// Whether a `\uD800`-`\uDBFF` escape is followed by a `\u` escape that is not a low surrogate:
 /// the core's reader refuses that document, `JSON.parse` keeps both halves. (Escapes come in
 /// pairs, so `\\` is skipped whole; outside strings a backslash is not JSON anyway.)
-fn broken_pair(s: &[u8]) -> bool {
+pub(crate) fn broken_pair(s: &[u8]) -> bool {
     // The value of the four hex digits at `i`, if there are four.
     let hex4 = |i: usize| -> Option<u32> {
         s.get(i..i + 4)?
