@@ -59,7 +59,10 @@ import { gzipSync } from "node:zlib";
 // `--encode-into always`; the glue's internal fields mangled): nightly 58,775 B (-667 B, all of it
 // pkg/wasm/keygate.js: 10,803 -> 10,136 B); stable not measured, left as it was.
 // Merged with the slimmed glue (scripts/slim-glue.mjs): nightly 56,177 B.
-const CEILING = { nightly: 56_177, stable: 66_670 };
+// Raised by 4 B when validateKey/detectProvider/redact/buildHeaders and KeygateHeaders became one
+// module for both bundles (pkg/src/key-api.js; core.js and validate-core.js each had a copy, about
+// 100 lines): nightly 56,181 B (keygate/validate +10 B, below); the one copy was kept over the bytes.
+const CEILING = { nightly: 56_181, stable: 66_670 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
 const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
@@ -101,7 +104,8 @@ const VALIDATE_GOAL = 16 * 1024;
 // Lowered by the same step: nightly 21,249 B (-816 B).
 // Lowered when a JWT segment came to be read by a reader of keygate-validate's own (only "an object?"
 // and a numeric `exp` cross into the core; nesting counted on the text): nightly 20,805 B (-444 B).
-const VALIDATE_CEILING = { nightly: 20_805, stable: 28_203 };
+// +10 B when the key functions became one module with the full package's (pkg/src/key-api.js): 20,815 B.
+const VALIDATE_CEILING = { nightly: 20_815, stable: 28_203 };
 const vfiles = ["pkg/src/validate.js", "pkg/wasm/validate.js"];
 if (vfiles.every((f) => existsSync(f))) {
   const vgz = gzipSync(Buffer.concat(vfiles.map((f) => readFileSync(f))), { level: 9 }).length;

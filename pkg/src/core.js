@@ -4,10 +4,9 @@
 // into wasm/keygate.js (ESM) and wasm-cjs/keygate.js (CommonJS), which the entries load.
 
 import { helpers } from "./helpers.js";
-import { HEADER_OPTIONS, configError, errors, ownValue, packSpec, readBag, unreadable } from "./options.js";
+import { INSPECT, SEP, keyApi } from "./key-api.js";
+import { configError, errors, ownValue, packSpec, readBag, unreadable } from "./options.js";
 import { readPace } from "./pace-hook.js";
-
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 // ---------------------------------------------------------------- errors
 
@@ -174,7 +173,6 @@ function readSpec(spec, provider) {
 
 // ---------------------------------------------------------------- the request driver
 
-const SEP = "\u001f";
 const decoder = new TextDecoder();
 
 /** Body decoding by content type: JSON when announced, else text; `undefined` = invalid JSON. */
@@ -694,101 +692,8 @@ function createApi(wasm) {
   const errorBody = wasm.errorBodyLimit();
   const byId = Object.fromEntries(infos.map((p) => [p.id, p]));
 
-  // The wasm packs results into one string (fields separated by U+001F) so a call crosses the
-  // boundary once; messages never contain the separator and inputs are never echoed.
-  function validateKey(provider, key, kind) {
-    let f;
-    try {
-      f = wasm.validateKey(provider, key, kind).split("\u001f");
-    } catch (e) {
-      throw toError(e, validateKey);
-    }
-    const out = { ok: f[0] === "1", provider: f[1] || null, kind: f[2], code: f[3], message: f[4], redacted: f[5] };
-    if (f[6]) out.env = f[6];
-    out.warnings = [];
-    for (let i = 7; i + 1 < f.length; i += 2) out.warnings.push({ code: f[i], message: f[i + 1] });
-    return out;
-  }
-
-  function detectProvider(key) {
-    return wasm.detectProvider(key);
-  }
-
-  function redact(key) {
-    return wasm.redact(key);
-  }
-
-  /**
-   * `buildHeaders(options, { as })`: `as: "object"` (default) a plain object for fetch and any
-   * HTTP library; `as: "headers"` a `Headers` whose display (console.dir, console.table,
-   * console.log, util.inspect, JSON) never shows a value.
-   */
-  function buildHeaders(options, format) {
-    let packed, as;
-    try {
-      if (options === null || typeof options !== "object") throw configError(`buildHeaders(options): options must be an object, not ${options === null ? "null" : typeof options}`);
-      as = readBag(format, ["as"], "buildHeaders(options, format)").as ?? "object";
-      if (as !== "object" && as !== "headers") throw configError('buildHeaders(options, { as }): as must be "object" or "headers"');
-      packed = wasm.buildHeaders(readBag(options, HEADER_OPTIONS, "buildHeaders(options)")).split("\u001f");
-    } catch (e) {
-      throw toError(e, buildHeaders);
-    }
-    if (as === "headers") {
-      const h = new (safeHeaders())();
-      for (let i = 0; i + 1 < packed.length; i += 2) h.append(packed[i], packed[i + 1]);
-      return h;
-    }
-    const headers = Object.create(headerDisplay);
-    for (let i = 0; i + 1 < packed.length; i += 2) headers[packed[i]] = packed[i + 1];
-    return headers;
-  }
-
-  /** Redacted `{name: value}` of a Headers. */
-  function redactedEntries(h) {
-    const plain = Object.create(null);
-    try {
-      for (const [k, v] of Headers.prototype.entries.call(h)) plain[k] = v;
-    } catch {
-      return {};
-    }
-    return wasm.redactHeaders(plain);
-  }
-
-  let SafeHeaders;
-  function safeHeaders() {
-    if (SafeHeaders) return SafeHeaders;
-    if (typeof Headers !== "function") throw configError('buildHeaders(options, { as: "headers" }) needs a runtime with Headers');
-    // A real Headers (fetch takes it as is); only explicit reads (get, entries, iteration) see values.
-    SafeHeaders = class KeygateHeaders extends Headers {
-      // Its name kept through minification (scripts/bundle.mjs builds without keepNames).
-      static { Object.defineProperty(this, "name", { value: "KeygateHeaders", configurable: true }); }
-      toJSON() {
-        return redactedEntries(this);
-      }
-      toString() {
-        return JSON.stringify(redactedEntries(this));
-      }
-      [INSPECT]() {
-        return `KeygateHeaders ${JSON.stringify(redactedEntries(this))}`;
-      }
-      [Symbol.for("Deno.customInspect")]() {
-        return `KeygateHeaders ${JSON.stringify(redactedEntries(this))}`;
-      }
-    };
-    return SafeHeaders;
-  }
-
-  // The prototype of `buildHeaders` results: the real values are own properties (what `fetch`
-  // and `new Headers()` read); display goes through these inherited methods, redacted.
-  const headerDisplay = {};
-  for (const [k, fn] of [
-    ["toJSON", function () { return wasm.redactHeaders(this); }],
-    ["toString", function () { return JSON.stringify(wasm.redactHeaders(this)); }],
-    [INSPECT, function () { return wasm.redactHeaders(this); }],
-    [Symbol.for("Deno.customInspect"), function () { return JSON.stringify(wasm.redactHeaders(this)); }],
-  ]) {
-    Object.defineProperty(headerDisplay, k, { value: fn, enumerable: false });
-  }
+  // validateKey, detectProvider, redact and buildHeaders: the same code as keygate/validate's.
+  const { validateKey, detectProvider, redact, buildHeaders } = keyApi(wasm, toError);
 
   let kit;
   class Client {
