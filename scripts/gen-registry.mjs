@@ -36,7 +36,7 @@ export function rustProviders(root) {
     const doc = [];
     for (let i = at - 1; i >= 0 && lines[i].startsWith("///"); i--) doc.unshift(lines[i]);
     if (!doc.length) fail(`src/providers/${file}: PROVIDER has no doc comment (it becomes the ProviderId variant's)`);
-    for (const name of ["SUBSCRIPTION_401", "RULES"]) {
+    for (const name of ["SUBSCRIPTION_401", "RULES", "KEYS"]) {
       if (!new RegExp(`^pub\\(super\\) (const|static) ${name}:`, "m").test(text)) fail(`src/providers/${file}: no pub(super) ${name}`);
     }
     list.push({ id, kind, order, doc });
@@ -75,6 +75,14 @@ export function registryRs(header, list) {
     "        }",
     "    }",
     "",
+    "    /// The provider's key rules (validation, detection, redaction, headers), from its file: what",
+    "    /// `provider().keys` points to, without linking the rest of the [`Provider`].",
+    "    pub fn keys(self) -> &'static KeyRules {",
+    "        match self {",
+    ...arms((id) => `&${id}::KEYS`),
+    "        }",
+    "    }",
+    "",
     "    /// The message (exact) of a 401 that means the account has no subscription, not a bad key:",
     "    /// classified as [`ErrorKind::Subscription`](crate::ErrorKind::Subscription). The provider",
     "    /// file's `SUBSCRIPTION_401`, a constant rather than a [`Provider`] field so that the npm",
@@ -96,6 +104,11 @@ export function registryRs(header, list) {
     "/// All providers, in the order of SPEC's table.",
     `pub const ALL: [&Provider; ${list.length}] = [`,
     ...list.map((p) => `    &${p.id}::PROVIDER,`),
+    "];",
+    "",
+    "/// The key rules of all providers, in the order of [`ALL`].",
+    `pub const ALL_KEYS: [&KeyRules; ${list.length}] = [`,
+    ...list.map((p) => `    &${p.id}::KEYS,`),
     "];",
     "",
     "// Each provider file's `ORDER` is its place in `ALL`.",

@@ -117,7 +117,7 @@ pub fn build_headers(
     scheme: Scheme,
     workspace_id: Option<&str>,
 ) -> Result<Vec<Header>, Error> {
-    let p = credential.provider().provider();
+    let p = credential.provider().keys();
     let rule = (p.header)(credential.kind(), scheme).ok_or_else(|| {
         Error::config(
             ErrorCode::UnsupportedScheme,
@@ -154,7 +154,7 @@ pub fn build_headers(
         name: rule.name.to_string(),
         value: auth,
     }];
-    if let (Some(name), Some(id)) = (p.scoping.workspace_header, workspace_id) {
+    if let (Some(name), Some(id)) = (p.workspace_header, workspace_id) {
         headers.push(Header {
             name: name.to_string(),
             value: check_workspace_id(id).map_err(|e| e.with_provider(p.kind))?,

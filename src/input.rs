@@ -103,7 +103,7 @@ impl CredentialFields<'_> {
                 ErrorKind::KeyFormat,
                 crate::decimal::fill(
                     "no credential: pass apiKey (or jwt / oauthToken), e.g. from {}",
-                    &[provider.provider().env_key],
+                    &[provider.keys().env_key],
                 ),
             )
             .with_code(ErrorCode::Key(crate::validate::Code::Empty))
@@ -116,7 +116,7 @@ impl CredentialFields<'_> {
 /// `provider must be one of "a", "b", …`, listing the providers of the description in order.
 fn unknown_provider_message() -> String {
     let mut m = String::from("provider must be one of ");
-    for (i, p) in crate::providers::ALL.iter().enumerate() {
+    for (i, p) in crate::providers::ALL_KEYS.iter().enumerate() {
         if i > 0 {
             m.push_str(", ");
         }

@@ -81,7 +81,7 @@ pub use plan::{
 pub use providers::providers_json;
 pub use providers::{
     ClientRules, CredentialKind, Endpoint, EndpointBody, ErrorMatch, ErrorStyle, HeaderRule,
-    Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, ALL as PROVIDERS,
+    KeyRules, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, ALL as PROVIDERS,
 };
 pub use ratelimit::{
     count as rate_limit_count, read as read_rate_limit, read_with as read_rate_limit_with,

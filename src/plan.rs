@@ -231,7 +231,7 @@ impl Config {
             root.with_suffix(path)
         });
         let workspace_id = match opts.workspace_id {
-            Some(id) if p.scoping.workspace_header.is_some() => {
+            Some(id) if p.keys.workspace_header.is_some() => {
                 check_workspace_id(&id).map_err(|e| e.with_provider(provider))?;
                 Some(id)
             }

@@ -48,7 +48,7 @@ pub(crate) fn redact_own(credential: &Credential, text: &str) -> String {
     if secret.is_empty() || text.is_empty() {
         return text.to_string();
     }
-    let prefix = (credential.provider().provider().redact_prefix)(secret)
+    let prefix = (credential.provider().keys().redact_prefix)(secret)
         .filter(|p| secret.len() > p.len() && secret.starts_with(p))
         .unwrap_or("");
     let body = &secret[prefix.len()..];

@@ -5,7 +5,7 @@
 
 use crate::decimal::{decimal_str, fill};
 use crate::jwt;
-use crate::providers::{CredentialKind, Provider, ProviderId, ALL};
+use crate::providers::{CredentialKind, KeyRules, ProviderId, ALL_KEYS};
 
 /// A hard validation error code (`ok = false`), or `Ok`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -157,7 +157,7 @@ pub(crate) fn warn(code: WarningCode, message: impl Into<String>) -> Warning {
 
 /// `wrong_prefix`, naming the expected prefix and, when the input carries another provider's
 /// prefix, that provider.
-pub(crate) fn wrong_prefix(provider: &Provider, expected: &str, input: &str) -> Refusal {
+pub(crate) fn wrong_prefix(provider: &KeyRules, expected: &str, input: &str) -> Refusal {
     wrong_prefix_because(
         provider,
         fill("{} keys start with \"{}\"", &[provider.name, expected]),
@@ -167,7 +167,7 @@ pub(crate) fn wrong_prefix(provider: &Provider, expected: &str, input: &str) -> 
 
 /// `wrong_prefix` with the caller's own first sentence, plus the other provider when recognised.
 pub(crate) fn wrong_prefix_because(
-    provider: &Provider,
+    provider: &KeyRules,
     mut message: String,
     input: &str,
 ) -> Refusal {
@@ -179,7 +179,7 @@ pub(crate) fn wrong_prefix_because(
             };
             message.push_str(&fill(
                 "; this looks like a {} {}",
-                &[other.provider().name, what],
+                &[other.keys().name, what],
             ));
         }
     }
@@ -226,7 +226,7 @@ pub fn detect(input: &str) -> Option<(ProviderId, CredentialKind)> {
     let input = input.trim_start();
     // Longest prefixes first so `pos_` and `poelis_api_` never shadow each other.
     let mut best: Option<(usize, ProviderId, CredentialKind)> = None;
-    for p in ALL {
+    for p in ALL_KEYS {
         let earlier = p
             .earlier_key_prefixes
             .iter()
@@ -284,7 +284,7 @@ pub fn validate_at(
     input: &str,
     now: Option<u64>,
 ) -> Validation {
-    let p = provider.provider();
+    let p = provider.keys();
     let kind = (p.kind_for)(kind, input.trim());
     let redacted = redact_for(p, input);
     // A JWT is decoded once, here: its shape is the check and its claims give the expiry.
@@ -343,7 +343,7 @@ const SCHEMES: [&str; 6] = [
     "x-workspace-id:",
 ];
 
-fn shared_checks(p: &Provider, kind: CredentialKind, input: &str) -> Result<(), Refusal> {
+fn shared_checks(p: &KeyRules, kind: CredentialKind, input: &str) -> Result<(), Refusal> {
     if input.is_empty() {
         return Err(refuse(Code::Empty, "no key was given"));
     }
@@ -435,13 +435,13 @@ fn shared_checks(p: &Provider, kind: CredentialKind, input: &str) -> Result<(), 
 /// ```
 pub fn redact(input: &str) -> String {
     match detect(input) {
-        Some((p, _)) => redact_for(p.provider(), input),
+        Some((p, _)) => redact_for(p.keys(), input),
         None => redact_with(None, input),
     }
 }
 
 /// Redacts an input in the context of a provider (Postiz keys have no prefix).
-pub(crate) fn redact_for(p: &Provider, input: &str) -> String {
+pub(crate) fn redact_for(p: &KeyRules, input: &str) -> String {
     redact_with((p.redact_prefix)(input), input)
 }
 

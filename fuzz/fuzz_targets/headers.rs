@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
                         continue;
                     };
                     let rule =
-                        (provider.header)(c.kind(), scheme).expect("built, so a rule exists");
+                        (provider.keys.header)(c.kind(), scheme).expect("built, so a rule exists");
                     for h in &hs {
                         let v = h.value.as_str();
                         assert!(token(&h.name), "header name {:?}", h.name);
@@ -99,7 +99,7 @@ fuzz_target!(|data: &[u8]| {
                     };
                     assert_eq!(hs[0].value.as_str(), expected);
                     assert!(hs[0].value.is_sensitive());
-                    match (provider.scoping.workspace_header, w) {
+                    match (provider.keys.workspace_header, w) {
                         (Some(name), Some(id)) => {
                             assert_eq!(hs.len(), 2);
                             assert_eq!(hs[1].name, name);

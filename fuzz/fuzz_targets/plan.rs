@@ -235,7 +235,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(reparsed.origin(), planned.origin);
 
     // Headers.
-    let rule = (provider.provider().header)(kind, config.scheme).expect("a rule");
+    let rule = (provider.keys().header)(kind, config.scheme).expect("a rule");
     let count = |name: &str| {
         planned
             .headers
@@ -269,7 +269,7 @@ fuzz_target!(|data: &[u8]| {
             planned.headers
         );
     }
-    let ws_header = provider.provider().scoping.workspace_header;
+    let ws_header = provider.keys().workspace_header;
     assert_eq!(
         count("x-workspace-id"),
         usize::from(ws_header.is_some() && config.workspace_id.is_some())

@@ -50,13 +50,13 @@ fn provider(out: &mut String, p: &Provider) {
             ("baseUrl", Some(p.base_url)),
             ("mcpUrl", p.mcp_url),
             ("graphqlPath", p.graphql_path),
-            ("envApiKey", Some(p.env_key)),
+            ("envApiKey", Some(p.keys.env_key)),
             ("envBaseUrl", p.env_base_url),
             ("envWorkspaceId", p.env_workspace),
         ],
     );
     out.push_str(",\"kinds\":[");
-    for (j, k) in p.kinds.iter().enumerate() {
+    for (j, k) in p.keys.kinds.iter().enumerate() {
         if j > 0 {
             out.push(',');
         }
@@ -89,10 +89,10 @@ fn js_provider(out: &mut String, p: &Provider) {
     fields(
         out,
         &[
-            ("apiKeyPrefix", p.api_key_prefix),
-            ("oauthPrefix", p.oauth_prefix),
+            ("apiKeyPrefix", p.keys.api_key_prefix),
+            ("oauthPrefix", p.keys.oauth_prefix),
             ("selfHostedSuffix", p.self_hosted_suffix),
-            ("workspaceHeader", p.scoping.workspace_header),
+            ("workspaceHeader", p.keys.workspace_header),
         ],
     );
     out.push_str(",\"types\":[");

@@ -17,18 +17,18 @@ use crate::validate::{Check, KeyFacts};
 impl ProviderId {
     /// The id string used in the API.
     pub fn as_str(self) -> &'static str {
-        self.provider().id
+        self.keys().id
     }
 
     /// Parses an id string (exact, lowercase).
     pub fn parse(s: &str) -> Option<ProviderId> {
-        ALL.iter().find(|p| p.id == s).map(|p| p.kind)
+        ALL_KEYS.iter().find(|p| p.id == s).map(|p| p.kind)
     }
 }
 
 impl core::fmt::Display for ProviderId {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.provider().name)
+        f.write_str(self.keys().name)
     }
 }
 
@@ -313,36 +313,26 @@ pub enum ErrorStyle {
 /// Which key permission model a provider has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scoping {
-    /// Header that carries the workspace id, when the provider scopes by workspace.
-    pub workspace_header: Option<&'static str>,
     /// Path prefixes (segment-wise) that require the workspace header.
     pub workspace_paths: &'static [&'static str],
     /// `(method, path pattern)` that a draft-only key may not call.
     pub full_access_only: &'static [(&'static str, &'static str)],
 }
 
-/// Everything keygate knows about one provider.
+/// What key handling reads of a provider: validation, detection, redaction and the auth headers
+/// ([`ProviderId::keys`]). It is its own static in the provider's file, which [`Provider::keys`]
+/// points to, so that code reading only these (the npm package's `keygate/validate` wasm) does not
+/// link the rest of [`Provider`] (base URLs, endpoints, environment names).
 #[derive(Debug)]
-pub struct Provider {
+pub struct KeyRules {
     /// Which provider this is.
     pub kind: ProviderId,
     /// Id string used in the API.
     pub id: &'static str,
     /// Display name.
     pub name: &'static str,
-    /// Default REST base URL.
-    pub base_url: &'static str,
-    /// Default MCP endpoint, where the provider has one.
-    pub mcp_url: Option<&'static str>,
-    /// Suffix appended to a caller's base URL unless its path already ends with it: the API root
-    /// under the host or backend root the official clients take (Postiz `/public/v1`, Poelis `/v1/public`).
-    pub self_hosted_suffix: Option<&'static str>,
     /// Env variable holding the API key.
     pub env_key: &'static str,
-    /// Env variable holding a base URL override.
-    pub env_base_url: Option<&'static str>,
-    /// Env variable holding the workspace id.
-    pub env_workspace: Option<&'static str>,
     /// The API-key prefix, if keys have one.
     pub api_key_prefix: Option<&'static str>,
     /// The OAuth-token prefix, if tokens have one.
@@ -359,6 +349,35 @@ pub struct Provider {
     pub redact_prefix: fn(&str) -> Option<&'static str>,
     /// Facts worth reporting about a valid key (PowerPost env).
     pub facts: fn(&str) -> KeyFacts,
+    /// Key prefixes of earlier documented formats the server may still accept (Poelis
+    /// `poelis_live_`): detected and accepted with a warning naming the current format.
+    pub earlier_key_prefixes: &'static [&'static str],
+    /// Header that carries the workspace id, when the provider scopes by workspace.
+    pub workspace_header: Option<&'static str>,
+}
+
+/// Everything keygate knows about one provider.
+#[derive(Debug)]
+pub struct Provider {
+    /// The key rules (see [`KeyRules`]).
+    pub keys: &'static KeyRules,
+    /// Which provider this is (the same as `keys.kind`).
+    pub kind: ProviderId,
+    /// Id string used in the API.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Default REST base URL.
+    pub base_url: &'static str,
+    /// Default MCP endpoint, where the provider has one.
+    pub mcp_url: Option<&'static str>,
+    /// Suffix appended to a caller's base URL unless its path already ends with it: the API root
+    /// under the host or backend root the official clients take (Postiz `/public/v1`, Poelis `/v1/public`).
+    pub self_hosted_suffix: Option<&'static str>,
+    /// Env variable holding a base URL override.
+    pub env_base_url: Option<&'static str>,
+    /// Env variable holding the workspace id.
+    pub env_workspace: Option<&'static str>,
     /// Endpoints with typed helpers.
     pub endpoints: &'static [Endpoint],
     /// Named TypeScript types the endpoints' results use (native builds only, like [`Helper`]).
@@ -368,9 +387,6 @@ pub struct Provider {
     pub error_style: ErrorStyle,
     /// Workspace and permission rules.
     pub scoping: Scoping,
-    /// Key prefixes of earlier documented formats the server may still accept (Poelis
-    /// `poelis_live_`): detected and accepted with a warning naming the current format.
-    pub earlier_key_prefixes: &'static [&'static str],
     /// How the server writes `X-RateLimit-Reset` (read by `read_rate_limit`).
     pub rate_limit_reset: crate::ratelimit::ResetStyle,
     /// The GraphQL endpoint's path under the host root (Poelis `/v1/graphql`), where there is one.
@@ -444,15 +460,22 @@ pub struct RateLimitPolicy {
     pub scope_suffix: Option<&'static str>,
 }
 
-impl Provider {
+impl KeyRules {
     /// Whether the provider accepts this credential kind.
     pub fn accepts(&self, kind: CredentialKind) -> bool {
         self.kinds.contains(&kind)
     }
+}
+
+impl Provider {
+    /// Whether the provider accepts this credential kind.
+    pub fn accepts(&self, kind: CredentialKind) -> bool {
+        self.keys.accepts(kind)
+    }
 
     /// Whether requests to this endpoint carry the workspace header ([`Scoping::workspace_paths`]).
     pub fn needs_workspace(&self, e: &Endpoint) -> bool {
-        self.scoping.workspace_header.is_some()
+        self.keys.workspace_header.is_some()
             && self.scoping.workspace_paths.iter().any(|p| {
                 e.path == *p
                     || e.path

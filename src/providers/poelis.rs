@@ -3,7 +3,7 @@
 use super::ClientRules;
 use super::{
     endpoint, is_base64url, no_facts, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
-    HeaderRule, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping, BEARER,
+    HeaderRule, KeyRules, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping, BEARER,
 };
 #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 use super::Helper;
@@ -21,18 +21,13 @@ const EARLIER_PREFIX: &str = "poelis_live_";
 /// writes src/providers/registry.rs from the provider files in this order.
 pub(super) const ORDER: usize = 1;
 
-/// Poelis: engineering product data (REST).
-pub(super) static PROVIDER: Provider = Provider {
+/// What key handling reads of Poelis (validation, detection, redaction, headers): all that
+/// `keygate/validate`'s wasm links of this file.
+pub(super) static KEYS: KeyRules = KeyRules {
     kind: ProviderId::Poelis,
     id: "poelis",
     name: "Poelis",
-    base_url: "https://api.poelis.com/v1/public",
-    mcp_url: None,
-    // The official SDK's POELIS_BASE_URL is the host root; REST lives under `/v1/public`.
-    self_hosted_suffix: Some("/v1/public"),
     env_key: "POELIS_API_KEY",
-    env_base_url: Some("POELIS_BASE_URL"),
-    env_workspace: None,
     api_key_prefix: Some(PREFIX),
     oauth_prefix: None,
     kinds: &[CredentialKind::ApiKey],
@@ -41,6 +36,22 @@ pub(super) static PROVIDER: Provider = Provider {
     kind_for: same_kind,
     redact_prefix,
     facts: no_facts,
+    workspace_header: None,
+    earlier_key_prefixes: &[EARLIER_PREFIX],
+};
+
+/// Poelis: engineering product data (REST).
+pub(super) static PROVIDER: Provider = Provider {
+    keys: &KEYS,
+    kind: KEYS.kind,
+    id: KEYS.id,
+    name: KEYS.name,
+    base_url: "https://api.poelis.com/v1/public",
+    mcp_url: None,
+    // The official SDK's POELIS_BASE_URL is the host root; REST lives under `/v1/public`.
+    self_hosted_suffix: Some("/v1/public"),
+    env_base_url: Some("POELIS_BASE_URL"),
+    env_workspace: None,
     endpoints: &[Endpoint {
         #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
         js: Helper {
@@ -65,11 +76,9 @@ pub(super) static PROVIDER: Provider = Provider {
     ],
     error_style: ErrorStyle::CodeMessage,
     scoping: Scoping {
-        workspace_header: None,
         workspace_paths: &[],
         full_access_only: &[],
     },
-    earlier_key_prefixes: &[EARLIER_PREFIX],
     // X-RateLimit-Reset: Unix seconds, as a string (docs).
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     // The official SDK's endpoint: POST {host}/v1/graphql (poelis_sdk/_transport.py).
@@ -108,7 +117,7 @@ fn check(_kind: CredentialKind, input: &str) -> Check {
     ) {
         (Some(body), _) => (body, false),
         (None, Some(body)) => (body, true),
-        (None, None) => return Err(wrong_prefix(&PROVIDER, PREFIX, input)),
+        (None, None) => return Err(wrong_prefix(&KEYS, PREFIX, input)),
     };
     let mut warnings = check_body(body, is_base64url, "base64url characters (A-Z a-z 0-9 - _)")?;
     if earlier {

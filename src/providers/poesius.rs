@@ -3,7 +3,7 @@
 use super::ClientRules;
 use super::{
     endpoint, is_token68, no_facts, same_kind, CredentialKind, Endpoint, EndpointBody, ErrorMatch,
-    ErrorStyle, HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
+    ErrorStyle, HeaderRule, KeyRules, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
 #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 use super::{Coerce, Helper, Param, To, FILENAME, FILE_TS};
@@ -15,17 +15,13 @@ use crate::validate::{check_body, check_jwt, refuse, Check, Code};
 /// writes src/providers/registry.rs from the provider files in this order.
 pub(super) const ORDER: usize = 0;
 
-/// Poesius: slides from documents (REST + MCP).
-pub(super) static PROVIDER: Provider = Provider {
+/// What key handling reads of Poesius (validation, detection, redaction, headers): all that
+/// `keygate/validate`'s wasm links of this file.
+pub(super) static KEYS: KeyRules = KeyRules {
     kind: ProviderId::Poesius,
     id: "poesius",
     name: "Poesius",
-    base_url: "https://poe.poesius.com/api/v1",
-    mcp_url: Some("https://poe.poesius.com/api/v1/mcp"),
-    self_hosted_suffix: None,
     env_key: "POESIUS_API_KEY",
-    env_base_url: None,
-    env_workspace: None,
     api_key_prefix: Some("pk_"),
     oauth_prefix: None,
     kinds: &[
@@ -38,6 +34,21 @@ pub(super) static PROVIDER: Provider = Provider {
     kind_for: same_kind,
     redact_prefix,
     facts: no_facts,
+    workspace_header: None,
+    earlier_key_prefixes: &[],
+};
+
+/// Poesius: slides from documents (REST + MCP).
+pub(super) static PROVIDER: Provider = Provider {
+    keys: &KEYS,
+    kind: KEYS.kind,
+    id: KEYS.id,
+    name: KEYS.name,
+    base_url: "https://poe.poesius.com/api/v1",
+    mcp_url: Some("https://poe.poesius.com/api/v1/mcp"),
+    self_hosted_suffix: None,
+    env_base_url: None,
+    env_workspace: None,
     endpoints: &[
         Endpoint {
             body: EndpointBody::Multipart("document"),
@@ -119,11 +130,9 @@ pub(super) static PROVIDER: Provider = Provider {
     ],
     error_style: ErrorStyle::Detail,
     scoping: Scoping {
-        workspace_header: None,
         workspace_paths: &[],
         full_access_only: &[],
     },
-    earlier_key_prefixes: &[],
     // X-RateLimit-Reset: nothing documented: Unix seconds or seconds until, by size.
     rate_limit_reset: crate::ratelimit::ResetStyle::Auto,
     graphql_path: None,
@@ -163,7 +172,7 @@ fn check(kind: CredentialKind, input: &str) -> Check {
                 Code::WrongPrefix,
                 "Poesius API keys start with \"pk_\"; this looks like a JWT: pass it as kind \"jwt\"",
             )),
-            None => Err(crate::validate::wrong_prefix(&PROVIDER, "pk_", input)),
+            None => Err(crate::validate::wrong_prefix(&KEYS, "pk_", input)),
         },
         CredentialKind::Jwt => check_jwt(input),
         CredentialKind::OAuthToken => {

@@ -3,7 +3,7 @@
 use super::ClientRules;
 use super::{
     endpoint, is_token68, no_facts, CredentialKind, Endpoint, EndpointBody, ErrorMatch, ErrorStyle,
-    HeaderRule, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping,
+    HeaderRule, KeyRules, Provider, ProviderId, RateLimitPolicy, RateLimitSeed, Scheme, Scoping,
 };
 #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 use super::{Helper, Param, To, FILENAME, FILE_TS, IDEMPOTENCY_KEY};
@@ -17,17 +17,13 @@ const OAUTH_PREFIX: &str = "pos_";
 /// writes src/providers/registry.rs from the provider files in this order.
 pub(super) const ORDER: usize = 3;
 
-/// Postiz: social scheduling (REST, cloud or self-hosted).
-pub(super) static PROVIDER: Provider = Provider {
+/// What key handling reads of Postiz (validation, detection, redaction, headers): all that
+/// `keygate/validate`'s wasm links of this file.
+pub(super) static KEYS: KeyRules = KeyRules {
     kind: ProviderId::Postiz,
     id: "postiz",
     name: "Postiz",
-    base_url: "https://api.postiz.com/public/v1",
-    mcp_url: None,
-    self_hosted_suffix: Some("/public/v1"),
     env_key: "POSTIZ_API_KEY",
-    env_base_url: Some("POSTIZ_API_URL"),
-    env_workspace: None,
     api_key_prefix: None,
     oauth_prefix: Some(OAUTH_PREFIX),
     kinds: &[CredentialKind::ApiKey, CredentialKind::OAuthToken],
@@ -36,6 +32,21 @@ pub(super) static PROVIDER: Provider = Provider {
     kind_for,
     redact_prefix,
     facts: no_facts,
+    workspace_header: None,
+    earlier_key_prefixes: &[],
+};
+
+/// Postiz: social scheduling (REST, cloud or self-hosted).
+pub(super) static PROVIDER: Provider = Provider {
+    keys: &KEYS,
+    kind: KEYS.kind,
+    id: KEYS.id,
+    name: KEYS.name,
+    base_url: "https://api.postiz.com/public/v1",
+    mcp_url: None,
+    self_hosted_suffix: Some("/public/v1"),
+    env_base_url: Some("POSTIZ_API_URL"),
+    env_workspace: None,
     endpoints: &[
         Endpoint {
             #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
@@ -102,11 +113,9 @@ pub(super) static PROVIDER: Provider = Provider {
     ],
     error_style: ErrorStyle::Msg,
     scoping: Scoping {
-        workspace_header: None,
         workspace_paths: &[],
         full_access_only: &[],
     },
-    earlier_key_prefixes: &[],
     // X-RateLimit-Reset: @nestjs/throttler: seconds until the reset.
     rate_limit_reset: crate::ratelimit::ResetStyle::DeltaSeconds,
     graphql_path: None,
@@ -185,7 +194,7 @@ fn check(kind: CredentialKind, input: &str) -> Check {
     }
     if crate::validate::detect(input).is_some() {
         return Err(wrong_prefix_because(
-            &PROVIDER,
+            &KEYS,
             "Postiz API keys have no prefix (64 lowercase hex characters)".into(),
             input,
         ));

@@ -4,7 +4,7 @@
 use super::ClientRules;
 use super::{
     endpoint, is_base64url, same_kind, CredentialKind, Endpoint, ErrorMatch, ErrorStyle,
-    HeaderRule, Provider, ProviderId, Scheme, Scoping, BEARER,
+    HeaderRule, KeyRules, Provider, ProviderId, Scheme, Scoping, BEARER,
 };
 #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
 use super::{Coerce, Helper, Param, To, IDEMPOTENCY_KEY};
@@ -16,17 +16,13 @@ use crate::validate::{check_body, refuse, warn, wrong_prefix, Check, Code, KeyFa
 /// writes src/providers/registry.rs from the provider files in this order.
 pub(super) const ORDER: usize = 2;
 
-/// PowerPost: AI social posts (REST).
-pub(super) static PROVIDER: Provider = Provider {
+/// What key handling reads of PowerPost (validation, detection, redaction, headers): all that
+/// `keygate/validate`'s wasm links of this file.
+pub(super) static KEYS: KeyRules = KeyRules {
     kind: ProviderId::PowerPost,
     id: "powerpost",
     name: "PowerPost",
-    base_url: "https://powerpost.ai/api/v1",
-    mcp_url: None,
-    self_hosted_suffix: None,
     env_key: "POWERPOST_API_KEY",
-    env_base_url: None,
-    env_workspace: Some("POWERPOST_WORKSPACE_ID"),
     api_key_prefix: Some("pp_"),
     oauth_prefix: None,
     kinds: &[CredentialKind::ApiKey],
@@ -35,6 +31,21 @@ pub(super) static PROVIDER: Provider = Provider {
     kind_for: same_kind,
     redact_prefix,
     facts,
+    workspace_header: Some("X-Workspace-Id"),
+    earlier_key_prefixes: &[],
+};
+
+/// PowerPost: AI social posts (REST).
+pub(super) static PROVIDER: Provider = Provider {
+    keys: &KEYS,
+    kind: KEYS.kind,
+    id: KEYS.id,
+    name: KEYS.name,
+    base_url: "https://powerpost.ai/api/v1",
+    mcp_url: None,
+    self_hosted_suffix: None,
+    env_base_url: None,
+    env_workspace: Some("POWERPOST_WORKSPACE_ID"),
     endpoints: &[
         Endpoint {
             #[cfg(any(not(target_arch = "wasm32"), feature = "serde"))]
@@ -73,11 +84,9 @@ pub(super) static PROVIDER: Provider = Provider {
     ],
     error_style: ErrorStyle::NestedError,
     scoping: Scoping {
-        workspace_header: Some("X-Workspace-Id"),
         workspace_paths: &["/content", "/images", "/posts", "/media"],
         full_access_only: &[("POST", "/posts/{id}/publish")],
     },
-    earlier_key_prefixes: &[],
     // X-RateLimit-Reset: a Unix timestamp (docs).
     rate_limit_reset: crate::ratelimit::ResetStyle::UnixSeconds,
     graphql_path: None,
@@ -115,7 +124,7 @@ fn parts(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
 
 fn check(_kind: CredentialKind, input: &str) -> Check {
     let Some((env, part3, random)) = parts(input) else {
-        return Err(wrong_prefix(&PROVIDER, "pp_live_sk_", input));
+        return Err(wrong_prefix(&KEYS, "pp_live_sk_", input));
     };
     if env != "live" && env != "test" {
         return Err(refuse(

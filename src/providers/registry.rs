@@ -32,6 +32,17 @@ impl ProviderId {
         }
     }
 
+    /// The provider's key rules (validation, detection, redaction, headers), from its file: what
+    /// `provider().keys` points to, without linking the rest of the [`Provider`].
+    pub fn keys(self) -> &'static KeyRules {
+        match self {
+            ProviderId::Poesius => &poesius::KEYS,
+            ProviderId::Poelis => &poelis::KEYS,
+            ProviderId::PowerPost => &powerpost::KEYS,
+            ProviderId::Postiz => &postiz::KEYS,
+        }
+    }
+
     /// The message (exact) of a 401 that means the account has no subscription, not a bad key:
     /// classified as [`ErrorKind::Subscription`](crate::ErrorKind::Subscription). The provider
     /// file's `SUBSCRIPTION_401`, a constant rather than a [`Provider`] field so that the npm
@@ -62,6 +73,14 @@ pub const ALL: [&Provider; 4] = [
     &poelis::PROVIDER,
     &powerpost::PROVIDER,
     &postiz::PROVIDER,
+];
+
+/// The key rules of all providers, in the order of [`ALL`].
+pub const ALL_KEYS: [&KeyRules; 4] = [
+    &poesius::KEYS,
+    &poelis::KEYS,
+    &powerpost::KEYS,
+    &postiz::KEYS,
 ];
 
 // Each provider file's `ORDER` is its place in `ALL`.
