@@ -208,7 +208,7 @@ const [vweb, vwasmFile] = process.argv.slice(4).map((d) => d && resolve(ROOT, d)
 if (vweb && vwasmFile) {
   const { createRequire } = await import("node:module");
   const providers = createRequire(import.meta.url)(join(OUT, "keygate.cjs")).providerInfo();
-  const wasmNames = "validateKey, detectProvider, redact, buildHeaders, redactHeaders";
+  const wasmNames = "validateKey, detectProvider, redact, buildHeaders, redactHeader";
   const create = `createValidate({ ${wasmNames} }, JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(providers)))}))`;
   await smallWasm({
     name: "validate", web: vweb, wasmFile: vwasmFile, wasmNames, factory: "createValidate", params: "w, p", create,

@@ -1,6 +1,6 @@
 // The four key functions, shared by pkg/src/core.js (the full package) and pkg/src/validate-core.js
 // (`keygate/validate`): each bundle passes its wasm (both export validateKey, detectProvider,
-// redact, buildHeaders and redactHeaders with the same packed results) and its own error handling.
+// redact, buildHeaders and redactHeader with the same packed results) and its own error handling.
 // scripts/bundle.mjs bundles this file into both.
 
 import { HEADER_OPTIONS, configError, readBag } from "./options.js";
@@ -70,7 +70,22 @@ export function keyApi(wasm, fail, packedError) {
     } catch {
       return {};
     }
-    return wasm.redactHeaders(plain);
+    return redactMap(plain);
+  }
+
+  // The display form of a header map: each value as the wasm shows it (a credential redacted, a
+  // workspace id as is); a value that is not a string is redacted as an empty one ("…"), a map
+  // whose entries cannot be read (a getter throws, not an object) shows as {}.
+  function redactMap(h) {
+    const out = {};
+    let entries;
+    try {
+      entries = Object.entries(h);
+    } catch {
+      return out;
+    }
+    for (const [k, v] of entries) out[k] = wasm.redactHeader(k, typeof v === "string" ? v : "");
+    return out;
   }
 
   let SafeHeaders;
@@ -101,10 +116,10 @@ export function keyApi(wasm, fail, packedError) {
   // and `new Headers()` read); display goes through these inherited methods, redacted.
   const headerDisplay = {};
   for (const [k, fn] of [
-    ["toJSON", function () { return wasm.redactHeaders(this); }],
-    ["toString", function () { return JSON.stringify(wasm.redactHeaders(this)); }],
-    [INSPECT, function () { return wasm.redactHeaders(this); }],
-    [DENO_INSPECT, function () { return JSON.stringify(wasm.redactHeaders(this)); }],
+    ["toJSON", function () { return redactMap(this); }],
+    ["toString", function () { return JSON.stringify(redactMap(this)); }],
+    [INSPECT, function () { return redactMap(this); }],
+    [DENO_INSPECT, function () { return JSON.stringify(redactMap(this)); }],
   ]) {
     Object.defineProperty(headerDisplay, k, { value: fn, enumerable: false });
   }

@@ -1,6 +1,6 @@
 //! keygate-validate: the validation-only wasm behind the npm package's `keygate/validate` entry.
 //!
-//! Four exports (`validateKey`, `detectProvider`, `redact`, `buildHeaders`, plus `redactHeaders`
+//! Four exports (`validateKey`, `detectProvider`, `redact`, `buildHeaders`, plus `redactHeader`
 //! for the display of `buildHeaders` results) and nothing of the client: no request loop, no
 //! classifier, no JSON parser (JWT claims go through the host's `JSON.parse`), no URL parser, so the linker keeps only the key rules and the header
 //! builder of the core. Every result is the core's own (the same functions keygate-wasm calls),
@@ -12,7 +12,7 @@
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs, missing_debug_implementations)]
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use keygate::host_json::{set_host_reader, Json, MAX_DEPTH};
@@ -81,13 +81,6 @@ fn too_deep(s: &[u8]) -> bool {
 
 fn install_claims_reader() {
     set_host_reader(read_claims);
-}
-
-#[wasm_bindgen]
-extern "C" {
-    // `Object.entries` as a `catch` import: a throw comes back as an `Err`.
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
-    fn try_entries(o: &JsValue) -> Result<Array, JsValue>;
 }
 
 /// Field separator of the packed results (ASCII unit separator; never in keygate's messages, and
@@ -286,20 +279,11 @@ pub fn build_headers_js(opts: JsValue) -> String {
     run().unwrap_or_else(|e| packed_error(&e))
 }
 
-/// Redacted forms of a header map, for display (`toJSON` / `inspect` of `buildHeaders` output).
-#[wasm_bindgen(js_name = redactHeaders)]
-pub fn redact_headers(headers: JsValue) -> Object {
-    let out = Object::new();
-    if let Ok(entries) = try_entries(&headers) {
-        for entry in entries.iter() {
-            let pair: Array = entry.unchecked_into();
-            let name = pair.get(0).as_string().unwrap_or_default();
-            let value = pair.get(1).as_string().unwrap_or_default();
-            let shown = redact_header(&name, &value);
-            let _ = Reflect::set(&out, &JsValue::from_str(&name), &shown.into());
-        }
-    }
-    out
+/// The display form of one header (`toJSON` / `inspect` of `buildHeaders` output, through
+/// pkg/src/key-api.js, which reads the map): a credential redacted, a workspace id as is.
+#[wasm_bindgen(js_name = redactHeader)]
+pub fn redact_header_js(name: &str, value: &str) -> String {
+    redact_header(name, value)
 }
 
 // The same allocator as keygate-wasm (small; frees are coalesced).

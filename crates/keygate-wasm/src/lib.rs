@@ -53,12 +53,10 @@ mod host_url;
 #[wasm_bindgen]
 extern "C" {
     // The throwing JS operations the boundary performs, as `catch` imports: a throw comes back as
-    // an `Err` instead of unwinding through wasm (js-sys's `Object::has_own`, `Object::entries`
-    // and `Array::is_array` are not `catch`).
+    // an `Err` instead of unwinding through wasm (js-sys's `Object::has_own` and `Array::is_array`
+    // are not `catch`).
     #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
     fn try_has_own(o: &JsValue, k: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
-    fn try_entries(o: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn try_is_array(v: &JsValue) -> Result<bool, JsValue>;
 }
@@ -434,20 +432,11 @@ pub fn build_headers_js(opts: JsValue) -> JsResult<String> {
     run().map_err(js_err)
 }
 
-/// Redacted forms of a header map, for display (`toJSON` / `inspect` of `buildHeaders` output).
-#[wasm_bindgen(js_name = redactHeaders)]
-pub fn redact_headers(headers: JsValue) -> Object {
-    let out = Object::new();
-    if let Ok(entries) = try_entries(&headers) {
-        for entry in entries.iter() {
-            let pair: Array = entry.unchecked_into();
-            let name = pair.get(0).as_string().unwrap_or_default();
-            let value = pair.get(1).as_string().unwrap_or_default();
-            let shown = redact_header(&name, &value);
-            let _ = Reflect::set(&out, &key(&name), &shown.into());
-        }
-    }
-    out
+/// The display form of one header (`toJSON` / `inspect` of `buildHeaders` output, through
+/// pkg/src/key-api.js, which reads the map): a credential redacted, a workspace id as is.
+#[wasm_bindgen(js_name = redactHeader)]
+pub fn redact_header_js(name: &str, value: &str) -> String {
+    redact_header(name, value)
 }
 
 /// A client: the credential stays in wasm memory.
