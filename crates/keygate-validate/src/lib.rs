@@ -12,7 +12,6 @@
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs, missing_debug_implementations)]
 
-use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use keygate::host_json::{set_host_reader, Json, MAX_DEPTH};
@@ -28,6 +27,21 @@ use keygate::{
 #[allow(dead_code)]
 mod host_json;
 
+// The four host functions this wasm calls, declared here rather than taken from js-sys: a js-sys
+// type brings the closure adapters of its other methods' signatures into the function table
+// (JSON.parse's reviver, Array's callbacks), which no optimiser can then drop.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
+    fn is_array(v: &JsValue) -> bool;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(o: &JsValue, k: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+}
+
 /// The one JSON document this wasm reads is a JWT segment, and the core reads only two facts of it
 /// (`keygate::jwt::decode`): whether it is an object, and its `exp` if that is a number. So the
 /// host's `JSON.parse` result is not copied member by member into the core's `Json` (keygate-wasm's
@@ -41,11 +55,11 @@ fn read_claims(bytes: &[u8]) -> Option<Json> {
     if host_json::broken_pair(bytes) || too_deep(bytes) {
         return None;
     }
-    let v = js_sys::JSON::parse(text).ok()?;
-    if !v.is_object() || Array::is_array(&v) {
+    let v = json_parse(text).ok()?;
+    if !v.is_object() || is_array(&v) {
         return Some(Json::Null);
     }
-    let exp = Reflect::get(&v, &JsValue::from_str("exp")).ok()?;
+    let exp = reflect_get(&v, &JsValue::from_str("exp")).ok()?;
     Some(Json::Obj(match exp.as_f64() {
         Some(n) => vec![("exp".into(), Json::Num(n))],
         None => Vec::new(),
@@ -113,7 +127,7 @@ fn field<'a>(v: &JsValue, text: &'a mut String, name: &'a mut String) -> Field<'
 }
 
 fn now_secs() -> Option<u64> {
-    Some((js_sys::Date::now() / 1000.0) as u64)
+    Some((date_now() / 1000.0) as u64)
 }
 
 fn push_fields(out: &mut String, fields: &[&str]) {
@@ -226,7 +240,7 @@ fn packed_error(e: &Error) -> String {
 
 /// A plain data property of the null-prototype options object the JS entry made.
 fn get(o: &JsValue, k: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+    reflect_get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`, packed as
