@@ -81,13 +81,13 @@ gen: setup-node
 
 build: wasm-release setup-wasm-bindgen setup-node gen
 	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs $(PKG)/index.d.cts $(PKG)/validate.d.cts $(PKG)/pace.d.cts
-	@# --encode-into always: no TextEncoder.encodeInto polyfill (every runtime keygate supports has it).
+	@# --encode-into always (the three wasm-bindgen calls): no TextEncoder.encodeInto polyfill (every runtime keygate supports has it).
 	$(WASM_BINDGEN) --target web --weak-refs --encode-into always --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
 	mkdir -p $(PKG)/wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/web/keygate_bg.wasm -o $(PKG)/wasm/keygate_bg.wasm
-	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/validate --out-name validate $(RAW_VALIDATE_WASM)
+	$(WASM_BINDGEN) --target web --weak-refs --encode-into always --no-typescript --out-dir $(GLUE)/validate --out-name validate $(RAW_VALIDATE_WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/validate/validate_bg.wasm -o $(GLUE)/validate/validate.opt.wasm
-	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/pace --out-name pace $(RAW_PACE_WASM)
+	$(WASM_BINDGEN) --target web --weak-refs --encode-into always --no-typescript --out-dir $(GLUE)/pace --out-name pace $(RAW_PACE_WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/pace/pace_bg.wasm -o $(GLUE)/pace/pace.opt.wasm
 	node scripts/bundle.mjs $(GLUE)/web $(PKG)/wasm/keygate_bg.wasm $(GLUE)/validate $(GLUE)/validate/validate.opt.wasm $(GLUE)/pace $(GLUE)/pace/pace.opt.wasm
 	@# CommonJS consumers get CommonJS types: the same declarations, read as a .d.cts.
