@@ -81,8 +81,9 @@ const minify = !["1", "true"].includes(String(process.env.KEYGATE_NO_MINIFY ?? "
 // function of the returned API (`Client`, `validateKey`, `KeygateError`, ...) its export name; the
 // error subclasses are named by their computed keys and methods by their property names anyway.
 const common = { bundle: true, minify, legalComments: "none", logLevel: "warning", target: "es2022" };
-// The client bundles' own esbuild options: the glue's internal fields (`__wbg_ptr`, ...), which
-// no caller sees (core.js keeps the glue's objects private), get short names.
+// The glue bundles' esbuild options (the client's and the small wasms'): the glue's internal fields
+// (`__wbg_ptr`, ...), which no caller sees (core.js keeps the glue's objects private; pace-core.js
+// and cloudflare.js only call WasmPacer's methods), get short names.
 const client = { ...common, mangleProps: /^(__wbg_ptr|__destroy_into_raw|__wrap)$/ };
 const NAMED = "function named(api) { for (const k of Object.keys(api)) if (typeof api[k] === \"function\" && api[k].name !== k) Object.defineProperty(api[k], \"name\", { value: k, configurable: true }); return api; }";
 
@@ -182,7 +183,7 @@ async function smallWasm({ name, web, wasmFile, wasmNames, factory, params, crea
   ];
   for (const [file, format, init] of [[`${name}.js`, "esm", esmInit], [`${name}.cjs`, "cjs", cjsInit]]) {
     await build({
-      ...common,
+      ...client,
       stdin: { contents: [...head, ...init].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${file}` },
       format,
       platform: "neutral",
@@ -190,7 +191,7 @@ async function smallWasm({ name, web, wasmFile, wasmNames, factory, params, crea
     });
   }
   await build({
-    ...common,
+    ...client,
     stdin: { contents: [...head, ...glueTail(core)].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${name}-glue.js` },
     format: "esm",
     platform: "neutral",
