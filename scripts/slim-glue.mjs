@@ -19,7 +19,9 @@
 //   helper (`takeStringOrThrow`; an error's string is empty, whose free is a no-op in the wasm).
 // - No `Symbol.dispose` aliases of `free` (the glue's objects never leave core.js or
 //   pace-core.js/cloudflare.js, which free them themselves).
-// - The instance and module are not kept (`wasmInstance`, `wasmModule`: written, never read).
+// - The instance and module are not kept (`wasmInstance`, `wasmModule`: written, never read), nor
+//   the memory views reset when they are still null.
+//   The FinalizationRegistry stand-in stays: workerd without a recent compatibility date has none.
 // The small wasms' glue (`slimSmallGlue`) keeps only `initSync` (their entries instantiate
 // synchronously, from bytes or a compiled module), and no string result form is left unpatched.
 
@@ -73,6 +75,8 @@ function slimCommon(p, name) {
   once("let wasmModule, wasmInstance, wasm;", "let wasm;", "the glue's instance variables");
   once("    wasmInstance = instance;\n", "", "the instance kept by __wbg_finalize_init");
   once("    wasmModule = module;\n", "", "the module kept by __wbg_finalize_init");
+  // The memory views are still null there: initSync (and the client's `start`) finalize once.
+  once("    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n    wasm.__wbindgen_start();", "    wasm.__wbindgen_start();", "the view resets of __wbg_finalize_init");
 
   // Strings into wasm: one allocator pair, read from `wasm` at the call.
   once("function passStringToWasm0(arg, malloc, realloc) {", "function passStringToWasm0(arg) {\n    const malloc = wasm.__wbindgen_malloc, realloc = wasm.__wbindgen_realloc;", "passStringToWasm0's signature");

@@ -14,7 +14,7 @@ for (const [name, glue] of Object.entries(glues)) {
   test(`slimSmallGlue(${name}): initSync only, no per-call string plumbing, the cross-realm module check`, () => {
     const out = slimSmallGlue(glue, name);
     assert.ok(out.includes("\nexport { initSync };\n"));
-    for (const gone of ["deferred", "console.warn('using deprecated parameters for `initSync()`", "realloc === undefined", "wasm.__wbindgen_malloc, wasm.__wbindgen_realloc)", "Symbol.dispose", "wasmModule", "wasmInstance", "import.meta.url", "encodeInto = function"]) {
+    for (const gone of ["deferred", "console.warn('using deprecated parameters for `initSync()`", "realloc === undefined", "wasm.__wbindgen_malloc, wasm.__wbindgen_realloc)", "Symbol.dispose", "wasmModule", "wasmInstance", "import.meta.url", "encodeInto = function", "cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;"]) {
       assert.ok(!out.includes(gone), `${name}: ${gone} is left`);
     }
     assert.equal(out.split('Object.prototype.toString.call(module) !== "[object WebAssembly.Module]"').length - 1, 1);
