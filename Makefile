@@ -81,16 +81,16 @@ gen: setup-node
 
 build: wasm-release setup-wasm-bindgen setup-node gen
 	rm -rf $(PKG)/wasm $(PKG)/wasm-cjs $(GLUE) $(PKG)/src/core.cjs $(PKG)/index.d.cts $(PKG)/validate.d.cts $(PKG)/pace.d.cts
-	@# --encode-into always: no TextEncoder.encodeInto polyfill (every runtime keygate supports has it).
+	@# --encode-into always (the three wasm-bindgen calls): no TextEncoder.encodeInto polyfill (every runtime keygate supports has it).
 	$(WASM_BINDGEN) --target web --weak-refs --encode-into always --no-typescript --out-dir $(GLUE)/web --out-name keygate $(RAW_WASM)
 	@# The closure adapters' table slots (no keygate wasm makes closures) pointed at one: scripts/dead-table.mjs.
 	node scripts/dead-table.mjs $(GLUE)/web/keygate_bg.wasm $(GLUE)/web/keygate.js
 	mkdir -p $(PKG)/wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/web/keygate_bg.wasm -o $(PKG)/wasm/keygate_bg.wasm
-	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/validate --out-name validate $(RAW_VALIDATE_WASM)
+	$(WASM_BINDGEN) --target web --weak-refs --encode-into always --no-typescript --out-dir $(GLUE)/validate --out-name validate $(RAW_VALIDATE_WASM)
 	node scripts/dead-table.mjs $(GLUE)/validate/validate_bg.wasm $(GLUE)/validate/validate.js
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/validate/validate_bg.wasm -o $(GLUE)/validate/validate.opt.wasm
-	$(WASM_BINDGEN) --target web --weak-refs --no-typescript --out-dir $(GLUE)/pace --out-name pace $(RAW_PACE_WASM)
+	$(WASM_BINDGEN) --target web --weak-refs --encode-into always --no-typescript --out-dir $(GLUE)/pace --out-name pace $(RAW_PACE_WASM)
 	node scripts/dead-table.mjs $(GLUE)/pace/pace_bg.wasm $(GLUE)/pace/pace.js
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(GLUE)/pace/pace_bg.wasm -o $(GLUE)/pace/pace.opt.wasm
 	node scripts/bundle.mjs $(GLUE)/web $(PKG)/wasm/keygate_bg.wasm $(GLUE)/validate $(GLUE)/validate/validate.opt.wasm $(GLUE)/pace $(GLUE)/pace/pace.opt.wasm

@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateRawSync } from "node:zlib";
-import { slimClientGlue } from "./slim-glue.mjs";
+import { slimClientGlue, slimSmallGlue } from "./slim-glue.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -62,9 +62,6 @@ if (!web || !wasmFile) {
 }
 const OUT = join(ROOT, "pkg", "wasm");
 
-// A compiled module may come from another realm (Next.js runs edge code in its own context, and
-// its `?module` import is made outside it), where `instanceof WebAssembly.Module` is false.
-const moduleCheck = "if (!(module instanceof WebAssembly.Module)) {";
 // The client's glue is cut to what keygate uses (scripts/slim-glue.mjs: no async init, whose
 // default `new URL('keygate_bg.wasm', import.meta.url)` would also make bundlers emit the .wasm
 // for entries that never load it; the entries pass their own wasm).
@@ -84,8 +81,9 @@ const minify = !["1", "true"].includes(String(process.env.KEYGATE_NO_MINIFY ?? "
 // function of the returned API (`Client`, `validateKey`, `KeygateError`, ...) its export name; the
 // error subclasses are named by their computed keys and methods by their property names anyway.
 const common = { bundle: true, minify, legalComments: "none", logLevel: "warning", target: "es2022" };
-// The client bundles' own esbuild options: the glue's internal fields (`__wbg_ptr`, ...), which
-// no caller sees (core.js keeps the glue's objects private), get short names.
+// The glue bundles' esbuild options (the client's and the small wasms'): the glue's internal fields
+// (`__wbg_ptr`, ...), which no caller sees (core.js keeps the glue's objects private; pace-core.js
+// and cloudflare.js only call WasmPacer's methods), get short names.
 const client = { ...common, mangleProps: /^(__wbg_ptr|__destroy_into_raw|__wrap)$/ };
 const NAMED = "function named(api) { for (const k of Object.keys(api)) if (typeof api[k] === \"function\" && api[k].name !== k) Object.defineProperty(api[k], \"name\", { value: k, configurable: true }); return api; }";
 
@@ -151,20 +149,17 @@ writeFileSync(join(emu, "index.d.cts"), emuDts.replaceAll('from "./providers.js"
 //   pkg/wasm/validate-glue.js  ESM without the wasm, for workerd and edge-light, which import
 //                              pkg/wasm/validate_bg.wasm as a compiled module (no compiling from bytes there)
 // The small wasm entries (keygate/validate, keygate/pace) in their three forms, from `name`'s web
-// glue dir and optimised .wasm: the glue patched to take only a compiled module, the .wasm's names
+// glue dir and optimised .wasm: the glue slimmed (scripts/slim-glue.mjs `slimSmallGlue`), the .wasm's names
 // minified, then bundled with `core` (pkg/src/<name>-core.js, whose `factory` takes `params`):
 // `wasmNames` are the glue's exports the entry uses, `create` the expression that makes the API,
 // `glueTail` the glue entry's lines after the shared head.
 async function smallWasm({ name, web, wasmFile, wasmNames, factory, params, create, glueTail }) {
   const glue = readFileSync(join(web, `${name}.js`), "utf8");
-  const fallback = `module_or_path = new URL('${name}_bg.wasm', import.meta.url);`;
-  if (!glue.includes(fallback)) throw new Error(`bundle.mjs: the ${name} glue's default wasm URL line changed; update ${fallback}`);
-  if (!glue.includes(moduleCheck)) throw new Error(`bundle.mjs: the ${name} glue's initSync changed; update ${moduleCheck}`);
   const patched = join(web, `${name}.patched.js`);
   const min = wasmFile.replace(/\.wasm$/, ".min.wasm");
-  writeFileSync(patched, minifyNames(wasmFile, min, glue, `./${name}_bg.js`)
-    .replace(fallback, 'throw new Error("keygate: no WebAssembly module given");')
-    .replace(moduleCheck, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {'));
+  // Cut like the client's (scripts/slim-glue.mjs: initSync only, which accepts a compiled module
+  // from another realm, one string helper each way, no Symbol.dispose aliases).
+  writeFileSync(patched, minifyNames(wasmFile, min, slimSmallGlue(glue, name), `./${name}_bg.js`));
   const bytes = readFileSync(min);
   writeFileSync(join(OUT, `${name}_bg.wasm`), bytes);
   const core = JSON.stringify(join(ROOT, "pkg", "src", `${name}-core.js`));
@@ -188,7 +183,7 @@ async function smallWasm({ name, web, wasmFile, wasmNames, factory, params, crea
   ];
   for (const [file, format, init] of [[`${name}.js`, "esm", esmInit], [`${name}.cjs`, "cjs", cjsInit]]) {
     await build({
-      ...common,
+      ...client,
       stdin: { contents: [...head, ...init].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${file}` },
       format,
       platform: "neutral",
@@ -196,7 +191,7 @@ async function smallWasm({ name, web, wasmFile, wasmNames, factory, params, crea
     });
   }
   await build({
-    ...common,
+    ...client,
     stdin: { contents: [...head, ...glueTail(core)].join("\n"), resolveDir: ROOT, sourcefile: `keygate-${name}-glue.js` },
     format: "esm",
     platform: "neutral",

@@ -1,5 +1,6 @@
-// The client's wasm-bindgen glue (web target), cut to what keygate uses before it is bundled
-// (scripts/bundle.mjs; issue 19: about 1 KB gzip of the worker bundle). Every patch is checked to
+// The wasm-bindgen glue (web target) of the client and of the small wasms (keygate/validate,
+// keygate/pace), cut to what keygate uses before it is bundled (scripts/bundle.mjs; issue 19: about
+// 1 KB gzip of the worker bundle). Every patch is checked to
 // apply (a pattern found exactly once, or a pattern found and none of its kind left), so a
 // wasm-bindgen upgrade that changes what it emits fails the build loudly instead of shipping
 // half-patched glue.
@@ -14,26 +15,43 @@
 // - Strings are passed with the one allocator pair (no `malloc, realloc` arguments, no
 //   TextEncoder.encode branch for a missing `realloc`), and returned through one helper that
 //   frees them (`takeString`) instead of a try/finally per function.
-// - No `Symbol.dispose` aliases of `free` (the glue's objects never leave core.js, which frees
-//   them itself).
-export function slimClientGlue(glue) {
-  let text = glue;
-  const once = (from, to, what) => {
-    const n = text.split(from).length - 1;
+//   A fallible string result (`Result<String, JsValue>`) throws its error or goes through the same
+//   helper (`takeStringOrThrow`; an error's string is empty, whose free is a no-op in the wasm).
+// - No `Symbol.dispose` aliases of `free` (the glue's objects never leave core.js or
+//   pace-core.js/cloudflare.js, which free them themselves).
+// - The instance and module are not kept (`wasmInstance`, `wasmModule`: written, never read), nor
+//   the memory views reset when they are still null.
+//   The FinalizationRegistry stand-in stays: workerd without a recent compatibility date has none.
+// The small wasms' glue (`slimSmallGlue`) keeps only `initSync` (their entries instantiate
+// synchronously, from bytes or a compiled module), and no string result form is left unpatched.
+
+// The patch helpers over one glue text: `once` (a pattern found exactly once) and `every` (`re`,
+// global, matched at least `min` times, each match replaced by `to(...match)`, and `left`, a
+// string, not occurring afterwards); `every` returns its count.
+function patcher(glue) {
+  const p = { text: glue };
+  p.once = (from, to, what) => {
+    const n = p.text.split(from).length - 1;
     if (n !== 1) throw new Error(`slim-glue.mjs: ${what} found ${n} times in the glue (expected once); wasm-bindgen changed?`);
-    text = text.replace(from, () => to);
+    p.text = p.text.replace(from, () => to);
   };
-  // `re` (global) must match at least once (each match replaced by `to(...match)`), and `left` (a string) must not occur afterwards.
-  const every = (re, to, left, what) => {
+  p.every = (re, to, left, what, min = 1) => {
     let n = 0;
-    text = text.replace(re, (...m) => {
+    p.text = p.text.replace(re, (...m) => {
       n += 1;
       return to(...m);
     });
-    if (n === 0) throw new Error(`slim-glue.mjs: ${what}: not found in the glue; wasm-bindgen changed?`);
-    if (text.includes(left)) throw new Error(`slim-glue.mjs: ${what}: ${JSON.stringify(left)} is left in the glue (a form the patch does not know)`);
+    if (n < min) throw new Error(`slim-glue.mjs: ${what}: not found in the glue; wasm-bindgen changed?`);
+    if (p.text.includes(left)) throw new Error(`slim-glue.mjs: ${what}: ${JSON.stringify(left)} is left in the glue (a form the patch does not know)`);
+    return n;
   };
+  return p;
+}
 
+// The patches the client's and the small wasms' glue share; `name` is the --out-name (the async
+// init's default `<name>_bg.wasm`).
+function slimCommon(p, name) {
+  const { once, every } = p;
   // Synchronous instantiation, `{ module }` only.
   once(
     `    if (module !== undefined) {
@@ -47,22 +65,18 @@ export function slimClientGlue(glue) {
     "    ({ module } = module);\n",
     "initSync's parameter handling",
   );
+  // A compiled module may come from another realm (Next.js runs edge code in its own context, and
+  // its `?module` import is made outside it), where `instanceof WebAssembly.Module` is false.
   once("if (!(module instanceof WebAssembly.Module)) {", 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {', "initSync's module check");
-  // The async init's default wasm URL: `import.meta` is not CommonJS (keygate.cjs bundles this
-  // glue too), and the unexported init is dropped anyway.
-  once("module_or_path = new URL('keygate_bg.wasm', import.meta.url);", 'throw new Error("keygate: no WebAssembly module given");', "the async init's default wasm URL");
-  // The async init stays unexported (tree-shaken); the entries that load asynchronously get the
-  // import object and a `start` that, like `__wbg_init`, keeps an instance already made.
-  once(
-    "export { initSync, __wbg_init as default };",
-    [
-      "function start(instance, module) {",
-      "    return wasm !== undefined ? wasm : __wbg_finalize_init(instance, module);",
-      "}",
-      "export { initSync, start, __wbg_get_imports as imports };",
-    ].join("\n"),
-    "the glue's export line",
-  );
+  // The async init's default wasm URL: `import.meta` is not CommonJS (keygate.cjs, validate.cjs
+  // and pace.cjs bundle this glue too), and the unexported init is dropped anyway.
+  once(`module_or_path = new URL('${name}_bg.wasm', import.meta.url);`, 'throw new Error("keygate: no WebAssembly module given");', "the async init's default wasm URL");
+  // The instance and module, written and never read.
+  once("let wasmModule, wasmInstance, wasm;", "let wasm;", "the glue's instance variables");
+  once("    wasmInstance = instance;\n", "", "the instance kept by __wbg_finalize_init");
+  once("    wasmModule = module;\n", "", "the module kept by __wbg_finalize_init");
+  // The memory views are still null there: initSync (and the client's `start`) finalize once.
+  once("    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n    wasm.__wbindgen_start();", "    wasm.__wbindgen_start();", "the view resets of __wbg_finalize_init");
 
   // Strings into wasm: one allocator pair, read from `wasm` at the call.
   once("function passStringToWasm0(arg, malloc, realloc) {", "function passStringToWasm0(arg) {\n    const malloc = wasm.__wbindgen_malloc, realloc = wasm.__wbindgen_realloc;", "passStringToWasm0's signature");
@@ -87,7 +101,7 @@ export function slimClientGlue(glue) {
     "deferred1_0",
     "string results",
   );
-  text += `
+  p.text += `
 function takeString(ret) {
     try {
         return getStringFromWasm0(ret[0], ret[1]);
@@ -96,7 +110,51 @@ function takeString(ret) {
     }
 }
 `;
+  // Fallible string results (no string argument): `return takeStringOrThrow(wasm.f(...))`. On an
+  // error the glue set the string to (0, 0) and freed that, which the wasm's free skips.
+  const fallible = every(
+    /let deferred(\d+)_0;\n\s+let deferred\1_1;\n\s+try \{\n\s+const ret = (wasm\.[\w$]+\([^()]*\));\n\s+var ptr(\d+) = ret\[0\];\n\s+var len\3 = ret\[1\];\n\s+if \(ret\[3\]\) \{\n\s+ptr\3 = 0; len\3 = 0;\n\s+throw takeFromExternrefTable0\(ret\[2\]\);\n\s+\}\n\s+deferred\1_0 = ptr\3;\n\s+deferred\1_1 = len\3;\n\s+return getStringFromWasm0\(ptr\3, len\3\);\n\s+\} finally \{\n\s+wasm\.__wbindgen_free\(deferred\1_0, deferred\1_1, 1\);\n\s+\}/g,
+    (_, _n, call) => `return takeStringOrThrow(${call});`,
+    "ptr1 = 0; len1 = 0;",
+    "fallible string results",
+    0,
+  );
+  if (fallible > 0) {
+    p.text += `
+function takeStringOrThrow(ret) {
+    if (ret[3]) throw takeFromExternrefTable0(ret[2]);
+    return takeString(ret);
+}
+`;
+  }
 
-  every(/^if \(Symbol\.dispose\) ([\w$]+)\.prototype\[Symbol\.dispose\] = \1\.prototype\.free;\n/gm, () => "", "Symbol.dispose", "the Symbol.dispose aliases");
-  return text;
+  every(/^if \(Symbol\.dispose\) ([\w$]+)\.prototype\[Symbol\.dispose\] = \1\.prototype\.free;\n/gm, () => "", "Symbol.dispose", "the Symbol.dispose aliases", 0);
+}
+
+export function slimClientGlue(glue) {
+  const p = patcher(glue);
+  slimCommon(p, "keygate");
+  // The async init stays unexported (tree-shaken); the entries that load asynchronously get the
+  // import object and a `start` that, like `__wbg_init`, keeps an instance already made.
+  p.once(
+    "export { initSync, __wbg_init as default };",
+    [
+      "function start(instance, module) {",
+      "    return wasm !== undefined ? wasm : __wbg_finalize_init(instance, module);",
+      "}",
+      "export { initSync, start, __wbg_get_imports as imports };",
+    ].join("\n"),
+    "the glue's export line",
+  );
+  return p.text;
+}
+
+// keygate/validate's and keygate/pace's glue (`name`: validate, pace): only `initSync` and the
+// exports, and every string result in a form patched above.
+export function slimSmallGlue(glue, name) {
+  const p = patcher(glue);
+  slimCommon(p, name);
+  p.once("export { initSync, __wbg_init as default };", "export { initSync };", "the glue's export line");
+  if (p.text.includes("deferred")) throw new Error(`slim-glue.mjs: the ${name} glue has a string result in a form the patches do not know (\"deferred\" is left)`);
+  return p.text;
 }

@@ -435,8 +435,10 @@ pub fn build_headers_js(opts: JsValue) -> JsResult<String> {
 /// The display form of one header (`toJSON` / `inspect` of `buildHeaders` output, through
 /// pkg/src/key-api.js, which reads the map): a credential redacted, a workspace id as is.
 #[wasm_bindgen(js_name = redactHeader)]
-pub fn redact_header_js(name: &str, value: &str) -> String {
-    redact_header(name, value)
+pub fn redact_header_js(name: JsValue, value: JsValue) -> String {
+    // Strings (the JS side passes only strings), taken as JS values as the other exports take them.
+    let text = |v: JsValue| v.as_string().unwrap_or_default();
+    redact_header(&text(name), &text(value))
 }
 
 /// A client: the credential stays in wasm memory.
