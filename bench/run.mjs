@@ -29,6 +29,7 @@ import { gzipSync } from "node:zlib";
 import * as baseline from "./baseline.mjs";
 import { peerSides } from "./peer-sides.mjs";
 import { peerSizes } from "./peer-sizes.mjs";
+import { SIZE_GOALS, validateBundle, workerBundle } from "../scripts/size-measures.mjs";
 import { profileSides } from "./profile.mjs";
 import { HEADER_AGREEMENT, HEADER_MIX, KEYS, VALIDATE_AGREEMENT, VALIDATE_MIX } from "./corpus.mjs";
 
@@ -65,7 +66,7 @@ const BUDGET_MS = QUICK
   : { cold: 30_000, ops: 30_000, latency: 45_000, profile: 15_000, workerd: 30_000, workerdChild: 90_000, bigBodyMs: 120_000, bigBodyChild: 260_000, memoryChild: 160_000, spawn: 30_000 };
 
 const GOALS = {
-  sizeBytes: 40 * 1024,
+  sizeBytes: SIZE_GOALS.worker,
   coldOverMs: 5,
   opsRatio: 0.5,
   latencyRatio: 1.05, // vs raw fetch
@@ -187,13 +188,7 @@ function row(r) {
 }
 
 async function sizeFigure() {
-  const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
-  const per = files.map((f) => {
-    const bytes = readFileSync(join(ROOT, f));
-    return { file: f, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-  });
-  const total = per.reduce((a, f) => a + f.gzip, 0);
-  const rawTotal = per.reduce((a, f) => a + f.raw, 0);
+  const { files: per, gzip: total, raw: rawTotal } = workerBundle(ROOT);
   const base = gzipSync(readFileSync(join(ROOT, "bench", "baseline.mjs")), { level: 9 }).length;
   const peers = await peerSizes();
   const toolchain = (() => {
@@ -214,6 +209,19 @@ async function sizeFigure() {
     pass: total <= GOALS.sizeBytes,
     timing: false,
     values: { keygate: total, baseline: base, ky: peers.ky.gzip, ofetch: peers.ofetch.gzip },
+  });
+  const v = validateBundle(ROOT);
+  details.validateSize = v;
+  row({
+    id: "validate-size",
+    figure: `keygate/validate (entry + glue + inlined wasm, one gzip stream) [${toolchain}]`,
+    keygate: `${kib(v.gzip)} (its wasm alone ${kib(v.wasmGzip)})`,
+    baseline: `${kib(total)} (the full package's worker bundle)`,
+    ratio: ratioText(v.gzip / total),
+    goal: `≤ ${kib(SIZE_GOALS.validate)}`,
+    pass: v.gzip <= SIZE_GOALS.validate,
+    timing: false,
+    values: { keygate: v.gzip, wasm: v.wasmGzip, full: total },
   });
 }
 

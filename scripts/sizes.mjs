@@ -2,8 +2,9 @@
 // checks them against a ceiling per toolchain (the size must not grow; lower a ceiling when a
 // change shrinks the bundle, never raise it without saying why). The toolchain is the one
 // mk/toolchain.mk recorded in target/wasm-toolchain; a stable fallback is reported loudly here too.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { SIZE_GOALS, VALIDATE_FILES, validateBundle, workerBundle } from "./size-measures.mjs";
 
 // gzip bytes of the three files below, by toolchain (`nightly-*`: the release build; `stable`:
 // WASM_TOOLCHAIN=stable or the fallback). Measured 2026-12-02: nightly 58,689 B, stable 65,730 B.
@@ -78,17 +79,10 @@ import { gzipSync } from "node:zlib";
 // slimmed glue knows): nightly 55,631 B.
 const CEILING = { nightly: 55_631, stable: 66_670 };
 
-// pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified.
-const files = ["pkg/wasm/keygate_bg.wasm", "pkg/wasm/keygate.js", "pkg/src/workerd.js"];
-let raw = 0;
-let gz = 0;
-for (const f of files) {
-  const bytes = readFileSync(f);
-  const g = gzipSync(bytes, { level: 9 }).length;
-  raw += statSync(f).size;
-  gz += g;
-  console.log(`${f.padEnd(28)} ${String(bytes.length).padStart(8)} B raw ${String(g).padStart(8)} B gzip`);
-}
+// pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified
+// (scripts/size-measures.mjs: the files and the measure, shared with bench/run.mjs).
+const { files, raw, gzip: gz } = workerBundle(".");
+for (const f of files) console.log(`${f.file.padEnd(28)} ${String(f.raw).padStart(8)} B raw ${String(f.gzip).padStart(8)} B gzip`);
 console.log(`${"total shipped to a worker".padEnd(28)} ${String(raw).padStart(8)} B raw ${String(gz).padStart(8)} B gzip (${(gz / 1024).toFixed(1)} KiB)`);
 
 const state = existsSync("target/wasm-toolchain") ? readFileSync("target/wasm-toolchain", "utf8").trim() : "unknown";
@@ -109,7 +103,7 @@ console.log(`toolchain ${state}: within the ${kind} ceiling of ${ceiling} B gzip
 // `keygate/validate` as a browser bundle ships it: its entry and pkg/wasm/validate.js (glue, JS
 // layer, provider list and the deflated wasm in base64), one gzip stream as a bundler's output is
 // served. Goal (issue 19): 16 KiB. The ceiling keeps it from growing.
-const VALIDATE_GOAL = 16 * 1024;
+const VALIDATE_GOAL = SIZE_GOALS.validate;
 // Lowered to what was measured after the issue 19 size steps: nightly 22,183 B (from 23,800 B),
 // stable 28,195 B.
 // +8 B at the merge with the shared option readers (pkg/src/options.js): nightly 22,191 B.
@@ -127,10 +121,8 @@ const VALIDATE_GOAL = 16 * 1024;
 // The closure adapters' table slots (scripts/dead-table.mjs, above): nightly 19,765 B (-256 B).
 // Merged with the small glue (measured at the merge): nightly 19,454 B.
 const VALIDATE_CEILING = { nightly: 19_454, stable: 28_203 };
-const vfiles = ["pkg/src/validate.js", "pkg/wasm/validate.js"];
-if (vfiles.every((f) => existsSync(f))) {
-  const vgz = gzipSync(Buffer.concat(vfiles.map((f) => readFileSync(f))), { level: 9 }).length;
-  const wgz = gzipSync(readFileSync("pkg/wasm/validate_bg.wasm"), { level: 9 }).length;
+if (VALIDATE_FILES.every((f) => existsSync(f))) {
+  const { gzip: vgz, wasmGzip: wgz } = validateBundle(".");
   const verdict = vgz <= VALIDATE_GOAL ? "PASS" : `MISSED by ${vgz - VALIDATE_GOAL} B`;
   console.log(`${"keygate/validate (browser)".padEnd(28)} ${String(vgz).padStart(8)} B gzip (${(vgz / 1024).toFixed(1)} KiB; its wasm alone ${wgz} B gzip); goal ${VALIDATE_GOAL} B: ${verdict}`);
   if (vgz > VALIDATE_CEILING[kind]) {
