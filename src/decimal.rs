@@ -18,7 +18,7 @@ pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 
 /// `n` in decimal, as `n.to_string()` writes it, in `buf` (no allocation: an argument of [`fill`]).
 pub(crate) fn decimal_str(n: u64, buf: &mut [u8; 20]) -> &str {
-    core::str::from_utf8(decimal(n, buf)).unwrap_or_default()
+    crate::utf8::str_from_utf8(decimal(n, buf)).unwrap_or_default()
 }
 
 /// `template` with each `{}` replaced by the next of `args`, as `format!` with only `{}` of
@@ -40,7 +40,7 @@ pub(crate) fn fill(template: &str, args: &[&str]) -> String {
         }
     }
     // UTF-8 throughout: `{}` is ASCII, so the template is only cut between whole characters.
-    String::from_utf8(out).unwrap_or_default()
+    crate::utf8::string_from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ mod serde_impls;
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 pub mod transport;
 mod url;
+mod utf8;
 mod validate;
 
 pub use classify::{
@@ -100,6 +101,12 @@ pub use validate::{detect, redact, validate, validate_at, Code, Validation, Warn
 #[cfg(feature = "host-json")]
 pub mod host_json {
     pub use crate::json::{set_host_reader, HostReader, Json, MAX_DEPTH};
+
+    /// The bytes as text if they are UTF-8 (what a host reader checks first; the same answers as
+    /// `core::str::from_utf8`, in less code).
+    pub fn utf8(bytes: &[u8]) -> Option<&str> {
+        crate::utf8::str_from_utf8(bytes)
+    }
 }
 
 /// With the `host-url` feature: a redirect's `Location` resolved by a host's URL parser instead of

@@ -101,7 +101,7 @@ pub(crate) fn redact_own(credential: &Credential, text: &str) -> String {
     }
     // Every cut is next to an ASCII byte (credentials are ASCII), so this stays UTF-8; were it
     // not, nothing is returned rather than a part of the text.
-    String::from_utf8(out).unwrap_or_default()
+    crate::utf8::string_from_utf8(out).unwrap_or_default()
 }
 
 /// `text` with `%XX` escapes decoded, and where each decoded byte starts in `text` (one more

@@ -278,7 +278,7 @@ pub(crate) fn encode_component(s: &str) -> String {
         }
     }
     // Only ASCII is left.
-    String::from_utf8(out).unwrap_or_default()
+    crate::utf8::string_from_utf8(out).unwrap_or_default()
 }
 
 /// Appends encoded `query` pairs to a URL.
@@ -594,7 +594,7 @@ impl Whatwg {
         out.extend_from_slice(&self.path);
         out.extend_from_slice(&self.query);
         out.extend_from_slice(&self.fragment);
-        String::from_utf8(out).ok()
+        crate::utf8::string_from_utf8(out)
     }
 }
 

@@ -51,7 +51,7 @@ extern "C" {
 /// the last of duplicate keys (`JSON.parse`'s rule). tests/js/json-reader.test.mjs holds both
 /// packages to the results the core's own parser gave.
 fn read_claims(bytes: &[u8]) -> Option<Json> {
-    let text = core::str::from_utf8(bytes).ok()?;
+    let text = keygate::host_json::utf8(bytes)?;
     if host_json::broken_pair(bytes) || too_deep(bytes) {
         return None;
     }

@@ -21,7 +21,7 @@ pub(crate) fn install() {
 }
 
 fn read(bytes: &[u8]) -> Option<Json> {
-    let text = core::str::from_utf8(bytes).ok()?;
+    let text = keygate::host_json::utf8(bytes)?;
     if broken_pair(bytes) {
         return None;
     }
