@@ -12,8 +12,10 @@
 //   node scripts/dead-table.mjs <wasm-bindgen output .wasm> <its glue .js>   (rewrites the .wasm)
 import { readFileSync, writeFileSync } from "node:fs";
 
-/** Whether a function name (from the name section) is a wasm-bindgen closure adapter. */
-export const isClosureAdapter = (name) => /^wasm_bindgen(\[[0-9a-f]+\])?::convert::closures::_::invoke::</.test(name);
+/** Whether a function name (from the name section) is a wasm-bindgen closure adapter: v0-mangled
+ * (the nightly release build: `wasm_bindgen[hash]::…::invoke::<types>`) or legacy (stable:
+ * `wasm_bindgen::…::invoke::h<16 hex>`). */
+export const isClosureAdapter = (name) => /^wasm_bindgen(\[[0-9a-f]+\])?::convert::closures::_::invoke::(<|h[0-9a-f]{16}$)/.test(name);
 
 /** The element segments' function names after the rewrite, and how many slots changed. */
 export function redirect(segments) {
