@@ -81,7 +81,14 @@ import { SIZE_GOALS, VALIDATE_FILES, validateBundle, workerBundle } from "./size
 // core::str::from_utf8 on every sequence of up to three bytes): nightly 55,481 B (-150 B).
 // Stable measured after the same steps (2026-12-02 15:47, WASM_TOOLCHAIN=stable, the closure adapters'
 // legacy-mangled names matched too): 60,716 B.
-const CEILING = { nightly: 55_481, stable: 60_716 };
+// Lowered when a client's options and buildHeaders's crossed into the client's wasm as packed text
+// (issue 19: read in JS, pkg/src/options.js `packClient`/`packHeaders`; the rules in Rust,
+// crates/keygate-wasm/src/packed.rs; no JS object read from Rust, the hasOwn/isArray imports gone):
+// nightly 55,240 B (-391 B: wasm 44,503 -> 43,996 B, glue + core.js 10,712 -> 10,828 B); the same
+// answers for 229 option objects (tests/js/client-options-oracle.test.mjs); stable not measured.
+// Merged with the packed client options (measured at the merge): nightly 55,070 B.
+// Stable at the same merge: 60,325 B.
+const CEILING = { nightly: 55_070, stable: 60_325 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified
 // (scripts/size-measures.mjs: the files and the measure, shared with bench/run.mjs).
@@ -126,7 +133,8 @@ const VALIDATE_GOAL = SIZE_GOALS.validate;
 // Merged with the small glue (measured at the merge): nightly 19,454 B.
 // The same UTF-8 check: nightly 19,280 B (-174 B).
 // Stable measured at the same time: 24,434 B.
-const VALIDATE_CEILING = { nightly: 19_280, stable: 24_434 };
+// +1 B at the merge with the packed client options (pkg/src/options.js, shared): nightly 19,281 B.
+const VALIDATE_CEILING = { nightly: 19_281, stable: 24_434 };
 if (VALIDATE_FILES.every((f) => existsSync(f))) {
   const { gzip: vgz, wasmGzip: wgz } = validateBundle(".");
   const verdict = vgz <= VALIDATE_GOAL ? "PASS" : `MISSED by ${vgz - VALIDATE_GOAL} B`;

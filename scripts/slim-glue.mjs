@@ -16,7 +16,8 @@
 //   TextEncoder.encode branch for a missing `realloc`), and returned through one helper that
 //   frees them (`takeString`) instead of a try/finally per function.
 //   A fallible string result (`Result<String, JsValue>`) throws its error or goes through the same
-//   helper (`takeStringOrThrow`; an error's string is empty, whose free is a no-op in the wasm).
+//   helper (`takeStringOrThrow`; an error's string is empty, whose free is a no-op in the wasm),
+//   its string arguments passed first as they were (the client's `buildHeaders(packed)`).
 // - No `Symbol.dispose` aliases of `free` (the glue's objects never leave core.js or
 //   pace-core.js/cloudflare.js, which free them themselves).
 // - The instance and module are not kept (`wasmInstance`, `wasmModule`: written, never read), nor
@@ -110,11 +111,12 @@ function takeString(ret) {
     }
 }
 `;
-  // Fallible string results (no string argument): `return takeStringOrThrow(wasm.f(...))`. On an
-  // error the glue set the string to (0, 0) and freed that, which the wasm's free skips.
+  // Fallible string results: `return takeStringOrThrow(wasm.f(...))`, after the string arguments'
+  // `passStringToWasm0` lines if there are any (kept as they are). On an error the glue set the
+  // string to (0, 0) and freed that, which the wasm's free skips.
   const fallible = every(
-    /let deferred(\d+)_0;\n\s+let deferred\1_1;\n\s+try \{\n\s+const ret = (wasm\.[\w$]+\([^()]*\));\n\s+var ptr(\d+) = ret\[0\];\n\s+var len\3 = ret\[1\];\n\s+if \(ret\[3\]\) \{\n\s+ptr\3 = 0; len\3 = 0;\n\s+throw takeFromExternrefTable0\(ret\[2\]\);\n\s+\}\n\s+deferred\1_0 = ptr\3;\n\s+deferred\1_1 = len\3;\n\s+return getStringFromWasm0\(ptr\3, len\3\);\n\s+\} finally \{\n\s+wasm\.__wbindgen_free\(deferred\1_0, deferred\1_1, 1\);\n\s+\}/g,
-    (_, _n, call) => `return takeStringOrThrow(${call});`,
+    /let deferred(\d+)_0;\n\s+let deferred\1_1;\n\s+try \{\n((?:\s+const (?:ptr|len)\d+ = (?:passStringToWasm0\([\w$]+\)|WASM_VECTOR_LEN);\n)*)\s+const ret = (wasm\.[\w$]+\([^()]*\));\n\s+var ptr(\d+) = ret\[0\];\n\s+var len\4 = ret\[1\];\n\s+if \(ret\[3\]\) \{\n\s+ptr\4 = 0; len\4 = 0;\n\s+throw takeFromExternrefTable0\(ret\[2\]\);\n\s+\}\n\s+deferred\1_0 = ptr\4;\n\s+deferred\1_1 = len\4;\n\s+return getStringFromWasm0\(ptr\4, len\4\);\n\s+\} finally \{\n\s+wasm\.__wbindgen_free\(deferred\1_0, deferred\1_1, 1\);\n\s+\}/g,
+    (_, _n, args, call) => `${args.trim().replace(/\n\s+/g, "\n    ")}${args ? "\n    " : ""}return takeStringOrThrow(${call});`,
     "ptr1 = 0; len1 = 0;",
     "fallible string results",
     0,

@@ -5,7 +5,7 @@
 
 import { helpers } from "./helpers.js";
 import { INSPECT, SEP, keyApi } from "./key-api.js";
-import { configError, errors, ownValue, packSpec, readBag, unreadable } from "./options.js";
+import { configError, errors, ownValue, packClient, packHeaders, packSpec, readBag, unreadable } from "./options.js";
 import { readPace } from "./pace-hook.js";
 
 // ---------------------------------------------------------------- errors
@@ -692,8 +692,9 @@ function createApi(wasm) {
   const errorBody = wasm.errorBodyLimit();
   const byId = Object.fromEntries(infos.map((p) => [p.id, p]));
 
-  // validateKey, detectProvider, redact and buildHeaders: the same code as keygate/validate's.
-  const { validateKey, detectProvider, redact, buildHeaders } = keyApi(wasm, toError);
+  // validateKey, detectProvider, redact and buildHeaders: the same code as keygate/validate's; this
+  // wasm's buildHeaders takes the options packed (options.js `packHeaders`), keygate/validate's the bag.
+  const { validateKey, detectProvider, redact, buildHeaders } = keyApi({ ...wasm, buildHeaders: (o) => wasm.buildHeaders(packHeaders(o)) }, toError);
 
   let kit;
   class Client {
@@ -746,7 +747,7 @@ function createApi(wasm) {
         this.#template = opts;
       } else {
         try {
-          this.#inner = new wasm.WasmClient(opts, isBrowserWindow());
+          this.#inner = new wasm.WasmClient(...packClient(opts), isBrowserWindow());
         } catch (e) {
           throw toError(e, Client);
         }
@@ -843,7 +844,7 @@ function createApi(wasm) {
       if (this.#inner === undefined || this.#value !== value) {
         const o = Object.assign(Object.create(null), this.#template);
         o[this.#credName] = value;
-        const inner = new wasm.WasmClient(o, isBrowserWindow());
+        const inner = new wasm.WasmClient(...packClient(o), isBrowserWindow());
         this.#inner = inner;
         this.#value = value;
         this.#limits = { max: inner.maxResponseBytes(), errorBody };

@@ -117,3 +117,34 @@ export function packSpec(s) {
     tok(s.maxRetries, "number", "n");
   return [packed, num(s.timeoutMs), num(s.maxRetries)];
 }
+
+// ---------------------------------------------------------------- a client's options, packed for the wasm
+//
+// `new WasmClient` reads the options as tokens too (packed.rs `client_config`), in the order it
+// applies its rules: the strings (HEADER_OPTIONS first: all that `buildHeaders` reads), then the
+// flags and numbers.
+
+/** `buildHeaders`'s options read by the caller (`readBag`: HEADER_OPTIONS) as the wasm's argument. */
+export function packHeaders(o) {
+  let packed = "";
+  for (const k of HEADER_OPTIONS) packed += tok(o[k], "string");
+  return packed;
+}
+
+/**
+ * A client's options read by the caller (own values, in a null-prototype object) as
+ * `[packed, timeoutMs, maxRetries, maxResponseBytes]`, the first arguments of `new WasmClient`
+ * (each number `0` unless its token says one was given).
+ */
+export function packClient(o) {
+  let packed = packHeaders(o);
+  for (const k of ["keyType", "baseUrl", "mcpUrl"]) packed += tok(o[k], "string");
+  const flag = (v) => tok(v, "boolean", v ? "1" : "0");
+  const nums = [];
+  packed += flag(o.allowInsecureHttp);
+  for (const k of ["timeoutMs", "maxRetries", "maxResponseBytes"]) {
+    packed += tok(o[k], "number", "n");
+    nums.push(typeof o[k] === "number" ? o[k] : 0);
+  }
+  return [packed + flag(o.dangerouslyAllowBrowser), ...nums];
+}

@@ -4,12 +4,13 @@
 //! `#[global_allocator]` and `#[wasm_bindgen]` exports: the core crate `keygate` stays a plain
 //! rlib that any Rust program (wasm32 included) can depend on.
 //!
-//! Inputs are read with own-property lookups only (a polluted `Object.prototype` cannot inject
-//! options), every entry point returns a `Result` (no panic can reach JS), every JS call that can
-//! throw (a getter, a proxy trap) is a `catch` import whose failure is a `ConfigError` (no JS
-//! exception ever unwinds through wasm frames, where it would leave a `RefCell` or wasm-bindgen's
-//! own borrow flag of a client set for good), and errors cross the
-//! boundary as small descriptor objects that the package's JS entry turns into error classes.
+//! Caller objects are read by the package's JS entry (own properties only, once; a getter or proxy
+//! trap that throws is a `ConfigError` there) and cross as packed text (`packed.rs`: a client's
+//! options, `buildHeaders`'s, a request spec), so no caller code runs while Rust state is borrowed
+//! and no JS exception ever unwinds through wasm frames (where it would leave a `RefCell` or
+//! wasm-bindgen's own borrow flag of a client set for good); every entry point returns a `Result`
+//! (no panic can reach JS), and errors cross the boundary as small descriptor objects that the
+//! package's JS entry turns into error classes.
 //! The request loop is the core's sans-IO [`Exchange`]: the JS entry performs the fetches and
 //! waits it asks for (JS supplies `fetch`, timers and body decoding) and reports each outcome
 //! back; redirects, classification and retry decisions are all made here, in Rust.
@@ -22,14 +23,11 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use keygate::input::{
-    key_type_named, max_response_bytes_from_number, provider_named, retries_from_number,
-    scheme_named, timeout_from_ms, validate_field, CredentialFields, Field,
-};
+use keygate::input::{validate_field, Field};
 use keygate::{
     build_headers, classify_graphql, classify_mcp, detect, redact as redact_core, redact_header,
-    Code, Config, Credential, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure,
-    Options, ProviderId, Refused, Response, Rotate, Rotation,
+    Code, Config, CredentialKind, Error, ErrorCode, ErrorKind, Exchange, Failure, ProviderId,
+    Refused, Response, Rotate, Rotation,
 };
 
 // The boundary tests, run in Node by wasm-bindgen-test-runner (`make test-wasm`).
@@ -39,7 +37,8 @@ mod wasm_boundary;
 
 mod pacer;
 
-// The request's crossing as packed text (issue 19): the spec in, each step's result out.
+// The crossing as packed text (issue 19): a client's options, buildHeaders's and a request spec
+// in, each step's result out.
 mod packed;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -50,32 +49,13 @@ mod host_json;
 // A redirect's Location is resolved by the host's URL (issue 19): registered by WasmClient::new.
 mod host_url;
 
-#[wasm_bindgen]
-extern "C" {
-    // The throwing JS operations the boundary performs, as `catch` imports: a throw comes back as
-    // an `Err` instead of unwinding through wasm (js-sys's `Object::has_own` and `Array::is_array`
-    // are not `catch`).
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = hasOwn)]
-    fn try_has_own(o: &JsValue, k: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn try_is_array(v: &JsValue) -> Result<bool, JsValue>;
-}
-
-/// The error for an option whose read threw (a getter or a proxy trap): never "absent".
-fn unreadable(what: &str) -> Error {
-    Error::config(
-        ErrorCode::InvalidOption,
-        [what, " could not be read (a getter or proxy trap threw)"].concat(),
-    )
-}
-
 fn key(k: &str) -> JsValue {
     JsValue::from_str(k)
 }
 
 thread_local! {
     /// JS strings for the fixed property names, made once: creating a JS string from Rust means
-    /// a UTF-8 decode on the JS side, which dominated option reads before this cache.
+    /// a UTF-8 decode on the JS side, which dominated descriptor writes before this cache.
     static NAMES: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -95,19 +75,6 @@ fn with_name<R>(k: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
         }
     });
     f(&name)
-}
-
-/// Reads an own property: anything inherited is `undefined`; a getter or proxy trap that throws is
-/// a `ConfigError`.
-fn own(o: &JsValue, k: &'static str) -> Result<JsValue, Error> {
-    if !o.is_object() && !o.is_function() {
-        return Ok(JsValue::UNDEFINED);
-    }
-    with_name(k, |name| match try_has_own(o, name) {
-        Ok(true) => Reflect::get(o, name).map_err(|_| unreadable(k)),
-        Ok(false) => Ok(JsValue::UNDEFINED),
-        Err(_) => Err(unreadable(k)),
-    })
 }
 
 fn set(o: &Object, k: &'static str, v: impl Into<JsValue>) {
@@ -133,41 +100,12 @@ fn type_name(v: &JsValue) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Reads an optional own property of one JS type: absent (`undefined`/`null`) is `None`, any other
-/// type is a `ConfigError` naming the option and the type it got.
-fn opt<T>(
-    o: &JsValue,
-    k: &'static str,
-    what: &str,
-    read: fn(&JsValue) -> Option<T>,
-) -> Result<Option<T>, Error> {
-    let v = own(o, k)?;
-    if absent(&v) {
-        return Ok(None);
-    }
-    read(&v)
-        .map(Some)
-        .ok_or_else(|| type_error(k, what, &type_name(&v)))
-}
-
 /// The `ConfigError` for an option of the wrong type (one copy for every `opt` reader).
 fn type_error(k: &str, what: &str, type_name: &str) -> Error {
     Error::config(
         ErrorCode::InvalidOption,
         [k, " must be a ", what, ", not ", type_name].concat(),
     )
-}
-
-fn opt_string(o: &JsValue, k: &'static str) -> Result<Option<String>, Error> {
-    opt(o, k, "string", JsValue::as_string)
-}
-
-fn opt_number(o: &JsValue, k: &'static str) -> Result<Option<f64>, Error> {
-    opt(o, k, "number", JsValue::as_f64)
-}
-
-fn opt_bool(o: &JsValue, k: &'static str) -> Result<bool, Error> {
-    Ok(opt(o, k, "boolean", JsValue::as_bool)?.unwrap_or(false))
 }
 
 /// The JS class for each kind of error (the package's `errors` exports).
@@ -225,10 +163,6 @@ fn describe_error(e: &Error) -> JsValue {
 
 fn js_err(e: Error) -> JsValue {
     describe_error(&e)
-}
-
-fn parse_provider(v: &JsValue) -> Result<ProviderId, Error> {
-    provider_named(&v.as_string().unwrap_or_default())
 }
 
 /// A JS value as a [`Field`]: `Text` for a string, `Absent` for `undefined`/`null`, else `Other`
@@ -377,47 +311,14 @@ pub fn provider_info() -> String {
     keygate::providers_json()
 }
 
-/// The credential named in an options object: `apiKey`, `jwt` or `oauthToken` (the core's
-/// one-credential rule decides).
-fn credential_from(opts: &JsValue, provider: ProviderId) -> Result<Credential, Error> {
-    let read = |k: &'static str| own(opts, k).map_err(|e| e.with_provider(provider));
-    let (a, j, o) = (read("apiKey")?, read("jwt")?, read("oauthToken")?);
-    let mut bufs: [(String, String); 3] = Default::default();
-    let [ba, bj, bo] = &mut bufs;
-    let fields = CredentialFields {
-        api_key: field(&a, &mut ba.0, &mut ba.1),
-        jwt: field(&j, &mut bj.0, &mut bj.1),
-        oauth_token: field(&o, &mut bo.0, &mut bo.1),
-    };
-    fields.credential(provider, now_secs())
-}
-
-fn scheme_from(opts: &JsValue) -> Result<keygate::Scheme, Error> {
-    scheme_named(opt_string(opts, "scheme")?.as_deref())
-}
-
-fn options_object(opts: &JsValue) -> Result<(), Error> {
-    if opts.is_object() && !try_is_array(opts).map_err(|_| unreadable("the options object"))? {
-        Ok(())
-    } else {
-        Err(Error::config(
-            ErrorCode::InvalidOption,
-            ["options must be an object, not ", &*type_name(opts)].concat(),
-        ))
-    }
-}
-
-/// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`, packed as
+/// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`: the options read
+/// and packed by the JS entry (`packed.rs` `header_options`); the headers packed as
 /// `name SEP value SEP name SEP value ...` for the JS entry to unpack.
 #[wasm_bindgen(js_name = buildHeaders)]
-pub fn build_headers_js(opts: JsValue) -> JsResult<String> {
+pub fn build_headers_js(opts: &str) -> JsResult<String> {
     host_json::install();
     let run = || -> Result<String, Error> {
-        options_object(&opts)?;
-        let provider = parse_provider(&own(&opts, "provider")?)?;
-        let cred = credential_from(&opts, provider)?;
-        let scheme = scheme_from(&opts).map_err(|e| e.with_provider(provider))?;
-        let ws = opt_string(&opts, "workspaceId").map_err(|e| e.with_provider(provider))?;
+        let (cred, scheme, ws) = packed::header_options(opts)?;
         let mut out = String::new();
         for h in build_headers(&cred, scheme, ws.as_deref())? {
             if !out.is_empty() {
@@ -455,46 +356,28 @@ impl core::fmt::Debug for WasmClient {
 
 #[wasm_bindgen]
 impl WasmClient {
-    /// Builds a client from SPEC §4 options; `browser_window` is detected by the JS entry.
+    /// Builds a client from SPEC §4 options, read and packed by the JS entry (`packed.rs`
+    /// `client_config`), their `timeoutMs`, `maxRetries` and `maxResponseBytes` numbers beside them
+    /// (`0` when the packed options say not given); `browser_window` is detected by the JS entry.
     #[wasm_bindgen(constructor)]
-    pub fn new(opts: JsValue, browser_window: bool) -> JsResult<WasmClient> {
+    pub fn new(
+        opts: &str,
+        timeout_ms: f64,
+        max_retries: f64,
+        max_response_bytes: f64,
+        browser_window: bool,
+    ) -> JsResult<WasmClient> {
         host_json::install();
         host_url::install();
-        let build = || -> Result<WasmClient, Error> {
-            options_object(&opts)?;
-            let provider = parse_provider(&own(&opts, "provider")?)?;
-            let with_p = |e: Error| e.with_provider(provider);
-            let credential = credential_from(&opts, provider)?;
-            let number = |k: &'static str| opt_number(&opts, k).map_err(with_p);
-            let options = Options {
-                scheme: scheme_from(&opts).map_err(with_p)?,
-                workspace_id: opt_string(&opts, "workspaceId").map_err(with_p)?,
-                key_type: key_type_named(opt_string(&opts, "keyType").map_err(with_p)?.as_deref())
-                    .map_err(with_p)?,
-                base_url: opt_string(&opts, "baseUrl").map_err(with_p)?,
-                mcp_url: opt_string(&opts, "mcpUrl").map_err(with_p)?,
-                allow_insecure_http: opt_bool(&opts, "allowInsecureHttp").map_err(with_p)?,
-                timeout: number("timeoutMs")?
-                    .map(timeout_from_ms)
-                    .transpose()
-                    .map_err(with_p)?,
-                max_retries: number("maxRetries")?
-                    .map(retries_from_number)
-                    .transpose()
-                    .map_err(with_p)?,
-                max_response_bytes: number("maxResponseBytes")?
-                    .map(max_response_bytes_from_number)
-                    .transpose()
-                    .map_err(with_p)?,
-                browser_window,
-                dangerously_allow_browser: opt_bool(&opts, "dangerouslyAllowBrowser")
-                    .map_err(with_p)?,
-            };
-            Ok(WasmClient {
-                config: Rc::new(Config::new(credential, options)?),
-            })
-        };
-        build().map_err(js_err)
+        packed::client_config(
+            opts,
+            [timeout_ms, max_retries, max_response_bytes],
+            browser_window,
+        )
+        .map(|config| WasmClient {
+            config: Rc::new(config),
+        })
+        .map_err(js_err)
     }
 
     /// Provider, base URL and the redacted credential: what `toString`/`toJSON`/`inspect` show.

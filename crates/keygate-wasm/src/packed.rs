@@ -9,12 +9,24 @@
 //! arguments, `o`/`.` a record's start and end, `1`/`0` flags, `i` a non-finite query number, `x`
 //! a value of a type the record does not take).
 //!
+//! A client's options cross the same way (`client_config`; pkg/src/options.js `packClient`):
+//! `provider`, the credential, `scheme` and `workspaceId` tokens first (what `buildHeaders` takes),
+//! then `keyType`, `baseUrl`, `mcpUrl`, `allowInsecureHttp` (`1`/`0`), the three numbers (`n`, their
+//! values in the call's `f64` arguments, `0` when not given) and `dangerouslyAllowBrowser`, in the
+//! order the rules run.
+//!
 //! Out: the next fetch and each step's result as one string, fields separated by [`SEP`].
 
-use keygate::input::{push_decimal, QueryValue, RequestInput};
-use keygate::{Config, Error, ErrorCode, Exchange, RequestSpec, Step};
+use keygate::input::{
+    key_type_named, max_response_bytes_from_number, provider_named, push_decimal,
+    retries_from_number, scheme_named, timeout_from_ms, CredentialFields, Field, QueryValue,
+    RequestInput,
+};
+use keygate::{
+    Config, Credential, Error, ErrorCode, Exchange, Options, ProviderId, RequestSpec, Scheme, Step,
+};
 
-use super::{type_error, SEP};
+use super::{now_secs, type_error, SEP};
 
 /// One token of the packed input.
 enum Tok<'a> {
@@ -68,11 +80,23 @@ impl<'a> Packed<'a> {
         }
     }
 
-    fn string(&mut self, k: &str) -> Result<Option<String>, Error> {
+    fn text(&mut self, k: &str) -> Result<Option<&'a str>, Error> {
         match self.next() {
-            Tok::Text(t) => Ok(Some(t.to_string())),
+            Tok::Text(t) => Ok(Some(t)),
             Tok::Wrong(t) => Err(type_error(k, "string", t)),
             _ => Ok(None),
+        }
+    }
+
+    fn string(&mut self, k: &str) -> Result<Option<String>, Error> {
+        Ok(self.text(k)?.map(str::to_string))
+    }
+
+    /// A boolean option: `1`/`0` (absent: `false`).
+    fn flag(&mut self, k: &str) -> Result<bool, Error> {
+        match self.next() {
+            Tok::Wrong(t) => Err(type_error(k, "boolean", t)),
+            t => Ok(matches!(t, Tok::Mark(b'1'))),
         }
     }
 
@@ -146,6 +170,87 @@ pub(crate) fn request_spec(
     input.max_retries = f.number("maxRetries", max_retries).map_err(with_p)?;
     // Every finite query number is already text: the host's writer is never asked for one.
     input.check_with(config, |_| String::new())
+}
+
+/// One credential option's token as the core's [`Field`].
+fn field<'a>(t: Tok<'a>) -> Field<'a> {
+    match t {
+        Tok::Text(t) => Field::Text(t),
+        Tok::Wrong(t) => Field::Other(t),
+        _ => Field::Absent,
+    }
+}
+
+/// The provider and credential options (`provider`, `apiKey`, `jwt`, `oauthToken`, `scheme`,
+/// `workspaceId`: the tokens every packed option list starts with), through the core's rules in
+/// the order the object reader applied them.
+fn credential_options(
+    f: &mut Packed<'_>,
+) -> Result<(ProviderId, Credential, Scheme, Option<String>), Error> {
+    // A provider that is not a string is the unknown-provider error (as an empty name).
+    let provider = provider_named(match f.next() {
+        Tok::Text(t) => t,
+        _ => "",
+    })?;
+    let with_p = |e: Error| e.with_provider(provider);
+    let fields = CredentialFields {
+        api_key: field(f.next()),
+        jwt: field(f.next()),
+        oauth_token: field(f.next()),
+    };
+    let credential = fields.credential(provider, now_secs())?;
+    let scheme = scheme_named(f.text("scheme").map_err(with_p)?).map_err(with_p)?;
+    let workspace_id = f.string("workspaceId").map_err(with_p)?;
+    Ok((provider, credential, scheme, workspace_id))
+}
+
+/// `buildHeaders`'s options packed by the JS entry (pkg/src/options.js `packHeaders`).
+pub(crate) fn header_options(packed: &str) -> Result<(Credential, Scheme, Option<String>), Error> {
+    let (_, credential, scheme, workspace_id) = credential_options(&mut Packed(packed))?;
+    Ok((credential, scheme, workspace_id))
+}
+
+/// A client's options packed by the JS entry (pkg/src/options.js `packClient`), with its three
+/// numbers beside them (each read only when its token says it was given), through the core's
+/// rules ([`Config::new`]).
+pub(crate) fn client_config(
+    packed: &str,
+    numbers: [f64; 3],
+    browser_window: bool,
+) -> Result<Config, Error> {
+    let mut f = Packed(packed);
+    let (provider, credential, scheme, workspace_id) = credential_options(&mut f)?;
+    let with_p = |e: Error| e.with_provider(provider);
+    let [timeout_ms, max_retries, max_response_bytes] = numbers;
+    let options = Options {
+        scheme,
+        workspace_id,
+        key_type: key_type_named(f.text("keyType").map_err(with_p)?).map_err(with_p)?,
+        base_url: f.string("baseUrl").map_err(with_p)?,
+        mcp_url: f.string("mcpUrl").map_err(with_p)?,
+        allow_insecure_http: f.flag("allowInsecureHttp").map_err(with_p)?,
+        timeout: f
+            .number("timeoutMs", Some(timeout_ms))
+            .map_err(with_p)?
+            .map(timeout_from_ms)
+            .transpose()
+            .map_err(with_p)?,
+        max_retries: f
+            .number("maxRetries", Some(max_retries))
+            .map_err(with_p)?
+            .map(retries_from_number)
+            .transpose()
+            .map_err(with_p)?,
+        max_response_bytes: f
+            .number("maxResponseBytes", Some(max_response_bytes))
+            .map_err(with_p)?
+            .map(max_response_bytes_from_number)
+            .transpose()
+            .map_err(with_p)?,
+        browser_window,
+        dangerously_allow_browser: f.flag("dangerouslyAllowBrowser").map_err(with_p)?,
+    };
+    Config::new(credential, options)
 }
 
 /// The next fetch: `url SEP method SEP sendBody(1/0)`.

@@ -1,10 +1,10 @@
-//! The wasm-bindgen boundary, run in Node by wasm-bindgen-test-runner: descriptors, own-property
-//! reads, and no panic on hostile input. Compiled into keygate-wasm's lib test harness (a
+//! The wasm-bindgen boundary, run in Node by wasm-bindgen-test-runner: descriptors, packed
+//! inputs, and no panic on hostile input. Compiled into keygate-wasm's lib test harness (a
 //! cdylib-only crate has no rlib an integration test could link): `make test-wasm`.
 
 use crate::{build_headers_js, detect_provider, redact, validate_key, WasmClient};
-use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const POELIS: &str = "poelis_api_yyRCEbuLi8ugnBWNixCZQL4xKlLKBh-Gi_6zFf4CCIE";
@@ -13,12 +13,21 @@ fn get(o: &JsValue, k: &str) -> JsValue {
     Reflect::get(o, &JsValue::from_str(k)).unwrap()
 }
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
-    }
-    o.into()
+/// A string token as pkg/src/options.js packs it (`s<n>:` with `n` its length in UTF-16 units).
+fn s(text: &str) -> String {
+    format!("s{}:{}", text.encode_utf16().count(), text)
+}
+
+/// Client options as pkg/src/options.js `packClient` packs them: provider, apiKey, jwt,
+/// oauthToken, scheme, workspaceId, keyType, then `rest` (baseUrl, mcpUrl, allowInsecureHttp,
+/// timeoutMs, maxRetries, maxResponseBytes, dangerouslyAllowBrowser; what is left off is absent).
+fn poelis(rest: &str) -> String {
+    format!("{}{}-----{}", s("poelis"), s(POELIS), rest)
+}
+
+fn client(rest: &str, numbers: [f64; 3], browser: bool) -> Result<WasmClient, JsValue> {
+    let [t, r, b] = numbers;
+    WasmClient::new(&poelis(rest), t, r, b, browser)
 }
 
 #[wasm_bindgen_test]
@@ -47,58 +56,109 @@ fn validate_returns_one_packed_string() {
 
 #[wasm_bindgen_test]
 fn errors_cross_as_descriptors() {
-    let e = build_headers_js(obj(&[
-        ("provider", "poelis".into()),
-        ("apiKey", "nope".into()),
-    ]))
-    .unwrap_err();
+    let e = build_headers_js(&format!("{}{}", s("poelis"), s("nope"))).unwrap_err();
     assert_eq!(get(&e, "name").as_string().unwrap(), "KeyFormatError");
     assert_eq!(get(&e, "code").as_string().unwrap(), "wrong_prefix");
     assert_eq!(get(&e, "__keygate"), JsValue::TRUE);
+    // Packed text that is not what the JS entry writes: a typed error, never a panic.
     for hostile in [
-        JsValue::NULL,
-        JsValue::from_f64(f64::NAN),
-        JsValue::from_str("x"),
+        "",
+        "x",
+        "t6:number",
+        "s99999:poelis",
+        "s3:\u{1f}",
+        "s1:",
+        "s:",
+        "s18446744073709551616:p",
     ] {
-        let e = WasmClient::new(hostile, false).unwrap_err();
-        assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
+        let e = WasmClient::new(hostile, 0.0, 0.0, 0.0, false).unwrap_err();
+        assert_eq!(get(&e, "__keygate"), JsValue::TRUE, "{hostile:?}");
+        let e = build_headers_js(hostile).unwrap_err();
+        assert_eq!(get(&e, "__keygate"), JsValue::TRUE, "{hostile:?}");
     }
+    // Cut short after the provider: no credential.
+    let e = WasmClient::new(&s("poelis"), 0.0, 0.0, 0.0, false).unwrap_err();
+    assert_eq!(get(&e, "code").as_string().unwrap(), "empty");
 }
 
+/// The packed client options: each option's type error and rule where the object reader gave it,
+/// the numbers read only when their token says they were given.
 #[wasm_bindgen_test]
-fn inherited_options_are_ignored() {
-    let proto = obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]);
-    let child: Object = Object::create(proto.unchecked_ref());
-    let e = WasmClient::new(child.into(), false).unwrap_err();
-    assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
-    let c = WasmClient::new(
-        obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]),
-        false,
-    )
-    .unwrap();
+fn packed_client_options_keep_the_errors() {
+    let c = client("", [0.0; 3], false).unwrap();
     let d = c.describe();
     assert_eq!(
         get(&d, "credential").as_string().unwrap(),
         "poelis_api_…CCIE"
     );
+    assert_eq!(get(&d, "timeoutMs").as_f64(), Some(30000.0));
+    let message = |rest: &str, numbers: [f64; 3]| {
+        let e = client(rest, numbers, false).unwrap_err();
+        (
+            get(&e, "message").as_string().unwrap(),
+            get(&e, "provider").as_string().unwrap(),
+        )
+    };
+    assert_eq!(
+        message("t6:number", [0.0; 3]),
+        (
+            "baseUrl must be a string, not number".into(),
+            "poelis".into()
+        )
+    );
+    assert_eq!(
+        message("--t6:string", [0.0; 3]).0,
+        "allowInsecureHttp must be a boolean, not string"
+    );
+    assert_eq!(
+        message("---n", [0.0; 3]).0,
+        "timeoutMs must be a whole number from 1 to 600000"
+    );
+    // The timeout's value error comes before the retries' type error.
+    assert_eq!(
+        message("---nt6:string", [f64::NAN, 0.0, 0.0]).0,
+        "timeoutMs must be a whole number from 1 to 600000"
+    );
+    assert_eq!(
+        message("----n", [0.0, 11.0, 0.0]).0,
+        "maxRetries must be a whole number from 0 to 10"
+    );
+    assert_eq!(
+        message("------t6:string", [0.0; 3]).0,
+        "dangerouslyAllowBrowser must be a boolean, not string"
+    );
+    let c = client("---nnn1", [1500.0, 0.0, 64.0], false).unwrap();
+    let d = c.describe();
+    assert_eq!(get(&d, "timeoutMs").as_f64(), Some(1500.0));
+    assert_eq!(get(&d, "maxRetries").as_f64(), Some(0.0));
+    assert_eq!(c.max_response_bytes(), 64.0);
+    // A scheme of the wrong type, after the credential.
+    let e = WasmClient::new(
+        &format!("{}{}--t6:number", s("poelis"), s(POELIS)),
+        0.0,
+        0.0,
+        0.0,
+        false,
+    )
+    .unwrap_err();
+    assert_eq!(
+        get(&e, "message").as_string().unwrap(),
+        "scheme must be a string, not number"
+    );
 }
 
 #[wasm_bindgen_test]
 fn browser_guard() {
-    let opts = || obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]);
-    let e = WasmClient::new(opts(), true).unwrap_err();
+    let e = client("", [0.0; 3], true).unwrap_err();
     assert_eq!(get(&e, "code").as_string().unwrap(), "browser_secret_key");
+    assert!(client("------1", [0.0; 3], true).is_ok());
 }
 
 #[wasm_bindgen_test]
 fn an_exchange_crosses_as_step_codes() {
-    let c = WasmClient::new(
-        obj(&[
-            ("provider", "poelis".into()),
-            ("apiKey", POELIS.into()),
-            ("baseUrl", "http://127.0.0.1:9/v1/public".into()),
-            ("maxRetries", JsValue::from_f64(1.0)),
-        ]),
+    let c = client(
+        &format!("{}---n", s("http://127.0.0.1:9/v1/public")),
+        [0.0, 1.0, 0.0],
         false,
     )
     .unwrap();
@@ -158,15 +218,7 @@ fn spec(query: &str, headers: &str) -> String {
 /// outside the BMP included), and each option's type error where the old object reader gave it.
 #[wasm_bindgen_test]
 fn packed_specs_read_any_text_and_keep_the_errors() {
-    let c = WasmClient::new(
-        obj(&[
-            ("provider", "poelis".into()),
-            ("apiKey", POELIS.into()),
-            ("baseUrl", "http://127.0.0.1:9/v1/public".into()),
-        ]),
-        false,
-    )
-    .unwrap();
+    let c = client(&s("http://127.0.0.1:9/v1/public"), [0.0; 3], false).unwrap();
     // q = "a\u{1f}b😀" (5 UTF-16 units), then x = 7 (written by JS), y absent, z = true.
     let q = "os1:qs5:a\u{1f}b😀s1:xs1:7s1:y-s1:zs4:true.";
     let ex = c.start(&spec(q, "-"), None, None).unwrap();
@@ -224,45 +276,23 @@ fn packed_specs_read_any_text_and_keep_the_errors() {
     );
 }
 
-/// A getter or proxy trap that throws, read by the boundary itself: a `ConfigError` (never
-/// "absent", never a JS exception unwinding through wasm), and the instance keeps working.
+/// Hostile packed text (the separator, characters outside the BMP, lengths that overrun) leaves
+/// the instance usable; text from a JSON-RPC answer is cleaned by the core's rule.
 #[wasm_bindgen_test]
-fn throwing_reads_are_config_errors_and_leave_the_instance_usable() {
-    let boom = js_sys::Function::new_no_args("throw new Error('hostile')");
-    let getter = obj(&[
-        ("provider", "postiz".into()),
-        ("apiKey", "0123456789abcdef".repeat(4).into()),
-    ]);
-    let desc = obj(&[("get", boom.clone().into()), ("enumerable", JsValue::TRUE)]);
-    Reflect::define_property(
-        getter.unchecked_ref::<Object>(),
-        &"baseUrl".into(),
-        desc.unchecked_ref::<Object>(),
-    )
-    .unwrap();
-    let handler = obj(&[("getOwnPropertyDescriptor", boom.clone().into())]);
-    let proxy: JsValue = js_sys::Proxy::new(&Object::new(), handler.unchecked_ref()).into();
-    for hostile in [getter, proxy.clone()] {
-        let e = WasmClient::new(hostile.clone(), false).unwrap_err();
-        assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
-        assert_eq!(get(&e, "code").as_string().unwrap(), "invalid_option");
-        // buildHeaders reads no baseUrl: the getter object is fine there, the proxy is not.
-        if let Err(e) = build_headers_js(hostile) {
-            assert_eq!(get(&e, "name").as_string().unwrap(), "ConfigError");
-        }
+fn hostile_packed_text_leaves_the_instance_usable() {
+    for hostile in [
+        format!("{}s5:a\u{1f}😀{}", s("poelis"), s(POELIS)),
+        format!("{}s999:{}", s("poelis"), "poelis_api_😀"),
+        format!("{}{}s4:😀😀", s("poelis"), s(POELIS)),
+    ] {
+        let e = WasmClient::new(&hostile, 0.0, 0.0, 0.0, false).unwrap_err();
+        assert!(get(&e, "__keygate") == JsValue::TRUE, "{hostile:?}");
+        let _ = build_headers_js(&hostile);
     }
-    let c = WasmClient::new(
-        obj(&[("provider", "poelis".into()), ("apiKey", POELIS.into())]),
-        false,
-    )
-    .unwrap();
+    let c = client("", [0.0; 3], false).unwrap();
     // Still usable: the same client and a new one.
     assert!(c.start(&spec("-", "-"), None, None).is_ok());
-    assert!(build_headers_js(obj(&[
-        ("provider", "poelis".into()),
-        ("apiKey", POELIS.into())
-    ]))
-    .is_ok());
+    assert!(build_headers_js(&format!("{}{}", s("poelis"), s(POELIS))).is_ok());
     // Text from a JSON-RPC answer is cleaned by the core's rule (classify_mcp).
     let body = format!(
         r#"{{"error":{{"code":-32000,"message":"bad key {}"}}}}"#,
