@@ -88,7 +88,9 @@ import { SIZE_GOALS, VALIDATE_FILES, validateBundle, workerBundle } from "./size
 // answers for 229 option objects (tests/js/client-options-oracle.test.mjs); stable not measured.
 // Merged with the packed client options (measured at the merge): nightly 55,070 B.
 // Stable at the same merge: 60,325 B.
-const CEILING = { nightly: 55_070, stable: 60_325 };
+// Lowered when PowerPost's key parts and Poesius's JWT look were split and counted by byte (no char
+// searcher): nightly 55,064 B (-6 B; keygate/validate -205 B); stable 60,300 B (validate 24,196 B).
+const CEILING = { nightly: 55_064, stable: 60_300 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified
 // (scripts/size-measures.mjs: the files and the measure, shared with bench/run.mjs).
@@ -134,7 +136,8 @@ const VALIDATE_GOAL = SIZE_GOALS.validate;
 // The same UTF-8 check: nightly 19,280 B (-174 B).
 // Stable measured at the same time: 24,434 B.
 // +1 B at the merge with the packed client options (pkg/src/options.js, shared): nightly 19,281 B.
-const VALIDATE_CEILING = { nightly: 19_281, stable: 24_434 };
+// PowerPost's key parts and Poesius's JWT look by byte (above): nightly 19,076 B (-205 B).
+const VALIDATE_CEILING = { nightly: 19_076, stable: 24_196 };
 if (VALIDATE_FILES.every((f) => existsSync(f))) {
   const { gzip: vgz, wasmGzip: wgz } = validateBundle(".");
   const verdict = vgz <= VALIDATE_GOAL ? "PASS" : `MISSED by ${vgz - VALIDATE_GOAL} B`;

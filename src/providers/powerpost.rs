@@ -117,9 +117,20 @@ fn header(_kind: CredentialKind, scheme: Scheme) -> Option<HeaderRule> {
 /// Splits `pp_{env}_{kind}_{random}` into its parts after the `pp_` prefix.
 fn parts(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
     let rest = input.strip_prefix("pp_")?;
-    let mut it = rest.splitn(3, '_');
-    let env = it.next().unwrap_or("");
-    Some((env, it.next(), it.next()))
+    // As `rest.splitn(3, '_')`, by byte (`_` is ASCII, so no cut falls inside a character): the
+    // char searcher that splitn takes is not linked into the validation wasm.
+    fn cut(s: &str) -> (&str, Option<&str>) {
+        match s.bytes().position(|b| b == b'_') {
+            Some(i) => (s.get(..i).unwrap_or(s), s.get(i + 1..)),
+            None => (s, None),
+        }
+    }
+    let (env, rest) = cut(rest);
+    let (part3, random) = match rest.map(cut) {
+        Some((part3, random)) => (Some(part3), random),
+        None => (None, None),
+    };
+    Some((env, part3, random))
 }
 
 fn check(_kind: CredentialKind, input: &str) -> Check {
@@ -168,5 +179,23 @@ fn facts(input: &str) -> KeyFacts {
             Some(("test", ..)) => Some("test"),
             _ => None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `parts` splits as `splitn(3, '_')` did (the code it replaced, kept here as the oracle).
+    #[test]
+    fn parts_split_as_splitn_did() {
+        for input in [
+            "pp_live_sk_abc", "pp_live_sk_a_b_c", "pp_live", "pp_", "pp_live_", "pp__", "pp___",
+            "pp_a_b", "pp_test_sk_", "pp_é_sk_ü_x", "pp_live_sk", "p_live_sk_x", "", "pp_🙂_🙂_🙂",
+        ] {
+            let want = input.strip_prefix("pp_").map(|rest| {
+                let mut it = rest.splitn(3, '_');
+                (it.next().unwrap_or(""), it.next(), it.next())
+            });
+            assert_eq!(super::parts(input), want, "{input:?}");
+        }
     }
 }
