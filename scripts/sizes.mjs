@@ -77,7 +77,10 @@ import { SIZE_GOALS, VALIDATE_FILES, validateBundle, workerBundle } from "./size
 // wasm-opt (scripts/dead-table.mjs; no keygate wasm makes closures): nightly 55,715 B (-447 B).
 // Merged with the small glue (measured at the merge; redactHeader takes JS values, the form the
 // slimmed glue knows): nightly 55,631 B.
-const CEILING = { nightly: 55_631, stable: 66_670 };
+// Lowered with the sanitiser's cuts for issue 19's request overhead (4 passes per text instead of
+// 7, one window-chain buffer for them; two redundant `??` and zero-length arrays in the driver):
+// nightly 55,607 B (-24 B); stable not measured, left as it was.
+const CEILING = { nightly: 55_607, stable: 66_670 };
 
 // pkg/wasm/keygate.js is the wasm-bindgen glue and pkg/src/core.js, bundled and minified
 // (scripts/size-measures.mjs: the files and the measure, shared with bench/run.mjs).
