@@ -179,7 +179,8 @@ const decoder = new TextDecoder();
 function decodeBody(bytes, contentType, status) {
   if (status === 204 || status === 205 || bytes.byteLength === 0) return null;
   const text = decoder.decode(bytes);
-  if (!/\bjson\b/i.test(contentType ?? "")) return text;
+  // A missing type (null, undefined) reads as "null"/"undefined": not JSON either.
+  if (!/\bjson\b/i.test(contentType)) return text;
   try {
     return JSON.parse(text);
   } catch {
@@ -316,7 +317,7 @@ async function readBody(resp, limit, track) {
     }
     return { bytes };
   }
-  if (typeof resp.arrayBuffer !== "function") return { bytes: new Uint8Array(0) };
+  if (typeof resp.arrayBuffer !== "function") return { bytes: NO_BYTES };
   const bytes = new Uint8Array(await resp.arrayBuffer());
   return bytes.byteLength > limit ? { over: true } : { bytes };
 }
@@ -357,7 +358,7 @@ async function attempt(url, fetchImpl, init, limits, track) {
   // An error body is read only as far as the core reads one (longer: classified by status alone).
   const limit = ok ? limits.max : Math.min(limits.max, limits.errorBody + 1);
   const read = await readBody(resp, limit, track);
-  if (read.over) return ok ? { resp, refuse: [1, status, limits.max] } : { resp, status, opaque, bytes: new Uint8Array(0) };
+  if (read.over) return ok ? { resp, refuse: [1, status, limits.max] } : { resp, status, opaque, bytes: NO_BYTES };
   return { resp, status, opaque, bytes: read.bytes };
 }
 
@@ -572,7 +573,7 @@ async function steps(ex, payload, fetchImpl, signal, readHeaders, limits, obs, r
         }
         if (step === -2) {
           const out = view.all ?? allHeaders(resp);
-          const data = decodeBody(bytes, view.all ? (view.all["content-type"] ?? null) : headerOf(resp, "content-type"), status);
+          const data = decodeBody(bytes, view.all ? view.all["content-type"] : headerOf(resp, "content-type"), status);
           if (data === undefined) throw ex.invalidJson();
           return { status, headers: out, data, requestId: cur.requestId, rateLimit: cur.rateLimit };
         }
