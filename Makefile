@@ -41,6 +41,9 @@ lint: setup-rust
 	cargo clippy -p keygate-wasm --all-targets --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p keygate-validate --all-targets --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p keygate-pace --all-targets --target $(WASM_TARGET) -- -D warnings
+	@# The crate's docs build without a broken or private intra-doc link (every feature, and none).
+	RUSTDOCFLAGS="-D warnings" cargo doc -p keygate --no-deps --all-features
+	RUSTDOCFLAGS="-D warnings" cargo doc -p keygate --no-deps
 
 setup-wasm-bindgen:
 	@if [ "$$($(WASM_BINDGEN) --version 2>/dev/null | awk '{print $$2}')" != "$(WB_VERSION)" ]; then \

@@ -5,7 +5,7 @@
 //! with the core's policy and waits through the transport, errors classified and redacted.
 //!
 //! No runtime is needed: timers come from [`Transport::sleep`], so the same driver runs under
-//! tokio (the `reqwest` feature's [`crate::transport::Reqwest`]) and in wasm with JS timers.
+//! tokio (the `reqwest` feature's `transport::Reqwest`) and in wasm with JS timers.
 //!
 //! ### `Send`
 //! [`Transport`] has no `Send` bound, so a wasm transport (JS promises are not `Send`) fits. The

@@ -148,7 +148,7 @@ impl Policy {
 }
 
 /// Whether a request counts against the provider's limit: where the description's
-/// [`RateLimitPolicy::only`] names a method and path prefix, only those requests (a prefix, as a
+/// [`crate::RateLimitPolicy::only`] names a method and path prefix, only those requests (a prefix, as a
 /// guard matching the URL by substring counts `/posts…` too); else every request. `path` is
 /// relative to the API base (`/posts`).
 pub fn paced(provider: ProviderId, method: &str, path: &str) -> bool {
@@ -172,7 +172,7 @@ impl Scope {
     /// where the provider limits per organization, else a non-secret fingerprint of the key:
     /// never the key itself, as the key may be stored or logged by a shared store). The key is
     /// `<provider>:<identity>`, then `:<suffix>` where the description's
-    /// [`RateLimitPolicy::scope_suffix`] names the requests the bucket counts.
+    /// [`crate::RateLimitPolicy::scope_suffix`] names the requests the bucket counts.
     pub fn new(provider: ProviderId, identity: &str, hosted: bool) -> Scope {
         let id = provider.as_str();
         let key = match provider.rules().rate_limit.and_then(|r| r.scope_suffix) {

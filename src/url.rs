@@ -301,7 +301,7 @@ pub(crate) fn append_query(url: &mut String, query: &[(String, String)]) {
 /// (a base URL cannot have another), or an IPv6 host not written exactly as in `current` is
 /// refused.
 ///
-/// With the `host-url` feature the resolution is the host's (see [`set_host_resolver`]): the
+/// With the `host-url` feature the resolution is the host's (see `host_url::set_host_resolver`): the
 /// empty, non-visible-ASCII and user-info refusals and the same-origin rule stay here; a host
 /// spelled another way that the host's URL parser maps to the origin's own (an IPv6 address
 /// written longer, a percent-encoded IDN) is followed, as `fetch` itself would reach it.

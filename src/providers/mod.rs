@@ -380,7 +380,7 @@ pub struct Provider {
     pub env_workspace: Option<&'static str>,
     /// Endpoints with typed helpers.
     pub endpoints: &'static [Endpoint],
-    /// Named TypeScript types the endpoints' results use (native builds only, like [`Helper`]).
+    /// Named TypeScript types the endpoints' results use (native builds only, like `Helper`).
     #[cfg(not(target_arch = "wasm32"))]
     pub types: &'static [TypeDef],
     /// Error-body shape.
@@ -473,7 +473,7 @@ impl Provider {
         self.keys.accepts(kind)
     }
 
-    /// Whether requests to this endpoint carry the workspace header ([`Scoping::workspace_paths`]).
+    /// Whether requests to this endpoint carry the workspace header (`Scoping::workspace_paths`).
     pub fn needs_workspace(&self, e: &Endpoint) -> bool {
         self.keys.workspace_header.is_some()
             && self.scoping.workspace_paths.iter().any(|p| {
@@ -484,7 +484,7 @@ impl Provider {
             })
     }
 
-    /// Whether a draft-only key may not call this endpoint ([`Scoping::full_access_only`]).
+    /// Whether a draft-only key may not call this endpoint (`Scoping::full_access_only`).
     pub fn needs_full_access(&self, e: &Endpoint) -> bool {
         self.scoping
             .full_access_only
