@@ -18,7 +18,7 @@ RAW_PACE_WASM := $(patsubst %/keygate_wasm.wasm,%/keygate_pace.wasm,$(RAW_WASM))
 # wasm-bindgen's output before bundling (scripts/bundle.mjs folds it and pkg/src/core.js into pkg/wasm*/keygate.js).
 GLUE := target/glue
 PKG := $(CURDIR)/pkg
-WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 .PHONY: gen setup-chromium help setup-rust tour setup-wasm-bindgen setup-node lint test-rust test-wasm wasm-release build test-js test-load load demo test
