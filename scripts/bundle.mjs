@@ -17,7 +17,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
-import { deflateAsync } from "@gfx/zopfli";
 import { slimClientGlue, slimSmallGlue } from "./slim-glue.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,6 +58,11 @@ function minifyNames(wasmIn, wasmOut, glueText, moduleName) {
 // Deflate-raw with zopfli (@gfx/zopfli, a dev dependency): the same format DecompressionStream
 // ("deflate-raw") reads, about 6% smaller than zlib's level 9 (keygate/validate's wasm 14,835 ->
 // 13,918 B; issue 19). Each output is inflated again with zlib and compared before it ships.
+// Its emscripten loader adds process-wide uncaughtException / unhandledRejection handlers (which
+// print the whole loader with any later error): they are removed again once it has loaded.
+const before = ["uncaughtException", "unhandledRejection"].map((e) => [e, process.listeners(e)]);
+const { deflateAsync } = await import("@gfx/zopfli");
+for (const [e, kept] of before) for (const l of process.listeners(e)) if (!kept.includes(l)) process.off(e, l);
 async function deflate(bytes) {
   const out = Buffer.from(await deflateAsync(bytes, { numiterations: 15 }));
   if (!inflateRawSync(out).equals(bytes)) throw new Error("bundle.mjs: zopfli's output does not inflate to its input");

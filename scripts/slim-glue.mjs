@@ -28,7 +28,7 @@
 
 // The patch helpers over one glue text: `once` (a pattern found exactly once) and `every` (`re`,
 // global, matched at least `min` times, each match replaced by `to(...match)`, and `left`, a
-// string, not occurring afterwards); `every` returns its count.
+// string, not occurring afterwards, or null); `every` returns its count.
 function patcher(glue) {
   const p = { text: glue };
   p.once = (from, to, what) => {
@@ -43,7 +43,7 @@ function patcher(glue) {
       return to(...m);
     });
     if (n < min) throw new Error(`slim-glue.mjs: ${what}: not found in the glue; wasm-bindgen changed?`);
-    if (p.text.includes(left)) throw new Error(`slim-glue.mjs: ${what}: ${JSON.stringify(left)} is left in the glue (a form the patch does not know)`);
+    if (left !== null && p.text.includes(left)) throw new Error(`slim-glue.mjs: ${what}: ${JSON.stringify(left)} is left in the glue (a form the patch does not know)`);
     return n;
   };
   return p;
@@ -77,7 +77,11 @@ function slimCommon(p, name) {
   once("    wasmInstance = instance;\n", "", "the instance kept by __wbg_finalize_init");
   once("    wasmModule = module;\n", "", "the module kept by __wbg_finalize_init");
   // The memory views are still null there: initSync (and the client's `start`) finalize once.
-  once("    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n    wasm.__wbindgen_start();", "    wasm.__wbindgen_start();", "the view resets of __wbg_finalize_init");
+  // (A glue that reads no numbers out of memory has no DataView: keygate/validate's.)
+  const views = p.text.includes("cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n    wasm.__wbindgen_start();")
+    ? "    cachedDataViewMemory0 = null;\n    cachedUint8ArrayMemory0 = null;\n"
+    : "    cachedUint8ArrayMemory0 = null;\n";
+  once(`${views}    wasm.__wbindgen_start();`, "    wasm.__wbindgen_start();", "the view resets of __wbg_finalize_init");
 
   // Strings into wasm: one allocator pair, read from `wasm` at the call.
   once("function passStringToWasm0(arg, malloc, realloc) {", "function passStringToWasm0(arg) {\n    const malloc = wasm.__wbindgen_malloc, realloc = wasm.__wbindgen_realloc;", "passStringToWasm0's signature");
@@ -95,12 +99,22 @@ function slimCommon(p, name) {
   );
   every(/passStringToWasm0\(([\w$]+), wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\)/g, (_, arg) => `passStringToWasm0(${arg})`, "wasm.__wbindgen_malloc, wasm.__wbindgen_realloc", "string arguments");
 
-  // Strings out of wasm: `return takeString(wasm.f(...))`.
+  // Strings out of wasm: `return takeString(wasm.f(...))`. With string arguments (keygate/validate's
+  // exports take only strings), the glue passes them in a try whose catch frees those already
+  // passed; that block stays as it is.
+  const withArgs = every(
+    /let deferred(\d+)_0;\n\s+let deferred\1_1;\n\s+try \{\n(\s+let ptr0(?:, (?:ptr|len)\d+)*, len\d+;\n\s+try \{\n[\s\S]*?\n\s+\} catch \(e\) \{\n[\s\S]*?\n\s+throw e;\n\s+\}\n)\s+const ret = (wasm\.[\w$]+\([^()]*\));\n\s+deferred\1_0 = ret\[0\];\n\s+deferred\1_1 = ret\[1\];\n\s+return getStringFromWasm0\(ret\[0\], ret\[1\]\);\n\s+\} finally \{\n\s+wasm\.__wbindgen_free\(deferred\1_0, deferred\1_1, 1\);\n\s+\}/g,
+    (_, _n, args, call) => `${args.trim()}\n    return takeString(${call});`,
+    null, // what is left is checked below ("deferred1_0") and by slimSmallGlue ("deferred")
+    "string results with string arguments",
+    0,
+  );
   every(
     /let deferred(\d+)_0;\n\s+let deferred\1_1;\n\s+try \{\n\s+const ret = (wasm\.[\w$]+\([^()]*\));\n\s+deferred\1_0 = ret\[0\];\n\s+deferred\1_1 = ret\[1\];\n\s+return getStringFromWasm0\(ret\[0\], ret\[1\]\);\n\s+\} finally \{\n\s+wasm\.__wbindgen_free\(deferred\1_0, deferred\1_1, 1\);\n\s+\}/g,
     (_, _n, call) => `return takeString(${call});`,
     "deferred1_0",
     "string results",
+    withArgs > 0 ? 0 : 1,
   );
   p.text += `
 function takeString(ret) {

@@ -4,8 +4,8 @@
 // validation cases against both. `make build` bundles this file with that
 // wasm's glue (scripts/bundle.mjs).
 
-import { keyApi } from "./key-api.js";
-import { errors } from "./options.js";
+import { SEP, keyApi } from "./key-api.js";
+import { HEADER_OPTIONS, errors } from "./options.js";
 
 class KeygateError extends Error {
   constructor(message, fields = {}) {
@@ -45,8 +45,23 @@ function packedError(f) {
   return new errors[name](message, { code, provider: provider || null });
 }
 
+// The small wasm takes only strings (no JS value crosses; crates/keygate-validate): each caller
+// value as its text when it is a string (else ""), and the values' type names ("" for `undefined`
+// and `null`) joined by SEP. What each means (absent, wrong type, the message naming the type)
+// is the wasm's rule.
+const text = (v) => (typeof v === "string" ? v : "");
+const type = (v) => (v == null ? "" : typeof v);
+
 function createValidate(wasm, providers) {
-  return { ...keyApi(wasm, fail, packedError), providers, ...errors };
+  const strings = {
+    validateKey: (provider, key, kind) => wasm.validateKey(text(provider), text(key), text(kind), type(key) + SEP + type(kind)),
+    detectProvider: (key) => wasm.detectProvider(text(key), type(key)) || null,
+    redact: (key) => wasm.redact(text(key), type(key)),
+    // `o`: the null-prototype bag key-api.js read from the caller's options (own data values only).
+    buildHeaders: (o) => wasm.buildHeaders(...HEADER_OPTIONS.map((k) => text(o[k])), HEADER_OPTIONS.map((k) => type(o[k])).join(SEP)),
+    redactHeader: wasm.redactHeader,
+  };
+  return { ...keyApi(strings, fail, packedError), providers, ...errors };
 }
 
 export { createValidate };

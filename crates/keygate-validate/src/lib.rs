@@ -2,13 +2,15 @@
 //!
 //! Four exports (`validateKey`, `detectProvider`, `redact`, `buildHeaders`, plus `redactHeader`
 //! for the display of `buildHeaders` results) and nothing of the client: no request loop, no
-//! classifier, no JSON parser (JWT claims go through the host's `JSON.parse`), no URL parser, so the linker keeps only the key rules and the header
+//! classifier, no JSON parser (JWT claims go through the host's `JSON.parse`), no URL parser, no
+//! JS value table, so the linker keeps only the key rules and the header
 //! builder of the core. Every result is the core's own (the same functions keygate-wasm calls),
 //! packed into one string per call; the JS entry (pkg/src/validate-core.js) unpacks it.
 //!
-//! Inputs: the JS entry reads the caller's options into a null-prototype object before calling
-//! in, so this side only reads plain data properties (no getter or proxy trap can run here). No
-//! export panics (each returns a string), so no JS exception or panic crosses the boundary.
+//! Inputs: only strings and numbers cross, both ways. The JS entry reads the caller's options into
+//! a null-prototype object first and passes each value as its text (a string) or its type name, so
+//! no getter or proxy trap can run here. No export panics (each returns a string), so no JS
+//! exception or panic crosses the boundary.
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs, missing_debug_implementations)]
 
@@ -21,49 +23,50 @@ use keygate::{
     ErrorKind, ProviderId,
 };
 
-// JWT claims are read by the host's JSON.parse; `broken_pair` is keygate-wasm's (the same file),
-// the rest of that reader (the whole document turned into the core's `Json`) is not linked here.
-#[path = "../../keygate-wasm/src/host_json.rs"]
-#[allow(dead_code)]
-mod host_json;
+// The surrogate-pair rule of the core's JSON reader (keygate-wasm's file, shared).
+#[path = "../../keygate-wasm/src/surrogates.rs"]
+mod surrogates;
 
-// The four host functions this wasm calls, declared here rather than taken from js-sys: a js-sys
-// type brings the closure adapters of its other methods' signatures into the function table
-// (JSON.parse's reviver, Array's callbacks), which no optimiser can then drop.
+// The host functions this wasm calls take and give only strings and numbers, and so do its
+// exports (the JS entry, pkg/src/validate-core.js, turns each caller value into its text and its
+// type name): no JS value crosses, so wasm-bindgen links no JS value table (its allocator, the
+// exception store, the typeof / is-null / as-string shims, and their JS). The claims reader's host
+// half is claims.js (bundled with the glue).
+#[wasm_bindgen(module = "/claims.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = jwtClaims)]
+    fn jwt_claims(text: &str) -> u32;
+    #[wasm_bindgen(js_name = jwtExp)]
+    fn jwt_exp(text: &str) -> f64;
+}
+
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> bool;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    fn reflect_get(o: &JsValue, k: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
 }
 
 /// The one JSON document this wasm reads is a JWT segment, and the core reads only two facts of it
 /// (`keygate::jwt::decode`): whether it is an object, and its `exp` if that is a number. So the
-/// host's `JSON.parse` result is not copied member by member into the core's `Json` (keygate-wasm's
-/// reader, about 1.3 KB of wasm): the reader gives an object with just `exp`, or `null` for any
-/// other JSON value. What is accepted is the same as the full package's reader: UTF-8 only, the
-/// same surrogate-pair rule, nothing nested deeper than [`MAX_DEPTH`] (checked by [`too_deep`]),
-/// the last of duplicate keys (`JSON.parse`'s rule). tests/js/json-reader.test.mjs holds both
-/// packages to the results the core's own parser gave.
+/// host's `JSON.parse` answers just those (claims.js), and the reader gives an object with just
+/// `exp`, or `null` for any other JSON value. What is accepted is the same as the full package's
+/// reader: UTF-8 only, the same surrogate-pair rule, nothing nested deeper than [`MAX_DEPTH`]
+/// (checked by [`too_deep`]), the last of duplicate keys (`JSON.parse`'s rule).
+/// tests/js/json-reader.test.mjs holds both packages to the results the core's own parser gave.
 fn read_claims(bytes: &[u8]) -> Option<Json> {
     let text = keygate::host_json::utf8(bytes)?;
-    if host_json::broken_pair(bytes) || too_deep(bytes) {
+    if surrogates::broken_pair(bytes) || too_deep(bytes) {
         return None;
     }
-    let v = json_parse(text).ok()?;
-    if !v.is_object() || is_array(&v) {
-        return Some(Json::Null);
+    match jwt_claims(text) {
+        0 => None,
+        1 => Some(Json::Null),
+        answer => Some(Json::Obj(if answer == 3 {
+            vec![("exp".into(), Json::Num(jwt_exp(text)))]
+        } else {
+            Vec::new()
+        })),
     }
-    let exp = reflect_get(&v, &JsValue::from_str("exp")).ok()?;
-    Some(Json::Obj(match exp.as_f64() {
-        Some(n) => vec![("exp".into(), Json::Num(n))],
-        None => Vec::new(),
-    }))
 }
 
 /// Whether a value of this (well-formed) document sits inside more than [`MAX_DEPTH`] arrays and
@@ -103,27 +106,25 @@ const SEP: char = '\u{1f}';
 /// First character of a packed error (ASCII record separator).
 const ERR: char = '\u{1e}';
 
-fn absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
-}
-
-fn type_name(v: &JsValue) -> String {
-    v.js_typeof()
-        .as_string()
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// A JS value as a [`Field`], as keygate-wasm reads it.
-fn field<'a>(v: &JsValue, text: &'a mut String, name: &'a mut String) -> Field<'a> {
-    if let Some(s) = v.as_string() {
-        *text = s;
-        Field::Text(text)
-    } else if absent(v) {
-        Field::Absent
-    } else {
-        *name = type_name(v);
-        Field::Other(name)
+/// A caller's value as the JS entry passes it, as a [`Field`] (as keygate-wasm reads it): `text`
+/// is the value if it is a string (else `""`), `type_name` its `typeof` (`""` for `undefined` and
+/// `null`).
+fn field<'a>(text: &'a str, type_name: &'a str) -> Field<'a> {
+    match type_name {
+        "string" => Field::Text(text),
+        "" => Field::Absent,
+        t => Field::Other(t),
     }
+}
+
+/// The type names the JS entry packs for a call's values, in order (joined by [`SEP`]; a
+/// `typeof` never holds it).
+fn types(packed: &str) -> [&str; 6] {
+    let mut out = [""; 6];
+    for (slot, t) in out.iter_mut().zip(packed.split(SEP)) {
+        *slot = t;
+    }
+    out
 }
 
 fn now_secs() -> Option<u64> {
@@ -139,20 +140,21 @@ fn push_fields(out: &mut String, fields: &[&str]) {
 
 /// `validateKey(provider, key, kind)`, packed as
 /// `ok SEP provider SEP kind SEP code SEP message SEP redacted SEP env (SEP code SEP message)*`.
+/// Each value as for [`field`]; `type_names`: the key's and the kind's. A provider that is not a
+/// string is `""`, a kind that is not one is `""` too (both then refused as unknown).
 #[wasm_bindgen(js_name = validateKey)]
-pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String {
+pub fn validate_key(provider: &str, key: &str, kind: &str, type_names: &str) -> String {
     install_claims_reader();
-    let kind = if absent(&kind) {
-        None
-    } else {
-        Some(kind.as_string().unwrap_or_default())
+    let [key_type, kind_type, ..] = types(type_names);
+    let input = field(key, key_type);
+    let kind = match field(kind, kind_type) {
+        Field::Absent => None,
+        Field::Text(k) => Some(k),
+        Field::Other(_) => Some(""),
     };
-    let (mut text, mut name) = (String::new(), String::new());
-    let input = field(&input, &mut text, &mut name);
-    let provider = provider.as_string().unwrap_or_default();
     let mut out = String::new();
     let (p, k, code, message, redacted, env): (Option<ProviderId>, CredentialKind, _, _, _, _);
-    let v = validate_field(&provider, kind.as_deref(), input, now_secs());
+    let v = validate_field(provider, kind, input, now_secs());
     match &v {
         Ok(v) => {
             (p, k, code, message, redacted, env) = (
@@ -195,23 +197,25 @@ pub fn validate_key(provider: JsValue, input: JsValue, kind: JsValue) -> String 
     out
 }
 
-/// `detectProvider(key)`: the provider id for a recognised prefix, else `null`.
+/// `detectProvider(key)`: the provider id for a recognised prefix, else `""` (the JS entry gives
+/// `null`). The key as for [`field`].
 #[wasm_bindgen(js_name = detectProvider)]
-pub fn detect_provider(input: JsValue) -> JsValue {
-    input
-        .as_string()
-        .and_then(|s| detect(&s))
-        .map(|(p, _)| JsValue::from_str(p.as_str()))
-        .unwrap_or(JsValue::NULL)
+pub fn detect_provider(key: &str, type_name: &str) -> String {
+    match field(key, type_name) {
+        Field::Text(s) => detect(s).map(|(p, _)| p.as_str()).unwrap_or(""),
+        _ => "",
+    }
+    .into()
 }
 
-/// `redact(key)`: prefix, `…` and the last 4 characters at most.
+/// `redact(key)`: prefix, `…` and the last 4 characters at most (`…` for a non-string). The key
+/// as for [`field`].
 #[wasm_bindgen]
-pub fn redact(input: JsValue) -> String {
-    input
-        .as_string()
-        .map(|s| redact_core(&s))
-        .unwrap_or_else(|| "…".into())
+pub fn redact(key: &str, type_name: &str) -> String {
+    match field(key, type_name) {
+        Field::Text(s) => redact_core(s),
+        _ => "…".into(),
+    }
 }
 
 /// The JS class for the kinds `buildHeaders` can fail with.
@@ -238,47 +242,45 @@ fn packed_error(e: &Error) -> String {
     out
 }
 
-/// A plain data property of the null-prototype options object the JS entry made.
-fn get(o: &JsValue, k: &str) -> JsValue {
-    reflect_get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// `buildHeaders({ provider, apiKey | jwt | oauthToken, scheme?, workspaceId? })`, packed as
-/// `name SEP value SEP ...`, or an error as `ERR class SEP code SEP message SEP provider`.
+/// `name SEP value SEP ...`, or an error as `ERR class SEP code SEP message SEP provider`. Each
+/// option as the JS entry read it from the caller's object, as for [`field`]; `type_names`: the
+/// six type names in this order (the provider's is not read: one that is not a string is `""`).
 #[wasm_bindgen(js_name = buildHeaders)]
-pub fn build_headers_js(opts: JsValue) -> String {
+pub fn build_headers_js(
+    provider: &str,
+    api_key: &str,
+    jwt: &str,
+    oauth_token: &str,
+    scheme: &str,
+    workspace_id: &str,
+    type_names: &str,
+) -> String {
     install_claims_reader();
+    let [_, api_key_type, jwt_type, oauth_token_type, scheme_type, workspace_id_type] =
+        types(type_names);
     let run = || -> Result<String, Error> {
-        let provider = provider_named(&get(&opts, "provider").as_string().unwrap_or_default())?;
-        let (a, j, o) = (
-            get(&opts, "apiKey"),
-            get(&opts, "jwt"),
-            get(&opts, "oauthToken"),
-        );
-        let mut bufs: [(String, String); 3] = Default::default();
-        let [ba, bj, bo] = &mut bufs;
+        let provider = provider_named(provider)?;
         let cred = CredentialFields {
-            api_key: field(&a, &mut ba.0, &mut ba.1),
-            jwt: field(&j, &mut bj.0, &mut bj.1),
-            oauth_token: field(&o, &mut bo.0, &mut bo.1),
+            api_key: field(api_key, api_key_type),
+            jwt: field(jwt, jwt_type),
+            oauth_token: field(oauth_token, oauth_token_type),
         }
         .credential(provider, now_secs())?;
-        let text = |k: &'static str| -> Result<Option<String>, Error> {
-            let v = get(&opts, k);
-            if absent(&v) {
-                return Ok(None);
-            }
-            v.as_string().map(Some).ok_or_else(|| {
-                Error::config(
+        let text = |k: &'static str, v: Field<'_>| -> Result<Option<String>, Error> {
+            match v {
+                Field::Absent => Ok(None),
+                Field::Text(s) => Ok(Some(s.into())),
+                Field::Other(t) => Err(Error::config(
                     keygate::ErrorCode::InvalidOption,
-                    [&*k, " must be a string, not ", &*type_name(&v)].concat(),
+                    [k, " must be a string, not ", t].concat(),
                 )
-                .with_provider(provider)
-            })
+                .with_provider(provider)),
+            }
         };
-        let scheme =
-            scheme_named(text("scheme")?.as_deref()).map_err(|e| e.with_provider(provider))?;
-        let ws = text("workspaceId")?;
+        let scheme = scheme_named(text("scheme", field(scheme, scheme_type))?.as_deref())
+            .map_err(|e| e.with_provider(provider))?;
+        let ws = text("workspaceId", field(workspace_id, workspace_id_type))?;
         let mut out = String::new();
         for h in build_headers(&cred, scheme, ws.as_deref())? {
             if !out.is_empty() {
@@ -296,10 +298,8 @@ pub fn build_headers_js(opts: JsValue) -> String {
 /// The display form of one header (`toJSON` / `inspect` of `buildHeaders` output, through
 /// pkg/src/key-api.js, which reads the map): a credential redacted, a workspace id as is.
 #[wasm_bindgen(js_name = redactHeader)]
-pub fn redact_header_js(name: JsValue, value: JsValue) -> String {
-    // Strings (the JS side passes only strings), taken as JS values as the other exports take them.
-    let text = |v: JsValue| v.as_string().unwrap_or_default();
-    redact_header(&text(name), &text(value))
+pub fn redact_header_js(name: &str, value: &str) -> String {
+    redact_header(name, value)
 }
 
 // The same allocator as keygate-wasm (small; frees are coalesced).

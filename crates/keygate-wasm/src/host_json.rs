@@ -8,8 +8,9 @@
 //! takes RFC 8259 JSON as the core does, nesting deeper than [`MAX_DEPTH`] is refused here, the last
 //! of duplicate keys wins in both, and a lone surrogate becomes U+FFFD in both (when the string
 //! crosses into Rust). Numbers are read exactly by `JSON.parse` (the core's reader: to about 15
-//! significant digits). Also compiled into keygate-validate (`#[path]`).
+//! significant digits).
 
+use crate::surrogates::broken_pair;
 use js_sys::{Array, Object, JSON};
 use keygate::host_json::{set_host_reader, Json, MAX_DEPTH};
 use wasm_bindgen::{JsCast, JsValue};
@@ -60,32 +61,4 @@ fn value(v: &JsValue, depth: usize) -> Option<Json> {
         members.push((pair.get(0).as_string()?, value(&pair.get(1), depth + 1)?));
     }
     Some(Json::Obj(members))
-}
-
-/// Whether a `\uD800`-`\uDBFF` escape is followed by a `\u` escape that is not a low surrogate:
-/// the core's reader refuses that document, `JSON.parse` keeps both halves. (Escapes come in
-/// pairs, so `\\` is skipped whole; outside strings a backslash is not JSON anyway.)
-pub(crate) fn broken_pair(s: &[u8]) -> bool {
-    // The value of the four hex digits at `i`, if there are four.
-    let hex4 = |i: usize| -> Option<u32> {
-        s.get(i..i + 4)?
-            .iter()
-            .try_fold(0, |v, &c| Some(v * 16 + (c as char).to_digit(16)?))
-    };
-    let mut i = 0;
-    while i < s.len() {
-        if s[i] != b'\\' {
-            i += 1;
-            continue;
-        }
-        if s.get(i + 1) == Some(&b'u')
-            && matches!(hex4(i + 2), Some(0xD800..=0xDBFF))
-            && s.get(i + 6..i + 8) == Some(b"\\u")
-            && !matches!(hex4(i + 8), Some(0xDC00..=0xDFFF))
-        {
-            return true;
-        }
-        i += 2;
-    }
-    false
 }

@@ -46,6 +46,7 @@ type JsResult<T> = Result<T, JsValue>;
 // JSON documents are read by the host's JSON.parse (issue 19): registered by every entry point
 // that can reach one (validation of a JWT, a client's classification), before anything else.
 mod host_json;
+mod surrogates;
 // A redirect's Location is resolved by the host's URL (issue 19): registered by WasmClient::new.
 mod host_url;
 
