@@ -148,7 +148,9 @@ const VALIDATE_GOAL = SIZE_GOALS.validate;
 // Only strings and numbers cross keygate/validate's boundary (no JS value table linked; the JWT
 // claims answered as numbers by crates/keygate-validate/claims.js): nightly 17,296 B (-364 B;
 // its wasm 14,750 -> 14,289 B); stable 21,874 B.
-const VALIDATE_CEILING = { nightly: 17_296, stable: 21_874 };
+// One `passStrings` helper for the string arguments of the small glue's exports (the same frees
+// when a string cannot be passed): nightly 17,115 B (-181 B); stable 21,682 B.
+const VALIDATE_CEILING = { nightly: 17_115, stable: 21_682 };
 if (VALIDATE_FILES.every((f) => existsSync(f))) {
   const { gzip: vgz, wasmGzip: wgz } = validateBundle(".");
   const verdict = vgz <= VALIDATE_GOAL ? "PASS" : `MISSED by ${vgz - VALIDATE_GOAL} B`;

@@ -101,10 +101,16 @@ function slimCommon(p, name) {
 
   // Strings out of wasm: `return takeString(wasm.f(...))`. With string arguments (keygate/validate's
   // exports take only strings), the glue passes them in a try whose catch frees those already
-  // passed; that block stays as it is.
+  // passed: one helper does the same for every such export, `wasm.f(...passStrings([a, b]))`.
   const withArgs = every(
     /let deferred(\d+)_0;\n\s+let deferred\1_1;\n\s+try \{\n(\s+let ptr0(?:, (?:ptr|len)\d+)*, len\d+;\n\s+try \{\n[\s\S]*?\n\s+\} catch \(e\) \{\n[\s\S]*?\n\s+throw e;\n\s+\}\n)\s+const ret = (wasm\.[\w$]+\([^()]*\));\n\s+deferred\1_0 = ret\[0\];\n\s+deferred\1_1 = ret\[1\];\n\s+return getStringFromWasm0\(ret\[0\], ret\[1\]\);\n\s+\} finally \{\n\s+wasm\.__wbindgen_free\(deferred\1_0, deferred\1_1, 1\);\n\s+\}/g,
-    (_, _n, args, call) => `${args.trim()}\n    return takeString(${call});`,
+    (_, _n, args, call) => {
+      const names = [...args.matchAll(/ptr\d+ = passStringToWasm0\(([\w$]+)\)/g)].map((m) => m[1]);
+      const method = call.slice(0, call.indexOf("("));
+      const expected = `${method}(${names.map((_, i) => `ptr${i}, len${i}`).join(", ")})`;
+      if (names.length === 0 || call !== expected) throw new Error(`slim-glue.mjs: ${call} does not pass exactly the strings ${names.join(", ")} in order; wasm-bindgen changed?`);
+      return `return takeString(${method}(...passStrings([${names.join(", ")}])));`;
+    },
     null, // what is left is checked below ("deferred1_0") and by slimSmallGlue ("deferred")
     "string results with string arguments",
     0,
@@ -116,6 +122,18 @@ function slimCommon(p, name) {
     "string results",
     withArgs > 0 ? 0 : 1,
   );
+  if (withArgs > 0) p.text += `
+function passStrings(args) {
+    const out = [];
+    try {
+        for (const a of args) out.push(passStringToWasm0(a), WASM_VECTOR_LEN);
+    } catch (e) {
+        for (let i = 0; i < out.length; i += 2) wasm.__wbindgen_free(out[i], out[i + 1], 1);
+        throw e;
+    }
+    return out;
+}
+`;
   p.text += `
 function takeString(ret) {
     try {
