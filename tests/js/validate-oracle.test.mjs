@@ -26,7 +26,8 @@ const VALUES = [
 const PROVIDERS = ["poesius", "poelis", "powerpost", "postiz", "acme", "Poelis", "", 5, null, undefined, {}];
 const KINDS = [undefined, null, "api_key", "jwt", "oauth_token", "apiKey", "", 3, {}, Symbol("k")];
 
-const name = (v) => (typeof v === "symbol" ? v.toString() : typeof v === "bigint" ? `${v}n` : typeof v === "function" ? "fn" : JSON.stringify(v) ?? String(v));
+// How a value is named in a failure message: strings redacted (the table holds key-shaped values).
+const name = (v) => (typeof v === "string" ? JSON.stringify(full.redact(v)) : typeof v === "symbol" ? v.toString() : typeof v === "bigint" ? `${v}n` : typeof v === "function" ? "fn" : JSON.stringify(v) ?? String(v));
 const outcome = (f) => {
   try {
     const r = f();
